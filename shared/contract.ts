@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { AppError, Result } from './result.js';
+import { profileSchema, type Profile, type ProfileSummary } from './profile/profile.js';
+
+/**
+ * The one contract between the renderer and the main process. Every call the renderer can make and
+ * every event it can receive is named here once; the preload, the Electron IPC registration and the
+ * browser-mode HTTP bridge are all derived from this map. Arguments are validated with the schema in
+ * the main process before any handler sees them; results are typed only (the main process is trusted).
+ */
+const returns = <T>() => undefined as unknown as T;
+const call = <A extends z.ZodType, R>(args: A, result: R) => ({ args, result });
+
+const id = z.string().min(1).max(200);
+const secretUpdates = z.record(z.string().max(200), z.union([z.string().max(64 * 1024), z.null()]));
+
+export interface AppInfo {
+  version: string;
+  mode: 'desktop' | 'browser';
+  /** The secret store needs a passphrase before profiles with secrets can be used. */
+  storeLocked: boolean;
+  cipher: 'safe-storage' | 'passphrase';
+  dataDir: string;
+}
+
+export interface ProfileExport {
+  /** JSON text of the profile, without secrets. */
+  text: string;
+  fileName: string;
+}
+
+export const calls = {
+  'app.info': call(z.object({}), returns<AppInfo>()),
+  'store.unlock': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
+  'profiles.list': call(z.object({}), returns<ProfileSummary[]>()),
+  'profiles.get': call(z.object({ id }), returns<Profile>()),
+  'profiles.save': call(
+    z.object({ profile: profileSchema, secrets: secretUpdates.default({}) }),
+    returns<Profile>(),
+  ),
+  'profiles.duplicate': call(z.object({ id, name: z.string().min(1).max(120) }), returns<Profile>()),
+  'profiles.delete': call(z.object({ id }), returns<{ deleted: boolean }>()),
+  'profiles.export': call(z.object({ id }), returns<ProfileExport>()),
+  'profiles.import': call(z.object({ text: z.string().max(4 * 1024 * 1024) }), returns<Profile>()),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallArgs<N extends CallName> = z.input<Calls[N]['args']>;
+export type ParsedArgs<N extends CallName> = z.output<Calls[N]['args']>;
+export type CallResult<N extends CallName> = Calls[N]['result'];
+
+/** One line of output or narration, tagged with where it came from. */
+export interface LogRecord {
+  runId: string;
+  step: string;
+  /** Host name from the profile, or '' for the wizard itself (API calls, planning). */
+  host: string;
+  stream: 'stdout' | 'stderr' | 'info' | 'command' | 'error';
+  /** Milliseconds since the epoch. */
+  ts: number;
+  text: string;
+}
+
+export type StepStatus = 'pending' | 'planned' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface StepProgress {
+  runId: string;
+  step: string;
+  status: StepStatus;
+  /** 0..1 when known. */
+  fraction?: number;
+  message?: string;
+  error?: AppError;
+}
+
+export interface RunLifecycle {
+  runId: string;
+  phase: 'started' | 'finished' | 'failed' | 'cancelled';
+}
+
+export interface Events {
+  /** Batches of log lines, flushed per tick so the UI never redraws per line. */
+  log: LogRecord[];
+  step: StepProgress;
+  run: RunLifecycle;
+}
+export type EventName = keyof Events;
+export const eventNames: readonly EventName[] = ['log', 'step', 'run'];
+
+/** The typed API the renderer uses, whatever carries it (Electron IPC or browser-mode HTTP). */
+export interface Api {
+  call<N extends CallName>(name: N, args: CallArgs<N>): Promise<Result<CallResult<N>>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
+}
+
+/** Validates raw arguments at the door; the message names the call and the bad fields. */
+export function parseCallArgs<N extends CallName>(name: N, raw: unknown): Result<ParsedArgs<N>> {
+  const parsed = calls[name].args.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as ParsedArgs<N> };
+  return {
+    ok: false,
+    error: {
+      code: 'invalid-argument',
+      message: `Invalid arguments for ${name}.`,
+      fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The shape of `.lab/lab.json`, written by `npm run lab -- up` and read by tests, benchmarks and people.
+ * The fields named in the lab issue are kept exactly; everything else is additive.
+ */
+export interface LabCloudAdmin {
+  username: string;
+  password: string;
+  project: string;
+  userDomain: string;
+  projectDomain: string;
+}
+
+export interface LabCloud {
+  authUrl: string;
+  region: string;
+  /** The domain holding this cloud's projects. */
+  domain: string;
+  admin: LabCloudAdmin;
+  /** Projects of this cloud: name → id. */
+  projects: Record<string, string>;
+  /** Users of this cloud: name → { id, password, project it is member of, roles } */
+  users: Record<string, { id: string; password: string; project: string; roles: string[] }>;
+  /** Neutron networks (cloud B): name → { id, project, subnets: name → id } */
+  networks: Record<string, { id: string; project: string; subnets: Record<string, string> }>;
+}
+
+export type LabHostRole = 'tvm' | 'compute' | 'jump';
+
+export interface LabHost {
+  name: string;
+  role: LabHostRole;
+  address: string;
+  port: number;
+  user: string;
+  keyFile?: string;
+  password?: string;
+  /** Name of the jump host this host is reachable through. */
+  via?: string;
+  /** The user is not root and must use `sudo -n`. */
+  sudo?: boolean;
+  /** `ssh-ed25519 AAAA…` public host key, for a known_hosts import. */
+  hostKey: string;
+  /** PID of the host's sshd (its mount namespace), for test assertions with nsenter. */
+  pid?: number;
+  /** The per-host directory on this machine that holds the host's private files. */
+  rootDir: string;
+}
+
+export interface LabWorkload {
+  id: string;
+  name: string;
+  /** Cloud A project id in the workload's metadata. */
+  sourceProject: string;
+  sourceProjectName: string;
+  /** Cloud B project name designated as restore target. */
+  targetProject: string;
+  /** Share the workload sits on (A1, and its synced copy B2). */
+  share: 'A1' | 'B2' | 'B1';
+  /** Snapshot ids, oldest first (the first is the full). */
+  snapshots: string[];
+  vms: { id: string; name: string; disks: number }[];
+}
+
+export interface LabJson {
+  clouds: { A: LabCloud; B: LabCloud };
+  trilio: { url: string; /** service type registered in the catalog */ serviceType: string };
+  hosts: LabHost[];
+  nfs: { A1: string; B1: string; B2: string };
+  sharesDir: { A1: string; B1: string; B2: string };
+  workloads: LabWorkload[];
+  smtp: { host: string; port: number; maildir: string };
+  profileFile: string;
+  /** The role a user needs so Trilio acts for them. */
+  trusteeRole: string;
+  postgres: { host: string; port: number };
+  /** Everything about the lab's own processes, for `down`. */
+  startedAt: string;
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,
+// Keystone, Neutron, the Trilio emulator, Chromium) and runs one file at a time because the lab is
+// one shared world. The lab is brought up once by its global setup (idempotent).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'lab',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/lab/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/lab/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * Plan, then act (style.md). A step's planner turns the profile and discovered facts into actions the
+ * user can read before anything runs: remote commands as argument lists per host, API requests, and
+ * manual actions for changes that must go through an orchestrator (Juju, director). The executor runs
+ * exactly these actions and records what each changed and how to undo it.
+ */
+export type StepKey =
+  | 'preflight'
+  | 'find'
+  | 'copy'
+  | 'reconfigure'
+  | 'mount-paths'
+  | 'access'
+  | 'reassign'
+  | 'restore'
+  | 'notify'
+  | 'revert'
+  | 'cleanup';
+
+export interface RemoteAction {
+  kind: 'remote';
+  /** Unique within the step; stable across re-plans so a resumed run recognises done work. */
+  id: string;
+  /** Host id from the profile. */
+  host: string;
+  argv: string[];
+  /** Run through `sudo -n` when the host's user is not root. */
+  privileged: boolean;
+  /** Bytes sent on stdin (file contents, never secrets). */
+  stdin?: string;
+  description: string;
+  /** Read-only actions (checks, verification) never record changes. */
+  readOnly?: boolean;
+}
+
+export interface ApiAction {
+  kind: 'api';
+  id: string;
+  service: 'identity' | 'network' | 'compute' | 'volumev3' | 'workloads';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  /** Path relative to the service endpoint, as shown to the user. */
+  path: string;
+  body?: unknown;
+  description: string;
+  readOnly?: boolean;
+}
+
+export interface ManualAction {
+  kind: 'manual';
+  id: string;
+  /** Host or orchestrator it concerns, for the report. */
+  target: string;
+  description: string;
+  /** Exact instructions (e.g. the `juju config` command) the user applies, then confirms. */
+  instructions: string;
+}
+
+export type Action = RemoteAction | ApiAction | ManualAction;
+
+export interface StepPlan {
+  step: StepKey;
+  title: string;
+  /** One paragraph in the runbook's words: what this step does and why. */
+  summary: string;
+  actions: Action[];
+  /** Read-only checks run after the actions; all must pass for the step to succeed. */
+  verify: Action[];
+  /** Things the user should know before running (backups on hold, restarts, …). */
+  warnings: string[];
+}
+
+/** What an action changed and how to undo it: a row of the run's change log. */
+export interface ChangeRecord {
+  step: StepKey;
+  actionId: string;
+  host: string;
+  kind: string;
+  description: string;
+  /** Actions that undo the change, run by clean-up or revert. */
+  undo: Action[];
+}

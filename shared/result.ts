@@ -29,6 +29,18 @@ export interface FieldError {
   message: string;
 }
 
+/** A host key the user is asked about (unknown or changed). `host` is the known_hosts name. */
+export interface HostKeyInfo {
+  /** `addr` or `[addr]:port`, as in known_hosts. */
+  host: string;
+  keyType: string;
+  keyBase64: string;
+  /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  /** For a changed key: the fingerprints that were stored before. */
+  knownFingerprints?: string[];
+}
+
 export interface AppError {
   code: ErrorCode;
   message: string;
@@ -44,6 +56,8 @@ export interface AppError {
   request?: string;
   httpStatus?: number;
   fields?: FieldError[];
+  /** For `ssh-host-key-unknown` / `ssh-host-key-mismatch`: the key the host presented, to show and trust. */
+  hostKey?: HostKeyInfo;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };

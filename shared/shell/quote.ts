@@ -11,19 +11,30 @@ import { AppFailure } from '../result.js';
 /** Words made only of these characters need no quotes. `=` is left out so a word never reads as an assignment. */
 const bareWord = /^[A-Za-z0-9_\-./:@%+,]+$/;
 
-/** NUL cannot travel in an argument (C strings end there); say so instead of truncating silently. */
-export function assertNoNul(value: string, what = 'argument'): void {
+/**
+ * NUL cannot travel in an argument (C strings end there), and a lone UTF-16 surrogate has no UTF-8
+ * encoding (it would arrive as U+FFFD). Both are refused with a clear error instead of being changed.
+ */
+export function assertSendable(value: string, what = 'argument'): void {
   if (value.includes('\0'))
     throw new AppFailure({
       code: 'invalid-argument',
       message: `A command ${what} contains a NUL character, which no remote command can receive.`,
       hint: 'Remove the NUL character (\\0) from the value.',
     });
+  if (loneSurrogate.test(value))
+    throw new AppFailure({
+      code: 'invalid-argument',
+      message: `A command ${what} is not valid Unicode (it contains a lone surrogate).`,
+      hint: 'Re-enter the value; it was probably damaged by copy and paste.',
+    });
 }
+
+const loneSurrogate = /\p{Cs}/u;
 
 /** Quotes one argument so the remote shell passes it to the program byte for byte. Throws on NUL. */
 export function shQuote(arg: string): string {
-  assertNoNul(arg);
+  assertSendable(arg);
   if (bareWord.test(arg)) return arg;
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
@@ -31,7 +42,10 @@ export function shQuote(arg: string): string {
 /** The command line that runs `argv` exactly: each argument quoted, joined by spaces. Throws on NUL or an empty list. */
 export function shellCommand(argv: readonly string[]): string {
   if (argv.length === 0)
-    throw new AppFailure({ code: 'invalid-argument', message: 'A remote command needs at least a program name.' });
+    throw new AppFailure({
+      code: 'invalid-argument',
+      message: 'A remote command needs at least a program name.',
+    });
   return argv.map(shQuote).join(' ');
 }
 
@@ -58,7 +72,7 @@ export function displayCommand(argv: readonly string[]): string {
 const controlChar = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 function displayWord(arg: string): string {
-  if (!controlChar.test(arg)) return shQuote(arg.replaceAll('\0', '\\0')).replaceAll('\\0', '\\0');
+  if (!controlChar.test(arg)) return shQuote(arg);
   // Split into printable runs (single-quoted) and control characters ($'\xNN'), concatenated.
   let out = '';
   let run = '';

@@ -68,7 +68,17 @@ export interface LabJson {
   nfs: { A1: string; B1: string; B2: string };
   sharesDir: { A1: string; B1: string; B2: string };
   workloads: LabWorkload[];
-  smtp: { host: string; port: number; maildir: string };
+  smtp: {
+    host: string;
+    port: number;
+    /** A Maildir: one file per message under `<maildir>/new`. */
+    maildir: string;
+    /** AUTH PLAIN/LOGIN account, offered only after the mandatory STARTTLS. */
+    username?: string;
+    password?: string;
+    /** The sink's self-signed certificate, for a client's CA list. */
+    caCertFile?: string;
+  };
   profileFile: string;
   /** The role a user needs so Trilio acts for them. */
   trusteeRole: string;

@@ -21,7 +21,9 @@ export function splitExportList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
-function locate(text: string): { ok: true; at: OptionLocation } | { ok: false; message: string; line?: number } {
+function locate(
+  text: string,
+): { ok: true; at: OptionLocation } | { ok: false; message: string; line?: number } {
   const { issues } = scanIni(text);
   if (issues.length > 0) {
     const first = issues[0]!;
@@ -39,7 +41,9 @@ function locate(text: string): { ok: true; at: OptionLocation } | { ok: false; m
 }
 
 /** The exports currently configured, or why they cannot be read. */
-export function readExports(text: string): { ok: true; exports: string[]; line: number } | { ok: false; message: string } {
+export function readExports(
+  text: string,
+): { ok: true; exports: string[]; line: number } | { ok: false; message: string } {
   const found = locate(text);
   if (!found.ok) return found;
   return { ok: true, exports: splitExportList(found.at.value), line: found.at.line };
@@ -53,10 +57,18 @@ export function addExport(text: string, nfsExport: string): ConfigEdit {
   if (!found.ok) return found;
   const { at } = found;
   const before = splitExportList(at.value);
-  if (before.includes(nfsExport)) return { ok: true, text, changed: false, before, after: before, line: at.line };
+  if (before.includes(nfsExport))
+    return { ok: true, text, changed: false, before, after: before, line: at.line };
   const separator = /,\s/.test(at.value) ? ', ' : ',';
   const value = at.value === '' ? nfsExport : `${at.value}${separator}${nfsExport}`;
-  return { ok: true, text: replaceValue(text, at, value), changed: true, before, after: [...before, nfsExport], line: at.line };
+  return {
+    ok: true,
+    text: replaceValue(text, at, value),
+    changed: true,
+    before,
+    after: [...before, nfsExport],
+    line: at.line,
+  };
 }
 
 /** Removes every occurrence of `nfsExport` from the list, with the separator that joined it. */
@@ -65,13 +77,19 @@ export function removeExport(text: string, nfsExport: string): ConfigEdit {
   if (!found.ok) return found;
   const { at } = found;
   const before = splitExportList(at.value);
-  if (!before.includes(nfsExport)) return { ok: true, text, changed: false, before, after: before, line: at.line };
+  if (!before.includes(nfsExport))
+    return { ok: true, text, changed: false, before, after: before, line: at.line };
   if (before.every((e) => e === nfsExport))
-    return { ok: false, line: at.line, message: `removing ${nfsExport} would leave ${NFS_EXPORT_OPTION} empty` };
+    return {
+      ok: false,
+      line: at.line,
+      message: `removing ${nfsExport} would leave ${NFS_EXPORT_OPTION} empty`,
+    };
   // Split keeping separators so that "a, b,c" minus "b" gives "a,c" — the text an addExport of b undid.
   const parts = at.value.split(/(\s*,\s*)/);
   const items: { item: string; sepBefore: string }[] = [];
-  for (let i = 0; i < parts.length; i += 2) items.push({ item: parts[i]!, sepBefore: i === 0 ? '' : parts[i - 1]! });
+  for (let i = 0; i < parts.length; i += 2)
+    items.push({ item: parts[i]!, sepBefore: i === 0 ? '' : parts[i - 1]! });
   const kept = items.filter((x) => x.item.trim() !== nfsExport);
   const value = kept
     .map((x, i) => (i === 0 ? x.item : x.sepBefore + x.item))

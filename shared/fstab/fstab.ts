@@ -53,8 +53,7 @@ export function bindMountLine(source: string, target: string): string {
 }
 
 export type FstabEdit =
-  | { ok: true; text: string; changed: boolean }
-  | { ok: false; message: string; line: number };
+  { ok: true; text: string; changed: boolean } | { ok: false; message: string; line: number };
 
 function isBindOf(entry: FstabEntry, source: string): boolean {
   return entry.spec === source && entry.options.includes('bind');

@@ -8,7 +8,8 @@ export interface NfsExport {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export function isIpv4(value: string): boolean {
   return IPV4.test(value);
@@ -39,7 +40,9 @@ export function isHostAddress(value: string): boolean {
 }
 
 /** Parses `HOST:/path`; returns an error message instead of throwing. */
-export function parseNfsExport(value: string): { ok: true; value: NfsExport } | { ok: false; message: string } {
+export function parseNfsExport(
+  value: string,
+): { ok: true; value: NfsExport } | { ok: false; message: string } {
   if (value !== value.trim()) return { ok: false, message: 'has leading or trailing spaces' };
   if (/[\s,]/.test(value)) return { ok: false, message: 'must not contain spaces or commas' };
   let host: string;

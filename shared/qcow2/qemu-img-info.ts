@@ -17,11 +17,13 @@ export interface ImageInfo {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function toImageInfo(raw: unknown, index: number): ParseResult<ImageInfo> {
-  if (typeof raw !== 'object' || raw === null) return { ok: false, message: `entry ${index} is not an object` };
+  if (typeof raw !== 'object' || raw === null)
+    return { ok: false, message: `entry ${index} is not an object` };
   const r = raw as Record<string, unknown>;
   if (typeof r.filename !== 'string') return { ok: false, message: `entry ${index} has no filename` };
   if (typeof r.format !== 'string') return { ok: false, message: `entry ${index} has no format` };
-  if (typeof r['virtual-size'] !== 'number') return { ok: false, message: `entry ${index} has no virtual-size` };
+  if (typeof r['virtual-size'] !== 'number')
+    return { ok: false, message: `entry ${index} has no virtual-size` };
   const str = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
   return {
     ok: true,

@@ -86,7 +86,11 @@ export function defaultRestoreChoices(
     if (mapping[nic.networkId]) continue;
     const match = closestByName(nic.networkName, targetNetworks);
     if (match && match.subnets[0])
-      mapping[nic.networkId] = { networkId: match.id, networkName: match.name, subnetId: match.subnets[0].id };
+      mapping[nic.networkId] = {
+        networkId: match.id,
+        networkName: match.name,
+        subnetId: match.subnets[0].id,
+      };
   }
   return {
     name: `DR restore of ${snapshotName}`,
@@ -103,7 +107,11 @@ export function defaultRestoreChoices(
   };
 }
 
-const tokens = (name: string) => name.toLowerCase().split(/[-_.\s]+/).filter((t) => t !== '');
+const tokens = (name: string) =>
+  name
+    .toLowerCase()
+    .split(/[-_.\s]+/)
+    .filter((t) => t !== '');
 
 /**
  * The target whose name matches best: the same name, else the one whose name holds every word of the
@@ -122,14 +130,18 @@ export function closestByName<T extends { name: string }>(source: string, target
 }
 
 /** Checks the choices against the snapshot; an empty list means the restore.json is complete. */
-export function checkRestoreChoices(instances: SnapshotInstance[], choices: RestoreChoices): RestoreProblem[] {
+export function checkRestoreChoices(
+  instances: SnapshotInstance[],
+  choices: RestoreChoices,
+): RestoreProblem[] {
   const problems: RestoreProblem[] = [];
   const byId = new Map(instances.map((i) => [i.id, i]));
   if (choices.name.trim() === '') problems.push({ path: 'name', message: 'Give the restore a name.' });
   const included = choices.instances.filter((c) => c.include);
   if (included.length === 0) problems.push({ path: 'instances', message: 'Include at least one VM.' });
   choices.instances.forEach((c, index) => {
-    if (!byId.has(c.id)) problems.push({ path: `instances.${index}`, message: `VM ${c.id} is not in the snapshot.` });
+    if (!byId.has(c.id))
+      problems.push({ path: `instances.${index}`, message: `VM ${c.id} is not in the snapshot.` });
     if (c.include && c.newName.trim() === '')
       problems.push({ path: `instances.${index}.newName`, message: 'Name the restored VM.' });
     if (c.include && c.availabilityZone.trim() === '')
@@ -154,7 +166,9 @@ export function checkRestoreChoices(instances: SnapshotInstance[], choices: Rest
 export function buildRestoreJson(instances: SnapshotInstance[], choices: RestoreChoices): RestoreJson {
   const byId = new Map(instances.map((i) => [i.id, i]));
   const usedNetworks = new Set(
-    choices.instances.filter((c) => c.include).flatMap((c) => byId.get(c.id)?.nics.map((n) => n.networkId) ?? []),
+    choices.instances
+      .filter((c) => c.include)
+      .flatMap((c) => byId.get(c.id)?.nics.map((n) => n.networkId) ?? []),
   );
   const networks = choices.restoreTopology
     ? []
@@ -165,7 +179,11 @@ export function buildRestoreJson(instances: SnapshotInstance[], choices: Restore
         return [
           {
             snapshot_network: { id: snapshotNetworkId, subnet: { id: nic.subnetId } },
-            target_network: { id: target.networkId, name: target.networkName, subnet: { id: target.subnetId } },
+            target_network: {
+              id: target.networkId,
+              name: target.networkName,
+              subnet: { id: target.subnetId },
+            },
           },
         ];
       });

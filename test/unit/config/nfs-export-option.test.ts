@@ -44,25 +44,38 @@ describe('vault_storage_nfs_export editing', () => {
   it('follows the file style ", " when the list already uses it, and removes the right separator', () => {
     const spaced = conf.replace(`= ${B1}`, `= ${B1}, 10.0.0.9:/other`);
     const added = expectOk(addExport(spaced, B2)).text;
-    expect(findOption(added, 'DEFAULT', 'vault_storage_nfs_export')?.value).toBe(`${B1}, 10.0.0.9:/other, ${B2}`);
+    expect(findOption(added, 'DEFAULT', 'vault_storage_nfs_export')?.value).toBe(
+      `${B1}, 10.0.0.9:/other, ${B2}`,
+    );
     expect(expectOk(removeExport(added, B2)).text).toBe(spaced);
     const firstRemoved = expectOk(removeExport(spaced, B1));
-    expect(findOption(firstRemoved.text, 'DEFAULT', 'vault_storage_nfs_export')?.value).toBe('10.0.0.9:/other');
+    expect(findOption(firstRemoved.text, 'DEFAULT', 'vault_storage_nfs_export')?.value).toBe(
+      '10.0.0.9:/other',
+    );
   });
 
   it('refuses to empty the option and reports files it cannot edit safely', () => {
     expect(removeExport(conf, B1)).toMatchObject({ ok: false, message: expect.stringContaining('empty') });
     const noOption = conf.replace(/^vault_storage_nfs_export.*\n/m, '');
-    expect(addExport(noOption, B2)).toMatchObject({ ok: false, message: expect.stringContaining('no vault_storage_nfs_export') });
+    expect(addExport(noOption, B2)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no vault_storage_nfs_export'),
+    });
     const continued = conf.replace(`= ${B1}\n`, `= ${B1},\n    10.0.0.9:/x\n`);
-    expect(addExport(continued, B2)).toMatchObject({ ok: false, message: expect.stringContaining('edit it by hand') });
+    expect(addExport(continued, B2)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('edit it by hand'),
+    });
     const broken = conf.replace('[database]', '[database');
     expect(addExport(broken, B2)).toMatchObject({ ok: false, line: 24 });
     expect(addExport(conf, 'not an export')).toMatchObject({ ok: false });
   });
 
   it('takes the last occurrence, as oslo.config does, and treats - and _ alike', () => {
-    const twice = conf.replace('[keystone_authtoken]', `vault-storage-nfs-export = ${B2}\n\n[keystone_authtoken]`);
+    const twice = conf.replace(
+      '[keystone_authtoken]',
+      `vault-storage-nfs-export = ${B2}\n\n[keystone_authtoken]`,
+    );
     expect(expectOk(readExports(twice)).exports).toEqual([B2]);
     expect(scanIni(twice).issues).toEqual([]);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addBindMount, bindMountLine, decodeFstabField, parseFstab, removeBindMount } from '../../../shared/fstab/fstab.js';
+import {
+  addBindMount,
+  bindMountLine,
+  decodeFstabField,
+  parseFstab,
+  removeBindMount,
+} from '../../../shared/fstab/fstab.js';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 
 const fstab = `# /etc/fstab: static file system information.
@@ -22,7 +28,10 @@ describe('fstab bind-mount lines', () => {
     expect(once).toEqual({ ok: true, changed: true, text: `${fstab}${B1} ${A1} none bind 0 0\n` });
     if (!once.ok) return;
     expect(addBindMount(once.text, B1, A1)).toEqual({ ok: true, changed: false, text: once.text });
-    const spaced = once.text.replace(`${B1} ${A1} none bind 0 0`, `${B1}\t${A1}\tnone\tbind,x-systemd.requires=nfs\t0 0`);
+    const spaced = once.text.replace(
+      `${B1} ${A1} none bind 0 0`,
+      `${B1}\t${A1}\tnone\tbind,x-systemd.requires=nfs\t0 0`,
+    );
     expect(addBindMount(spaced, B1, A1)).toMatchObject({ ok: true, changed: false });
   });
 

@@ -27,7 +27,9 @@ describe('Trilio mount paths', () => {
   });
 
   it('splits a backing path into share hash and rest', () => {
-    const ref = parseMountPath('/var/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW0=/workload_1/snapshot_2/d');
+    const ref = parseMountPath(
+      '/var/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW0=/workload_1/snapshot_2/d',
+    );
     expect(ref).toEqual({
       mountPath: '/var/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW0=',
       hash: 'MTAuMTAuMi4yMDovdXBzdHJlYW0=',
@@ -58,7 +60,13 @@ describe('NFS export strings', () => {
   });
 
   it('explains what is wrong', () => {
-    expect(parseNfsExport('fd00::20:/upstream')).toEqual({ ok: false, message: expect.stringContaining('brackets') });
-    expect(parseNfsExport('host:relative')).toEqual({ ok: false, message: expect.stringContaining('absolute') });
+    expect(parseNfsExport('fd00::20:/upstream')).toEqual({
+      ok: false,
+      message: expect.stringContaining('brackets'),
+    });
+    expect(parseNfsExport('host:relative')).toEqual({
+      ok: false,
+      message: expect.stringContaining('absolute'),
+    });
   });
 });

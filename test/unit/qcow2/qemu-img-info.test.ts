@@ -29,8 +29,14 @@ describe('qemu-img info parsing', () => {
   });
 
   it('refuses output that is not qemu-img JSON, with a reason', () => {
-    expect(parseQemuImgInfo('qemu-img: error')).toMatchObject({ ok: false, message: expect.stringContaining('not JSON') });
-    expect(parseQemuImgInfo('[{"filename": "x"}]')).toMatchObject({ ok: false, message: 'entry 0 has no format' });
+    expect(parseQemuImgInfo('qemu-img: error')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('not JSON'),
+    });
+    expect(parseQemuImgInfo('[{"filename": "x"}]')).toMatchObject({
+      ok: false,
+      message: 'entry 0 has no format',
+    });
     expect(parseQemuImgInfo('null')).toMatchObject({ ok: false });
   });
 

@@ -30,7 +30,11 @@ const instances: SnapshotInstance[] = [
 ];
 const targets = [
   { id: 'net-b-front', name: 'finance-dr-net', subnets: [{ id: 'sub-b-front', name: 'finance-dr-subnet' }] },
-  { id: 'net-b-back', name: 'finance-backend', subnets: [{ id: 'sub-b-back', name: 'finance-dr-backend-subnet' }] },
+  {
+    id: 'net-b-back',
+    name: 'finance-backend',
+    subnets: [{ id: 'sub-b-back', name: 'finance-dr-backend-subnet' }],
+  },
 ];
 
 describe('restore.json', () => {

@@ -1,0 +1,44 @@
+import type { LogRecord } from '../../../shared/contract.js';
+import type { Profile } from '../../../shared/profile/profile.js';
+import type { Result } from '../../../shared/result.js';
+import type { ChangeRecord, StepKey, StepPlan } from '../../../shared/run/plan-types.js';
+import type { ChangeView, RunParams, StepOutcome } from '../../../shared/run/run-types.js';
+
+/**
+ * What a step sees while it discovers, plans and executes. Everything a step does to the world goes
+ * through here, so that it is logged, cancellable and recorded with its undo.
+ */
+export interface StepContext<S = unknown> {
+  readonly runId: string;
+  readonly step: StepKey;
+  readonly profile: Profile;
+  readonly params: RunParams;
+  /** Aborted when the user cancels; pass it to every SSH command and API request. */
+  readonly signal: AbortSignal;
+  /** SSH pool, cloud clients, secret scrubber: built once per run by the core. */
+  readonly services: S;
+  /** A narration line (stream `info`), or another stream, optionally for a host. */
+  log(text: string, options?: { host?: string; stream?: LogRecord['stream'] }): void;
+  /** Progress of the step, 0..1, with a short message for the progress bar. */
+  progress(fraction: number, message?: string): void;
+  /** The outcome of an earlier step of this run (e.g. the workload `find` chose). */
+  outcomeOf(step: StepKey): StepOutcome | undefined;
+  /** Records a change this step made and how to undo it; a repeat of the same (action, host) is ignored. */
+  recordChange(change: Omit<ChangeRecord, 'step'>): ChangeView | null;
+  /** Changes recorded by this run so far (clean-up and revert undo them). */
+  changes(): ChangeView[];
+  markUndone(changeId: number): void;
+  /** Whether the user confirmed a manual action (an orchestrator change) of this step's plan. */
+  isConfirmed(actionId: string): boolean;
+}
+
+/**
+ * One runbook step. `discover` only reads; `plan` is pure (usually a planner from `shared/plans/`);
+ * `execute` runs exactly the plan's actions, then its verification, and must be safe to run twice.
+ */
+export interface StepDefinition<F = unknown, S = unknown> {
+  key: StepKey;
+  discover(ctx: StepContext<S>): Promise<Result<F>>;
+  plan(facts: F, ctx: StepContext<S>): Result<StepPlan>;
+  execute(plan: StepPlan, facts: F, ctx: StepContext<S>): Promise<Result<StepOutcome>>;
+}

@@ -1,0 +1,167 @@
+import type { LabHostRole } from '../lab-json.js';
+import type { HostsWorld } from './hosts-world.js';
+
+/**
+ * Which hosts a lab has and how each one is reached: the variety the DR wizard must cope with.
+ *
+ *   tvm-1        root, key (the lab key and the passphrase key)
+ *   compute-1    root, key
+ *   compute-2    root, password only (key auth off)
+ *   compute-3    drops (NOPASSWD sudo) and drask (sudo asks for a password), keys; root login refused
+ *   compute-N    root, key, only through jump-1 (when N ≥ 4)
+ *   compute-…    root, key
+ *   jump-1       root, key (exists when there is a hidden compute)
+ */
+
+/** Lab-only secrets, fixed so tests and people can use them. */
+export const labCredentials = {
+  /** Passphrase of the second lab key (`lab_passphrase_ed25519`), authorized on tvm-1. */
+  keyPassphrase: 'lab key passphrase',
+  /** root's password on compute-2, the password-auth host. */
+  rootPassword: 'lab-root-pw',
+  /** compute-3's user whose sudo needs no password. */
+  sudoUser: 'drops',
+  /** compute-3's user whose sudo asks for a password, and that password. */
+  askingSudoUser: 'drask',
+  askingSudoPassword: 'lab-drask-pw',
+} as const;
+
+export interface LabAccount {
+  name: string;
+  uid: number;
+  gid: number;
+  gecos: string;
+  home: string;
+  shell: string;
+  /** Clear-text password (hashed into the host's shadow); none: `*` (no password login, not locked). */
+  password?: string;
+}
+
+/** nova has the same uid/gid everywhere: the runbook chowns workload folders nova:nova on shared storage. */
+export const novaAccount: LabAccount = {
+  name: 'nova',
+  uid: 162,
+  gid: 162,
+  gecos: 'OpenStack Nova Daemons',
+  home: '/var/lib/nova',
+  shell: '/bin/sh',
+};
+
+const sudoAccounts: LabAccount[] = [
+  { name: 'drops', uid: 1101, gid: 1101, gecos: 'DR operator', home: '/home/drops', shell: '/bin/bash' },
+  {
+    name: 'drask',
+    uid: 1102,
+    gid: 1102,
+    gecos: 'DR operator (sudo asks)',
+    home: '/home/drask',
+    shell: '/bin/bash',
+    password: labCredentials.askingSudoPassword,
+  },
+];
+
+export type ClientKey = 'lab' | 'passphrase';
+export type ServiceName = 'wlm-api' | 'wlm-scheduler' | 'wlm-workloads' | 'wlm-cron' | 'tvault-contego';
+
+export const servicesOf: Record<LabHostRole, ServiceName[]> = {
+  tvm: ['wlm-api', 'wlm-scheduler', 'wlm-workloads', 'wlm-cron'],
+  compute: ['tvault-contego'],
+  jump: [],
+};
+
+export interface HostSpec {
+  name: string;
+  role: LabHostRole;
+  /** sshd listens on `address:22`. */
+  address: string;
+  /** Network namespace of the host (jump and hidden hosts); none: the machine's, on loopback. */
+  netns?: string;
+  /** Name of the host this one is reached through. */
+  via?: string;
+  /** The account a client logs in with. */
+  user: string;
+  auth: 'key' | 'password';
+  /** `user` is not root and uses `sudo -n`. */
+  sudo: boolean;
+  permitRootLogin: 'prohibit-password' | 'yes' | 'no';
+  /** root's clear-text password (the password host); none: the machine's shadow entry, unlocked. */
+  rootPassword?: string;
+  /** Accounts besides root. */
+  accounts: LabAccount[];
+  /** Keys authorized per user. */
+  authorized: Record<string, ClientKey[]>;
+  /** `/etc/sudoers.d/<file>` → content. */
+  sudoers: Record<string, string>;
+  services: ServiceName[];
+}
+
+/** The compute that is reachable only through the jump host: the last one, when there are at least 4. */
+export function hiddenComputeIndex(computeCount: number, jump: boolean): number | undefined {
+  return jump && computeCount >= 4 ? computeCount : undefined;
+}
+
+export const jumpHostName = 'jump-1';
+export const tvmHostName = 'tvm-1';
+export const computeName = (index1: number): string => `compute-${index1}`;
+
+/** Every host of a lab with `computeCount` computes, in a stable order: tvm, computes, jump. */
+export function hostSpecs(
+  world: HostsWorld,
+  computeCount: number,
+  options: { jump?: boolean } = {},
+): HostSpec[] {
+  if (!Number.isInteger(computeCount) || computeCount < 1 || computeCount > 1000)
+    throw new RangeError(`computeCount must be an integer from 1 to 1000, got ${computeCount}`);
+  const hidden = hiddenComputeIndex(computeCount, options.jump ?? true);
+  const rootKeyHost = (name: string, role: LabHostRole, address: string): HostSpec => ({
+    name,
+    role,
+    address,
+    user: 'root',
+    auth: 'key',
+    sudo: false,
+    permitRootLogin: 'prohibit-password',
+    accounts: [novaAccount],
+    authorized: { root: ['lab'] },
+    sudoers: {},
+    services: servicesOf[role],
+  });
+  const specs: HostSpec[] = [
+    { ...rootKeyHost(tvmHostName, 'tvm', world.tvmAddress), authorized: { root: ['lab', 'passphrase'] } },
+  ];
+  for (let i = 1; i <= computeCount; i++) {
+    const base = rootKeyHost(computeName(i), 'compute', world.computeAddress(i));
+    if (i === hidden)
+      specs.push({
+        ...base,
+        address: world.jump.hiddenAddress,
+        netns: world.jump.hiddenNetns,
+        via: jumpHostName,
+      });
+    else if (i === 2)
+      specs.push({
+        ...base,
+        auth: 'password',
+        permitRootLogin: 'yes',
+        rootPassword: labCredentials.rootPassword,
+        authorized: {},
+      });
+    else if (i === 3)
+      specs.push({
+        ...base,
+        user: labCredentials.sudoUser,
+        sudo: true,
+        permitRootLogin: 'no',
+        accounts: [novaAccount, ...sudoAccounts],
+        authorized: { drops: ['lab'], drask: ['lab'] },
+        sudoers: {
+          'tdrlab-drops': 'drops ALL=(ALL:ALL) NOPASSWD: ALL\n',
+          'tdrlab-drask': 'drask ALL=(ALL:ALL) ALL\n',
+        },
+      });
+    else specs.push(base);
+  }
+  if (hidden !== undefined)
+    specs.push({ ...rootKeyHost(jumpHostName, 'jump', world.jump.jumpAddress), netns: world.jump.jumpNetns });
+  return specs;
+}

@@ -96,13 +96,13 @@ describe('host keys', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'trilio-kh-'));
     try {
       const file = path.join(dir, 'known_hosts');
-      const target = world.targets.c3;
+      const target = world.targets.c1;
       writeFileSync(
         file,
         [
           '# a comment',
-          `@cert-authority *.example ${world.hostKey('c1')}`,
-          `${target.address} ${world.hostKey('c3')}`,
+          `@cert-authority *.example ${world.hostKey('key')}`,
+          `${target.address} ${world.hostKey('c1')}`,
           `[${world.targets.key.address}]:2222 ${world.hostKey('c1')}`,
         ].join('\n') + '\n',
       );
@@ -121,7 +121,7 @@ describe('host keys', () => {
       );
       expect(imported.notes.join('\n')).toMatch(/@cert-authority/);
       const store = new MemoryKnownHostsStore(imported.entries);
-      const conn = await connect('c3', store);
+      const conn = await connect('c1', store);
       expect(conn.ok).toBe(true);
       if (conn.ok) conn.value.close();
     } finally {

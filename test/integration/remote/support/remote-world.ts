@@ -7,12 +7,15 @@ import { MemoryKnownHostsStore } from '../../../../electron/core/ssh/memory-know
 import { SshPool } from '../../../../electron/core/ssh/pool.js';
 import type { SshCredentials, SshTarget } from '../../../../electron/core/ssh/ssh-target.js';
 import type { ExecContext } from '../../../../electron/core/ssh/exec.js';
-import { startSshdFixture, type SshdFixture } from './sshd-fixture.js';
+import { clientKeys, labCredentials, rotateHostKey } from '../../../lab/hosts/index.js';
+import type { LabHost, LabJson } from '../../../lab/lab-json.js';
+import { labJsonPath } from '../../../lab/topology.js';
 
 /**
  * The remote tests speak in roles (a key host, a password host, a sudo host, a jump host and the
- * host behind it, three computes, a host that is down) so the same tests run against whatever
- * provides the hosts. Today that is the throwaway sshd fixture on 127.0.0.200–220.
+ * host behind it, three computes, a host that is down), mapped onto the lab's hosts (brought up by the
+ * lab's global setup): tvm-1 (key and passphrase key), compute-2 (password), compute-3 (`drops` with
+ * NOPASSWD sudo, `drask` whose sudo asks), jump-1 and compute-4 behind it.
  */
 export type Role = 'key' | 'password' | 'sudo' | 'sudoAsk' | 'jump' | 'hidden' | 'c1' | 'c2' | 'c3' | 'down';
 
@@ -36,56 +39,102 @@ export interface RemoteWorld {
   stop(): Promise<void>;
 }
 
-const fixtureNames: Record<Role, keyof SshdFixture['hosts']> = {
-  key: 'fx-key',
-  password: 'fx-pass',
-  sudo: 'fx-sudo',
-  sudoAsk: 'fx-sudo-ask',
-  jump: 'fx-jump',
-  hidden: 'fx-hidden',
-  c1: 'fx-c1',
-  c2: 'fx-c2',
-  c3: 'fx-c3',
-  down: 'fx-down',
+const labHostOf: Record<Exclude<Role, 'down'>, string> = {
+  key: 'tvm-1',
+  password: 'compute-2',
+  sudo: 'compute-3',
+  sudoAsk: 'compute-3',
+  jump: 'jump-1',
+  hidden: 'compute-4',
+  c1: 'compute-1',
+  c2: 'compute-2',
+  c3: 'compute-4',
 };
 
-export const roles = Object.keys(fixtureNames) as Role[];
+export const roles: Role[] = [
+  'key',
+  'password',
+  'sudo',
+  'sudoAsk',
+  'jump',
+  'hidden',
+  'c1',
+  'c2',
+  'c3',
+  'down',
+];
+
+const readLab = (): LabJson => JSON.parse(readFileSync(labJsonPath, 'utf8')) as LabJson;
 
 export async function startRemoteWorld(): Promise<RemoteWorld> {
-  const fx = await startSshdFixture();
-  const plainKey = readFileSync(fx.keys.plain, 'utf8');
+  const keys = clientKeys();
+  const plainKey = readFileSync(keys.key, 'utf8');
+  const lab = readLab();
+  const host = (name: string): LabHost => {
+    const h = lab.hosts.find((x) => x.name === name);
+    if (!h) throw new Error(`the lab has no host ${name}; is it up with at least 4 computes?`);
+    return h;
+  };
+  const roleOfHost = (name: string) =>
+    (Object.keys(labHostOf) as Exclude<Role, 'down'>[]).find((r) => labHostOf[r] === name);
   const targets = {} as Record<Role, SshTarget>;
   const credentials = {} as Record<Role, SshCredentials>;
   for (const role of roles) {
-    const h = fx.hosts[fixtureNames[role]];
+    if (role === 'down') {
+      // Nothing listens on this loopback address: connections are refused at once.
+      targets.down = {
+        id: 'down',
+        name: 'compute-down',
+        address: '127.0.1.249',
+        port: 22,
+        user: 'root',
+        sudo: false,
+      };
+      credentials.down = { privateKey: plainKey };
+      continue;
+    }
+    const h = host(labHostOf[role]);
+    const via = h.via ? roleOfHost(h.via) : undefined;
     targets[role] = {
       id: role,
-      name: h.name,
+      name: role === 'sudoAsk' ? `${h.name} (drask)` : h.name,
       address: h.address,
       port: h.port,
-      user: h.user,
-      sudo: h.sudo ?? false,
-      ...(h.via ? { via: (Object.keys(fixtureNames) as Role[]).find((r) => fixtureNames[r] === h.via) } : {}),
+      user: role === 'sudoAsk' ? labCredentials.askingSudoUser : h.user,
+      sudo: role === 'sudo' || role === 'sudoAsk',
+      ...(via ? { via } : {}),
     };
-    credentials[role] = role === 'password' ? { password: fx.rootPassword } : { privateKey: plainKey };
+    credentials[role] = h.password ? { password: h.password } : { privateKey: plainKey };
   }
-  const running = roles.filter((r) => r !== 'down' && r !== 'sudoAsk');
-  const hostKeyOf = (role: Role) => fx.hostKey(fixtureNames[role === 'sudoAsk' ? 'sudo' : role] as never);
+  const hostKeyOf = (role: Role) => {
+    if (role === 'down') throw new Error('the down host has no key');
+    return readLab().hosts.find((x) => x.name === labHostOf[role])!.hostKey;
+  };
   const trustingStore = () => {
-    const lines = running.map((r) => `${targets[r].address} ${hostKeyOf(r)}`).join('\n');
+    const lines = [...new Set(Object.values(labHostOf))]
+      .map((name) => readLab().hosts.find((x) => x.name === name)!)
+      .map((h) => `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${h.hostKey}`)
+      .join('\n');
     return new MemoryKnownHostsStore(importKnownHosts(lines).entries);
   };
   return {
     targets,
     credentials,
     passphraseCredentials: {
-      privateKey: readFileSync(fx.keys.passphrase, 'utf8'),
-      passphrase: fx.keys.passphraseText,
+      privateKey: readFileSync(keys.passphraseKey, 'utf8'),
+      passphrase: labCredentials.keyPassphrase,
     },
-    keyFiles: fx.keys,
+    keyFiles: {
+      plain: keys.key,
+      passphrase: keys.passphraseKey,
+      passphraseText: labCredentials.keyPassphrase,
+    },
     hostKey: hostKeyOf,
     trustingStore,
-    rotateHostKey: (role) => fx.rotateHostKey(fixtureNames[role] as never),
+    rotateHostKey: async (role) => {
+      if (role === 'down') return;
+      await rotateHostKey(labHostOf[role]);
+    },
     pool: (options = {}) =>
       new SshPool({
         hosts: Object.values(targets),
@@ -95,7 +144,8 @@ export async function startRemoteWorld(): Promise<RemoteWorld> {
         connectTimeoutSec: options.connectTimeoutSec ?? 5,
         keepaliveSec: 5,
       }),
-    stop: () => fx.stop(),
+    // The lab outlives the tests.
+    stop: async () => {},
   };
 }
 

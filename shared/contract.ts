@@ -16,7 +16,7 @@ const secretUpdates = z.record(z.string().max(200), z.union([z.string().max(64 *
 
 export interface AppInfo {
   version: string;
-  mode: 'desktop' | 'browser';
+  mode: 'desktop' | 'browser' | 'headless';
   /** The secret store needs a passphrase before profiles with secrets can be used. */
   storeLocked: boolean;
   cipher: 'safe-storage' | 'passphrase';

@@ -31,6 +31,14 @@ export interface RemoteAction {
   description: string;
   /** Read-only actions (checks, verification) never record changes. */
   readOnly?: boolean;
+  /** For an action that changes something: recorded after it succeeds, with how to undo it. */
+  change?: ChangeSpec;
+}
+
+/** What a changing action records in the run's change log. */
+export interface ChangeSpec {
+  kind: string;
+  undo: Action[];
 }
 
 export interface ApiAction {
@@ -43,6 +51,7 @@ export interface ApiAction {
   body?: unknown;
   description: string;
   readOnly?: boolean;
+  change?: ChangeSpec;
 }
 
 export interface ManualAction {

@@ -81,7 +81,7 @@ function fakeWorld() {
   return { mounts, applied, step };
 }
 
-function engineFor(store: MemoryRunStore, steps: Partial<Record<StepKey, StepDefinition<never, null>>>) {
+function engineFor(store: MemoryRunStore, steps: Partial<Record<StepKey, StepDefinition<{ hosts: string[] }, null>>>) {
   const logs: LogRecord[] = [];
   const progress: StepProgress[] = [];
   const engine = new RunEngine<null>({

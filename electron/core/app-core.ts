@@ -1,0 +1,71 @@
+import { isCallName, parseCallArgs, type CallName } from '../../shared/contract.js';
+import { AppFailure, fail, ok, type Result } from '../../shared/result.js';
+import { CoreState, type CoreMode } from './core-state.js';
+import type { Core, SecretCipher } from './core-types.js';
+import { EventBus } from './event-bus.js';
+import type { Handler, HandlerMap } from './handlers/handler-types.js';
+import { profileHandlers } from './handlers/profile-handlers.js';
+import { openStore, storeFileIn } from './store/database.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** The OS key store cipher (desktop); null when there is none and a passphrase is used instead. */
+  cipher: SecretCipher | null;
+  /** Unlocks a passphrase store at start (browser mode and CLI: TRILIO_DR_PASSPHRASE). */
+  passphrase?: string;
+  mode: CoreMode;
+  version: string;
+}
+
+/**
+ * The main-process core: the store, the handlers of every contract call, and the events. Electron,
+ * browser mode and the CLI host the same core. Fails (AppFailure) when the store cannot be opened:
+ * locked by another instance, from a newer version, or damaged.
+ */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const store = openStore(storeFileIn(options.dataDir));
+  if (!store.ok) throw new AppFailure(store.error);
+  const bus = new EventBus();
+  const state = new CoreState(
+    store.value,
+    bus,
+    options.mode,
+    options.version,
+    options.dataDir,
+    options.cipher,
+  );
+  if (options.passphrase) {
+    const unlocked = state.unlock(options.passphrase);
+    if (!unlocked.ok) {
+      store.value.close();
+      throw new AppFailure(unlocked.error);
+    }
+  }
+  const handlers: HandlerMap = {
+    'app.info': () => ok(state.info()),
+    'store.unlock': ({ passphrase }) => state.unlock(passphrase),
+    ...profileHandlers(state),
+  };
+
+  return {
+    info: () => state.info(),
+    async handle(name: string, rawArgs: unknown): Promise<Result<unknown>> {
+      if (!isCallName(name)) return fail({ code: 'invalid-argument', message: `Unknown call ${name}.` });
+      const args = parseCallArgs(name, rawArgs);
+      if (!args.ok) return args;
+      try {
+        return await (handlers[name] as Handler<CallName>)(args.value as never);
+      } catch (error) {
+        if (error instanceof AppFailure) return fail(error.error);
+        // A bug, not a user error: say which call, never echo its arguments (they may hold secrets).
+        const message = state.scrubber.scrub(error instanceof Error ? error.message : String(error));
+        return fail({ code: 'internal', message: `${name} failed unexpectedly: ${message}` });
+      }
+    },
+    subscribe: (listener) => bus.subscribe(listener),
+    async close() {
+      bus.close();
+      store.value.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { Api } from '../../../../shared/contract.js';
+import { copyName } from '../profiles/blank-profile.js';
+import { ProfileDraft } from '../profiles/profile-draft.svelte.js';
+import { ProfileList } from '../profiles/profile-list.svelte.js';
+
+export type Confirm = (request: {
+  title?: string;
+  message: string;
+  confirmLabel?: string;
+  danger?: boolean;
+}) => Promise<boolean>;
+export type WorkspaceTab = 'profile' | 'wizard';
+
+/**
+ * Which profile is open and what happens on select / create / save / duplicate / delete. Leaving a
+ * profile with unsaved changes asks first, so an edit is never lost silently.
+ */
+export class Workspace {
+  readonly list: ProfileList;
+  draft = $state<ProfileDraft | null>(null);
+  tab = $state<WorkspaceTab>('profile');
+
+  readonly selectedId = $derived(this.draft && !this.draft.isNew ? this.draft.profile.id : null);
+  readonly #api: Pick<Api, 'call'>;
+  readonly #confirm: Confirm;
+
+  constructor(api: Pick<Api, 'call'>, confirm: Confirm) {
+    this.#api = api;
+    this.#confirm = confirm;
+    this.list = new ProfileList(api);
+  }
+
+  /** Loads the list and opens the first profile, if any. */
+  async start(): Promise<void> {
+    await this.list.refresh();
+    const first = this.list.items[0];
+    if (first && !this.draft) await this.select(first.id);
+  }
+
+  async select(id: string): Promise<boolean> {
+    if (id === this.selectedId) return true;
+    if (!(await this.#mayLeave())) return false;
+    const profile = await this.list.get(id);
+    if (!profile) return false;
+    this.draft = new ProfileDraft(profile);
+    return true;
+  }
+
+  async create(): Promise<boolean> {
+    if (!(await this.#mayLeave())) return false;
+    this.draft = new ProfileDraft();
+    this.tab = 'profile';
+    return true;
+  }
+
+  async save(): Promise<boolean> {
+    if (!this.draft) return false;
+    const saved = await this.draft.save(this.#api);
+    if (!saved) return false;
+    await this.list.refresh();
+    return true;
+  }
+
+  async duplicate(): Promise<boolean> {
+    const draft = this.draft;
+    if (!draft || draft.isNew) return false;
+    if (!(await this.#mayLeave())) return false;
+    const name = copyName(
+      draft.profile.name,
+      this.list.items.map((p) => p.name),
+    );
+    const copy = await this.list.duplicate(draft.profile.id, name);
+    if (!copy) return false;
+    this.draft = new ProfileDraft(copy);
+    return true;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const summary = this.list.items.find((p) => p.id === id);
+    if (!summary) return false;
+    const yes = await this.#confirm({
+      title: 'Delete profile',
+      message: `Delete the profile "${summary.name}" and its stored secrets? This cannot be undone.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!yes) return false;
+    const wasOpen = this.selectedId === id;
+    if (!(await this.list.remove(id))) return false;
+    if (wasOpen) {
+      this.draft = null;
+      const next = this.list.items[0];
+      if (next) await this.select(next.id);
+    }
+    return true;
+  }
+
+  async #mayLeave(): Promise<boolean> {
+    const draft = this.draft;
+    if (!draft || !draft.dirty) return true;
+    return this.#confirm({
+      title: 'Unsaved changes',
+      message: `Discard the unsaved changes to "${draft.profile.name || 'the new profile'}"?`,
+      confirmLabel: 'Discard changes',
+      danger: true,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../../shared/contract.js';
+import { LogView } from '../../../renderer/src/lib/log/log-view.svelte.js';
+
+const lines = (from: number, n: number): LogRecord[] =>
+  Array.from({ length: n }, (_, i) => ({
+    runId: 'r1',
+    step: 'copy',
+    host: 'tvm-1',
+    stream: 'stdout',
+    ts: 1_700_000_000_000 + from + i,
+    text: `line ${from + i}`,
+  }));
+
+describe('LogView', () => {
+  it('keeps at most `capacity` records, dropping the oldest', () => {
+    const view = new LogView({ capacity: 1000 });
+    for (let i = 0; i < 25; i++) view.append(lines(i * 100, 100));
+    expect(view.records).toHaveLength(1000);
+    expect(view.records[0]!.text).toBe('line 1500');
+    expect(view.records.at(-1)!.text).toBe('line 2499');
+    expect(view.dropped).toBe(1500);
+  });
+
+  it('renders a window of rows, not the whole buffer', () => {
+    const view = new LogView({ capacity: 50_000, rowHeight: 20, overscan: 5 });
+    view.append(lines(0, 50_000));
+    view.onScroll(0, 400);
+    expect(view.visible.length).toBeLessThanOrEqual(400 / 20 + 1 + 5);
+    expect(view.visible[0]!.text).toBe('line 0');
+    view.onScroll(20 * 30_000, 400);
+    expect(view.visible.some((r) => r.text === 'line 30000')).toBe(true);
+    expect(view.visible.length).toBeLessThanOrEqual(400 / 20 + 1 + 10);
+  });
+
+  it('follows the newest line until the user scrolls up', () => {
+    const view = new LogView({ rowHeight: 20 });
+    view.onScroll(0, 200);
+    view.append(lines(0, 100));
+    expect(view.follow).toBe(true);
+    expect(view.scrollTop).toBe(100 * 20 - 200);
+    expect(view.visible.at(-1)!.text).toBe('line 99');
+
+    view.onScroll(400, 200);
+    expect(view.follow).toBe(false);
+    view.append(lines(100, 50));
+    expect(view.scrollTop).toBe(400);
+
+    view.onScroll(150 * 20 - 200, 200);
+    expect(view.follow).toBe(true);
+  });
+
+  it('keeps the same lines in view when old ones fall off the top', () => {
+    const view = new LogView({ capacity: 100, rowHeight: 20 });
+    view.onScroll(0, 200);
+    view.append(lines(0, 100));
+    view.onScroll(20 * 40, 200); // line 40 at the top
+    view.append(lines(100, 10)); // drops lines 0..9
+    expect(view.records[Math.floor(view.scrollTop / 20)]!.text).toBe('line 40');
+  });
+
+  it('loads older lines from the store up to the cap and stops when there are none', async () => {
+    const asked: (LogRecord | undefined)[] = [];
+    const view = new LogView({
+      capacity: 30,
+      loadOlder: async (before) => {
+        asked.push(before);
+        return asked.length === 1 ? lines(-50, 50) : [];
+      },
+    });
+    view.append(lines(0, 10));
+    expect(await view.loadOlder()).toBe(20);
+    expect(asked[0]!.text).toBe('line 0');
+    expect(view.records).toHaveLength(30);
+    expect(view.records[0]!.text).toBe('line -20');
+    expect(await view.loadOlder()).toBe(0); // full
+    view.clear();
+    expect(await view.loadOlder()).toBe(0);
+    expect(view.olderExhausted).toBe(true);
+  });
+});

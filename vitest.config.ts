@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,
@@ -7,6 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Svelte's compiler turns the runes in `.svelte.ts` state classes into code the tests can run.
+        plugins: [svelte({ compilerOptions: { runes: true } })],
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],

@@ -59,11 +59,25 @@ export interface LabWorkload {
   /** Snapshot ids, oldest first (the first is the full). */
   snapshots: string[];
   vms: { id: string; name: string; disks: number }[];
+  /** Native to cloud B (in Trilio B's database from the start), not a DR source. */
+  managed?: boolean;
 }
 
 export interface LabJson {
   clouds: { A: LabCloud; B: LabCloud };
-  trilio: { url: string; /** service type registered in the catalog */ serviceType: string };
+  trilio: {
+    /** The emulator's workloadmgr API root; append `/{project_id}` (the catalog URL does). */
+    url: string;
+    /** service type registered in the catalog */
+    serviceType: string;
+    /** Nova and Cinder read endpoints the emulator also serves (catalog types `compute`, `volumev3`). */
+    computeUrl?: string;
+    volumeUrl?: string;
+    /** Loopback-only test controls: `POST /_lab/faults`, `POST /_lab/reset`, `POST /_lab/purge`. */
+    labControlUrl?: string;
+    /** The purge script on the TVM (`{ids}`: workload ids). */
+    purgeCommand?: string;
+  };
   hosts: LabHost[];
   nfs: { A1: string; B1: string; B2: string };
   sharesDir: { A1: string; B1: string; B2: string };

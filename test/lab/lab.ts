@@ -4,7 +4,8 @@ import { downClouds, upClouds, type CloudsState } from './clouds/index.js';
 import { downHosts, upHosts } from './hosts/index.js';
 import type { LabHost, LabJson } from './lab-json.js';
 import { labProfile } from './lab-profile.js';
-import { labDir, labJsonPath, mountRoot, nfsExports, ports, type ShareName } from './topology.js';
+import { downTrilio, upTrilio, type TrilioState } from './trilio/index.js';
+import { labDir, labJsonPath, mountRoot, nfsExports, type ShareName } from './topology.js';
 
 /**
  * The lab orchestrator: brings up the clouds (PostgreSQL, Keystone, Neutron, SMTP), the SSH hosts and
@@ -51,6 +52,7 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
   await writeExportsRegistry();
   let clouds: CloudsState;
   let hosts: LabHost[];
+  let trilio: TrilioState;
   try {
     [clouds, hosts] = await Promise.all([
       upClouds(),
@@ -60,6 +62,14 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
         ...(options.reset ? { reset: true } : {}),
       }),
     ]);
+    // Trilio needs both: the seeded projects/users for the workloads, the TVM for its shares.
+    trilio = await upTrilio({
+      clouds,
+      hosts,
+      sharesDir: shareDirs(),
+      exportsRegistry: exportsRegistryPath,
+      ...(options.reset ? { reset: true } : {}),
+    });
   } catch (error) {
     // A half-started lab is stopped again so the next `up` starts from a known state.
     await downLab().catch(() => undefined);
@@ -67,17 +77,24 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
   }
   const lab: Omit<LabJson, 'profileFile'> = {
     clouds: { A: stripSeed(clouds.clouds.A), B: stripSeed(clouds.clouds.B) },
-    trilio: { url: `http://127.0.0.1:${ports.trilio}/v1`, serviceType: 'workloads' },
+    trilio: {
+      url: trilio.url,
+      serviceType: 'workloads',
+      computeUrl: trilio.computeUrl,
+      volumeUrl: trilio.volumeUrl,
+      labControlUrl: trilio.labControlUrl,
+      purgeCommand: trilio.purgeCommand,
+    },
     hosts,
     nfs: { ...nfsExports },
     sharesDir: shareDirs(),
-    workloads: [],
+    workloads: trilio.workloads,
     smtp: clouds.smtp,
     trusteeRole: clouds.trusteeRole,
     postgres: { host: clouds.postgres.host, port: clouds.postgres.port },
     startedAt: new Date(started).toISOString(),
   };
-  const profile = labProfile(lab, { purgeCommand: '' });
+  const profile = labProfile(lab, { purgeCommand: trilio.purgeCommand });
   await writeAtomically(profilePath, `${JSON.stringify(profile, null, 2)}\n`);
   const json: LabJson = { ...lab, profileFile: profilePath };
   await writeAtomically(labJsonPath, `${JSON.stringify(json, null, 2)}\n`);
@@ -87,6 +104,7 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
 /** Stops every lab process and removes its mounts and namespaces; data stays unless `purge`. */
 export async function downLab(options: { purge?: boolean } = {}): Promise<void> {
   const errors: unknown[] = [];
+  await downTrilio().catch((e: unknown) => errors.push(e));
   await downHosts(options).catch((e: unknown) => errors.push(e));
   await downClouds(options).catch((e: unknown) => errors.push(e));
   if (errors.length > 0) throw errors[0];

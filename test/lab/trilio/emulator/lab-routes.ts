@@ -1,0 +1,160 @@
+import type { EmulatorApp } from './emulator-app.js';
+import { badRequest, isRecord } from './http-kit.js';
+import type { Route } from './routing.js';
+
+/**
+ * Loopback-only lab controls (no token): fault injection, reset to the generated world, and the
+ * database purge the TVM's purge script calls. Not part of Trilio's API.
+ */
+
+/** CleanWlmDatabase's tables, child tables first (trilio-api.md). */
+export const purgeTables = [
+  'taskdetails',
+  'task_status_messages',
+  'tasks',
+  'snap_network_resource_metadata',
+  'snap_network_resources',
+  'vm_security_group_rule_snap_metadata',
+  'vm_security_group_rule_snaps',
+  'vm_network_resource_snap_metadata',
+  'vm_network_resource_snaps',
+  'snapshot_vm_resource_metadata',
+  'snapshot_vm_metadata',
+  'snapshot_vms',
+  'snapshot_metadata',
+  'vm_disk_resource_snap_metadata',
+  'vm_disk_resource_snaps',
+  'snapshot_vm_resources',
+  'vm_recent_snapshot',
+  'restore_metadata',
+  'restored_vm_metadata',
+  'restored_vms',
+  'restored_vm_resource_metadata',
+  'restored_vm_resources',
+  'restores',
+  'workload_metadata',
+  'workload_vm_metadata',
+  'workload_vms',
+  'snapshots',
+  'workloads',
+] as const;
+
+export function labRoutes(app: EmulatorApp): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: '/_lab/faults',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: { faults: app.faults.list() } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/faults',
+      auth: 'loopback',
+      handler: async (ctx) => ({ status: 201, body: { fault: app.faults.add(ctx.body) } }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_lab/faults',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: { cleared: app.faults.clear() } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/reset',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: { reset: true, ...(await app.resetToWorld()) } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/purge',
+      auth: 'loopback',
+      handler: async (ctx) => {
+        const ids = isRecord(ctx.body) && Array.isArray(ctx.body.ids) ? ctx.body.ids : undefined;
+        if (!ids || ids.some((id) => typeof id !== 'string') || ids.length === 0)
+          throw badRequest('Give {"ids": ["<workload id>", ...]}.');
+        return { status: 200, body: await purge(app, ids as string[]) };
+      },
+    },
+  ];
+}
+
+/**
+ * Removes soft-deleted workloads and everything hanging off them, reporting rows per table the way
+ * the clean-up script does. A workload that is not deleted (or unknown) is refused, not touched.
+ */
+async function purge(
+  app: EmulatorApp,
+  ids: string[],
+): Promise<{
+  purged: { id: string; name: string; tables: { table: string; rows: number }[] }[];
+  errors: { id: string; message: string }[];
+}> {
+  const state = app.db.state;
+  const purged = [];
+  const errors = [];
+  for (const id of ids) {
+    const workload = state.workloads[id];
+    if (!workload) {
+      errors.push({ id, message: `Workload ${id} is not in the workloadmgr database.` });
+      continue;
+    }
+    if (!workload.deleted) {
+      errors.push({
+        id,
+        message: `Workload ${id} (${workload.display_name}) is not deleted; delete it first (workload-delete --database_only True).`,
+      });
+      continue;
+    }
+    const snapshots = app.db.snapshotsOf(id, true);
+    const restores = Object.values(state.restores).filter((r) => r.workload_id === id);
+    const vmCount = workload.instances.length;
+    const per = (f: (s: (typeof snapshots)[number]) => number) => snapshots.reduce((sum, s) => sum + f(s), 0);
+    const nics = per((s) => s.instances.reduce((n, i) => n + i.nics.length, 0));
+    const networks = per((s) => new Set(s.instances.flatMap((i) => i.nics.map((n) => n.network.id))).size);
+    const disks = per((s) => s.instances.reduce((n, i) => n + i.vdisks.length, 0));
+    const snapVms = per((s) => s.instances.length);
+    const restoredVms = restores.reduce((n, r) => n + r.instances.length, 0);
+    const tasks = snapshots.length + restores.length;
+    const rows: Record<(typeof purgeTables)[number], number> = {
+      taskdetails: tasks * 3,
+      task_status_messages: tasks * 2,
+      tasks,
+      snap_network_resource_metadata: networks * 2,
+      snap_network_resources: networks,
+      vm_security_group_rule_snap_metadata: snapVms * 2,
+      vm_security_group_rule_snaps: snapVms,
+      vm_network_resource_snap_metadata: nics * 3,
+      vm_network_resource_snaps: nics,
+      snapshot_vm_resource_metadata: disks * 4,
+      snapshot_vm_metadata: snapVms * 3,
+      snapshot_vms: snapVms,
+      snapshot_metadata: per((s) => Object.keys(s.metadata).length),
+      vm_disk_resource_snap_metadata: disks * 2,
+      vm_disk_resource_snaps: disks,
+      snapshot_vm_resources: disks + nics + snapVms,
+      vm_recent_snapshot: vmCount,
+      restore_metadata: restores.length,
+      restored_vm_metadata: restoredVms * 2,
+      restored_vms: restoredVms,
+      restored_vm_resource_metadata: restoredVms,
+      restored_vm_resources: restoredVms,
+      restores: restores.length,
+      workload_metadata: Object.keys(workload.metadata).length,
+      workload_vm_metadata: workload.instances.reduce((n, i) => n + Object.keys(i.metadata).length, 0),
+      workload_vms: vmCount,
+      snapshots: snapshots.length,
+      workloads: 1,
+    };
+    for (const snap of snapshots) delete state.snapshots[snap.id];
+    for (const restore of restores) delete state.restores[restore.id];
+    delete state.workloads[id];
+    purged.push({
+      id,
+      name: workload.display_name,
+      tables: purgeTables.map((table) => ({ table, rows: rows[table] })),
+    });
+  }
+  await app.db.save();
+  return { purged, errors };
+}

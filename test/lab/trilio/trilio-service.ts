@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AppFailure } from '../../../shared/result.js';
+import { authUrl, neutronUrl } from '../clouds/clouds-paths.js';
+import { serviceUserSpecs } from '../clouds/clouds-spec.js';
+import { adminSession } from '../clouds/index.js';
+import { registerService, type ServiceRegistration } from '../clouds/keystone-catalog.js';
+import { ensureDaemon, stopService } from '../clouds/lab-process.js';
+import { strayServices, terminateGroup } from '../clouds/proc-table.js';
+import { httpAnswers } from '../clouds/readiness.js';
+import { writeFileIfChanged } from '../clouds/state-files.js';
+import type { LabHost } from '../lab-json.js';
+import { regions, repoRoot } from '../topology.js';
+import type { EmulatorConfig } from './emulator/emulator-config.js';
+import {
+  purgeScriptPath,
+  trilioBaseUrl,
+  trilioConfigFile,
+  trilioDir,
+  trilioHost,
+  trilioLogFile,
+  trilioPort,
+  trilioRunDir,
+  trilioSourceDir,
+  trilioStateFile,
+  trilioWorldFile,
+} from './trilio-paths.js';
+
+/**
+ * The Trilio API emulator as a lab service: started detached in its own process group (the clouds'
+ * lab-process machinery), reused while it runs with the same configuration and code, restarted when
+ * either changed; registered in Keystone's catalog for region RegionB.
+ */
+
+const service = { name: 'trilio-emulator', cmdlineMark: 'trilio/emulator/main.ts' } as const;
+const mainFile = path.join(trilioSourceDir, 'emulator', 'main.ts');
+
+export interface EnsureTrilioInput {
+  hosts: LabHost[];
+  /** `{"<export>": "/abs/dir"}` of the lab's NFS "server". */
+  exportsRegistry: string;
+  /** Pace of restore steps (ms); default 150. */
+  restoreStepMs?: number;
+}
+
+/** A digest of the emulator's sources, so an edited emulator is restarted by the next `up`. */
+async function codeDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of [trilioSourceDir, path.join(trilioSourceDir, 'emulator')]) {
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+    for (const file of files) hash.update(`${file}\0${await readFile(path.join(dir, file), 'utf8')}\0`);
+  }
+  return hash.digest('hex');
+}
+
+export async function emulatorConfig(input: EnsureTrilioInput): Promise<EmulatorConfig> {
+  const trilioUser = serviceUserSpecs.find((u) => u.name === 'trilio')!;
+  return {
+    host: trilioHost,
+    port: trilioPort,
+    keystoneUrl: authUrl,
+    neutronUrl,
+    serviceUser: {
+      username: trilioUser.name,
+      password: trilioUser.password,
+      project: 'service',
+      userDomain: 'Default',
+      projectDomain: 'Default',
+    },
+    region: regions.B,
+    hosts: input.hosts
+      .filter((h) => h.role !== 'jump')
+      .map((h) => ({ name: h.name, role: h.role, address: h.address })),
+    exportsRegistry: input.exportsRegistry,
+    stateFile: trilioStateFile,
+    worldFile: trilioWorldFile,
+    restoreStepMs: input.restoreStepMs ?? 150,
+    tokenCacheSeconds: 10,
+    codeDigest: await codeDigest(),
+  };
+}
+
+/** Starts the emulator or confirms it runs with this configuration; about a second from cold. */
+export async function ensureTrilio(input: EnsureTrilioInput): Promise<'reused' | 'started' | 'restarted'> {
+  await mkdir(trilioRunDir, { recursive: true });
+  const config = await emulatorConfig(input);
+  const changed = await writeFileIfChanged(trilioConfigFile, `${JSON.stringify(config, null, 2)}\n`);
+  return ensureDaemon(trilioRunDir, {
+    ...service,
+    title: 'Trilio emulator',
+    command: process.execPath,
+    args: ['--import', 'tsx', mainFile, trilioConfigFile],
+    cwd: repoRoot,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    logFile: trilioLogFile,
+    host: trilioHost,
+    port: trilioPort,
+    ready: () => httpAnswers(`${trilioBaseUrl}/`),
+    readyTimeoutMs: 20_000,
+    restart: changed,
+  });
+}
+
+/** Stops the emulator (and one that lost its pid file); returns whether something ran. */
+export async function stopTrilio(): Promise<boolean> {
+  const stopped = await stopService(trilioRunDir, service.name, service.cmdlineMark, 5_000);
+  const strays = (await strayServices([trilioDir], ['node'])).filter((s) =>
+    s.cmdline.includes(service.cmdlineMark),
+  );
+  for (const stray of strays) await terminateGroup(stray.pid, 5_000).catch(() => undefined);
+  return stopped || strays.length > 0;
+}
+
+/** Keystone catalog entries of region RegionB: Trilio's workloadmgr plus the Nova/Cinder reads it serves. */
+export function trilioCatalog(): ServiceRegistration[] {
+  const region = regions.B;
+  return [
+    {
+      type: 'workloads',
+      name: 'TrilioVaultWLM',
+      url: `${trilioBaseUrl}/v1/$(project_id)s`,
+      region,
+      description: 'Trilio workloadmgr (DR lab emulator)',
+    },
+    { type: 'compute', name: 'nova', url: `${trilioBaseUrl}/compute/v2.1`, region },
+    { type: 'volumev3', name: 'cinderv3', url: `${trilioBaseUrl}/volume/v3/$(project_id)s`, region },
+  ];
+}
+
+/**
+ * Registers the catalog entries idempotently. Reading the catalog once is enough when everything is
+ * already there (two requests instead of ~20), which keeps a repeated `up` fast.
+ */
+export async function registerTrilioCatalog(): Promise<void> {
+  const session = adminSession();
+  const v3 = session.authUrl;
+  const wanted = trilioCatalog();
+  const [{ services }, { endpoints }] = await Promise.all([
+    session.request<{ services: { id: string; type: string; name?: string }[] }>('GET', v3, '/services'),
+    session.request<{
+      endpoints: {
+        service_id: string;
+        interface: string;
+        url: string;
+        region_id: string | null;
+        enabled: boolean;
+      }[];
+    }>('GET', v3, `/endpoints?region_id=${regions.B}`),
+  ]);
+  const complete = (spec: ServiceRegistration): boolean => {
+    const ids = services.filter((s) => s.type === spec.type && s.name === spec.name).map((s) => s.id);
+    if (ids.length !== 1) return false;
+    const mine = endpoints.filter((e) => e.service_id === ids[0] && e.region_id === spec.region);
+    return (['public', 'internal', 'admin'] as const).every(
+      (iface) =>
+        mine.filter((e) => e.interface === iface && e.url === spec.url && e.enabled).length === 1 &&
+        mine.filter((e) => e.interface === iface).length === 1,
+    );
+  };
+  for (const spec of wanted) if (!complete(spec)) await registerService(session, spec);
+}
+
+/**
+ * Installs the purge script in the TVM's root home (`/root/bin`, a bind of the host's own directory,
+ * so writing it from here is safe while the host runs). Returns the command with its `{ids}` slot.
+ */
+export async function installPurgeScript(tvm: LabHost | undefined): Promise<string> {
+  if (!tvm)
+    throw new AppFailure({
+      code: 'precondition',
+      message: 'The lab has no TVM host to install the purge script on.',
+    });
+  const target = path.join(tvm.rootDir, purgeScriptPath);
+  const source = await readFile(path.join(trilioSourceDir, 'purge-workloads.py'), 'utf8');
+  await mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+  await writeFileIfChanged(target, source, 0o755);
+  await chmod(target, 0o755);
+  return `${purgeScriptPath} {ids}`;
+}

@@ -1,0 +1,159 @@
+import { authenticate } from '../clouds/openstack-session.js';
+import { pollUntil } from '../clouds/poll-until.js';
+import { resetHost, runOnHost } from '../hosts/index.js';
+import type { LabJson } from '../lab-json.js';
+import { resetTrilio } from './index.js';
+import { trilioBaseUrl } from './trilio-paths.js';
+import { installPurgeScript } from './trilio-service.js';
+import { generateWorkloads } from './workload-generator.js';
+
+/**
+ * Helpers for the Trilio lab tests: real Keystone tokens, calls to the emulator, and changes to the
+ * lab hosts made the way an operator makes them (config edit + service restart, bind mounts).
+ */
+
+export interface Scoped {
+  token: string;
+  projectId: string;
+  userId: string;
+}
+
+/** A project-scoped token from the real Keystone. */
+export async function scopedToken(
+  lab: LabJson,
+  user: { name: string; password: string; domain: string },
+  project: { name: string; domain: string },
+): Promise<Scoped> {
+  const { token, body } = await authenticate(lab.clouds.B.authUrl, {
+    username: user.name,
+    password: user.password,
+    userDomain: user.domain,
+    project: project.name,
+    projectDomain: project.domain,
+  });
+  const t = (body as { token: { project: { id: string }; user: { id: string } } }).token;
+  return { token, projectId: t.project.id, userId: t.user.id };
+}
+
+export const adminToken = (lab: LabJson): Promise<Scoped> =>
+  scopedToken(
+    lab,
+    {
+      name: lab.clouds.B.admin.username,
+      password: lab.clouds.B.admin.password,
+      domain: lab.clouds.B.admin.userDomain,
+    },
+    { name: lab.clouds.B.admin.project, domain: lab.clouds.B.admin.projectDomain },
+  );
+
+/** A cloud B user's token on their own project (e.g. alice-dr on finance-dr). */
+export function memberToken(lab: LabJson, name: string): Promise<Scoped> {
+  const user = lab.clouds.B.users[name];
+  if (!user) throw new Error(`no cloud B user ${name} in lab.json`);
+  return scopedToken(
+    lab,
+    { name, password: user.password, domain: lab.clouds.B.domain },
+    { name: user.project, domain: lab.clouds.B.domain },
+  );
+}
+
+export interface ApiResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** A JSON call to the emulator (`path` from the server root, e.g. `/v1/<p>/workloads`). */
+export async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<ApiResult<T>> {
+  const response = await fetch(`${trilioBaseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { 'X-Auth-Token': options.token } : {}),
+      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Runs a command inside a lab host; fails the test on a non-zero exit. */
+export async function onHost(host: string, argv: string[]): Promise<string> {
+  const result = await runOnHost(host, argv);
+  if (result.code !== 0)
+    throw new Error(`${host}: ${argv.join(' ')} failed (${result.code}): ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Sets `vault_storage_nfs_export` in a host's Trilio config and restarts the service, as the runbook does. */
+export async function configureShares(
+  host: string,
+  role: 'tvm' | 'compute',
+  exports: string[],
+): Promise<void> {
+  const [file, unit] =
+    role === 'tvm'
+      ? ['/etc/workloadmgr/workloadmgr.conf', 'wlm-workloads']
+      : ['/etc/tvault-contego/tvault-contego.conf', 'tvault-contego'];
+  await onHost(host, [
+    'sed',
+    '-i',
+    `s|^vault_storage_nfs_export = .*|vault_storage_nfs_export = ${exports.join(', ')}|`,
+    file,
+  ]);
+  await onHost(host, ['systemctl', 'restart', unit]);
+}
+
+/** Polls a restore until it leaves `restoring`; returns every status seen and the final body. */
+export async function waitForRestore(
+  projectId: string,
+  token: string,
+  restoreId: string,
+): Promise<{ seen: string[]; restore: Record<string, unknown> }> {
+  const seen: string[] = [];
+  let restore: Record<string, unknown> = {};
+  const done = await pollUntil(
+    async () => {
+      const got = await call<{ restore: Record<string, unknown> }>(
+        'GET',
+        `/v1/${projectId}/restores/${restoreId}`,
+        { token },
+      );
+      restore = got.body.restore;
+      const status = String(restore.status);
+      if (seen.at(-1) !== status) seen.push(status);
+      return status !== 'restoring' && status !== 'cancelling';
+    },
+    60_000,
+    100,
+  );
+  if (!done) throw new Error(`restore ${restoreId} did not finish: ${JSON.stringify(restore)}`);
+  return { seen, restore };
+}
+
+/** Puts hosts back to their initial files (B1 only, no binds) and reinstalls the TVM's purge script. */
+export async function resetHosts(names: string[]): Promise<void> {
+  for (const name of names) {
+    const host = await resetHost(name);
+    if (host.role === 'tvm') await installPurgeScript(host);
+  }
+}
+
+/**
+ * Back to the generated world: TVM and compute-1/compute-2 rebooted from their initial files (B1 only,
+ * no binds), B2 re-copied from A1, B1 without DR copies, the appliance database reset.
+ */
+export async function resetTrilioWorld(lab: LabJson): Promise<void> {
+  await resetHosts(['tvm-1', 'compute-1', 'compute-2']);
+  await generateWorkloads({
+    sharesDir: lab.sharesDir,
+    projects: { A: lab.clouds.A.projects, B: lab.clouds.B.projects },
+    users: { A: lab.clouds.A.users, B: lab.clouds.B.users },
+    reset: true,
+  });
+  await resetTrilio();
+}

@@ -19,6 +19,15 @@ const callNameSet = {
   'profiles.delete': true,
   'profiles.export': true,
   'profiles.import': true,
+  'hosts.trustKey': true,
+  'runs.create': true,
+  'runs.list': true,
+  'runs.get': true,
+  'runs.updateParams': true,
+  'runs.plan': true,
+  'runs.execute': true,
+  'runs.cancel': true,
+  'runs.logs': true,
 } as const satisfies Record<CallName, true>;
 
 const eventNameSet = { log: true, step: true, run: true } as const satisfies Record<EventName, true>;

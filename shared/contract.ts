@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AppError, Result } from './result.js';
 import { profileSchema, type Profile, type ProfileSummary } from './profile/profile.js';
+import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
+import type { RunSummary, RunView, StepState } from './run/run-types.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -42,6 +44,35 @@ export const calls = {
   'profiles.delete': call(z.object({ id }), returns<{ deleted: boolean }>()),
   'profiles.export': call(z.object({ id }), returns<ProfileExport>()),
   'profiles.import': call(z.object({ text: z.string().max(4 * 1024 * 1024) }), returns<Profile>()),
+  /** Trusts the host key a host presented (after the user compared the fingerprint). */
+  'hosts.trustKey': call(
+    z.object({
+      profileId: id,
+      host: z.string().min(1).max(300),
+      keyType: z.string().min(1).max(100),
+      keyBase64: z.string().min(1).max(16 * 1024),
+      replace: z.boolean().default(false),
+    }),
+    returns<{ trusted: boolean }>(),
+  ),
+  'runs.create': call(z.object({ profileId: id, params: runParamsSchema }), returns<RunView>()),
+  'runs.list': call(z.object({ profileId: id.optional() }), returns<RunSummary[]>()),
+  'runs.get': call(z.object({ runId: id }), returns<RunView>()),
+  'runs.updateParams': call(z.object({ runId: id, params: runParamsSchema }), returns<RunView>()),
+  'runs.plan': call(z.object({ runId: id, step: stepKeySchema }), returns<StepState>()),
+  'runs.execute': call(
+    z.object({ runId: id, step: stepKeySchema, confirmed: z.array(z.string().max(300)).max(1000).default([]) }),
+    returns<StepState>(),
+  ),
+  'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
+  'runs.logs': call(
+    z.object({
+      runId: id,
+      afterId: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(100_000).default(10_000),
+    }),
+    returns<(LogRecord & { id: number })[]>(),
+  ),
 } as const;
 
 export type Calls = typeof calls;

@@ -7,7 +7,7 @@ export interface CliArgs {
   options: Record<string, string | true>;
 }
 
-const booleanFlags = new Set(['json', 'yes', 'help', 'notify-only', 'replace']);
+const booleanFlags = new Set(['json', 'yes', 'help', 'notify-only', 'replace', 'remove-mounts']);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const positionals: string[] = [];

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../core/data-dir.js';
 import { parseCliArgs, stringOption } from './cli-args.js';
 import { describeError, type CliOutput } from './cli-output.js';
 import { profileCommand, profileUsage } from './profile-command.js';
+import { runCommand, runUsage } from './run-command.js';
 import { readVersion } from '../core/app-version.js';
 import type { Core } from '../core/core-types.js';
 import { AppFailure } from '../../shared/result.js';
@@ -15,6 +16,7 @@ import { AppFailure } from '../../shared/result.js';
 const usage = `usage: trilio-dr [--data-dir DIR] [--json] <command>
 
 ${profileUsage}
+${runUsage}
 
 environment: TRILIO_DR_PASSPHRASE unlocks the secret store; TRILIO_DR_DATA_DIR sets the data folder.`;
 
@@ -50,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'profile':
         return await profileCommand(core, args, io);
+      case 'plan':
+      case 'run':
+      case 'resume':
+      case 'cleanup':
+      case 'runs':
+        return await runCommand(core, args, io);
       default:
         io.err(`unknown command "${command}"\n\n${usage}`);
         return 2;

@@ -6,6 +6,11 @@ import { EventBus } from './event-bus.js';
 import type { Handler, HandlerMap } from './handlers/handler-types.js';
 import { profileHandlers } from './handlers/profile-handlers.js';
 import { openStore, storeFileIn } from './store/database.js';
+import { createDrEngine } from './dr/dr-engine.js';
+import { hostHandlers } from './handlers/host-handlers.js';
+import { runHandlers } from './handlers/run-handlers.js';
+import { LogWriter } from './store/log-repo.js';
+import { RunRepo } from './store/run-repo.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -41,10 +46,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       throw new AppFailure(unlocked.error);
     }
   }
+  const runs = new RunRepo(store.value);
+  const logs = new LogWriter(store.value, { scrub: (text) => state.scrubber.scrub(text) });
+  const engine = createDrEngine(state, runs, logs);
+  // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
+  engine.recoverInterrupted();
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
     'store.unlock': ({ passphrase }) => state.unlock(passphrase),
     ...profileHandlers(state),
+    ...hostHandlers(state),
+    ...runHandlers(state, engine, runs, logs),
   };
 
   return {
@@ -64,6 +76,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     subscribe: (listener) => bus.subscribe(listener),
     async close() {
+      logs.close();
       bus.close();
       store.value.close();
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LogRecord, StepProgress } from '../../../shared/contract.js';
 import type { Profile } from '../../../shared/profile/profile.js';
-import { fail, ok, type AppError, type Result } from '../../../shared/result.js';
+import { AppFailure, fail, ok, type AppError, type Result } from '../../../shared/result.js';
 import type { StepKey } from '../../../shared/run/plan-types.js';
 import type { RunParams, RunView, StepState } from '../../../shared/run/run-types.js';
 import { stepInfo, stepsFor } from '../../../shared/run/step-catalog.js';
@@ -255,11 +255,14 @@ export class RunEngine<S> {
       active.services = services.value;
       const ctx = this.context(run.value, key, profile.value, services.value, controller.signal, confirmed);
       const result = await body(ctx, def, state).catch((e: unknown) =>
-        fail<StepState>({
-          code: 'internal',
-          message: `The step stopped on an unexpected error: ${e instanceof Error ? e.message : String(e)}`,
-          hint: 'This is a bug in the wizard; the step is safe to run again. The log has what ran before.',
-        }),
+        // An AppFailure is a user-facing error thrown from deep code (a secret that cannot be opened).
+        e instanceof AppFailure
+          ? fail<StepState>(e.error)
+          : fail<StepState>({
+              code: 'internal',
+              message: `The step stopped on an unexpected error: ${e instanceof Error ? e.message : String(e)}`,
+              hint: 'This is a bug in the wizard; the step is safe to run again. The log has what ran before.',
+            }),
       );
       if (!result.ok)
         return this.finishFailed(

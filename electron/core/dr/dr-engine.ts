@@ -1,0 +1,72 @@
+import os from 'node:os';
+import type { StepKey } from '../../../shared/run/plan-types.js';
+import { AppFailure, ok } from '../../../shared/result.js';
+import type { CoreState } from '../core-state.js';
+import { RunEngine } from '../runs/run-engine.js';
+import type { StepDefinition } from '../runs/step-definition.js';
+import type { LogWriter } from '../store/log-repo.js';
+import type { RunRepo } from '../store/run-repo.js';
+import { closeRunServices, openRunServices, type RunServices } from './run-services.js';
+import { drSteps } from './dr-steps.js';
+
+/**
+ * The run engine of the app: runs saved in SQLite, steps from the DR step registry, services (SSH
+ * pool, clients) opened per step with the profile's secrets, every log line to the store and the UI.
+ */
+export function createDrEngine(
+  state: CoreState,
+  runs: RunRepo,
+  logs: LogWriter,
+  steps: Partial<Record<StepKey, StepDefinition<unknown, RunServices>>> = drSteps,
+): RunEngine<RunServices> {
+  return new RunEngine<RunServices>({
+    store: runs,
+    steps,
+    loadProfile: (id) => state.profiles.get(id),
+    openServices: async (profile, _runId, signal) => {
+      const cipher = state.requireCipher();
+      if (!cipher.ok) return cipher;
+      return ok(
+        openRunServices(
+          profile,
+          {
+            getSecret: (key) => {
+              const secret = state.secret(profile.id, key);
+              if (!secret.ok) throw new AppFailure(secret.error);
+              return secret.value;
+            },
+            knownHosts: state.knownHosts(profile.id),
+            sink: (record) => {
+              const clean = { ...record, text: state.scrubber.scrub(record.text) };
+              logs.write(clean);
+              state.bus.log(clean);
+            },
+            scrub: (text) => state.scrubber.scrub(text),
+            ...(process.env.SSH_AUTH_SOCK ? { agentSocket: process.env.SSH_AUTH_SOCK } : {}),
+          },
+          signal,
+        ),
+      );
+    },
+    closeServices: closeRunServices,
+    log: (record) => {
+      const clean = { ...record, text: state.scrubber.scrub(record.text) };
+      logs.write(clean);
+      state.bus.log(clean);
+    },
+    emitStep: (progress) => state.bus.emit('step', progress),
+    emitRun: (event) => {
+      logs.flush();
+      state.bus.emit('run', event);
+    },
+    operator: operatorName(),
+  });
+}
+
+function operatorName(): string {
+  try {
+    return `${os.userInfo().username}@${os.hostname()}`;
+  } catch {
+    return 'unknown';
+  }
+}

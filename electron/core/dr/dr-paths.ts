@@ -1,0 +1,35 @@
+import type { Profile } from '../../../shared/profile/profile.js';
+import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import type { RunParams } from '../../../shared/run/run-types.js';
+
+/**
+ * Where a run's workloads live on the appliance and the nodes. Single-workload DR copies the workload
+ * into B1 (the share Trilio B already uses); full-cloud DR adds B2 to Trilio's configuration, so B2 is
+ * mounted at its own base64 path everywhere.
+ */
+export interface LiveShare {
+  nfsExport: string;
+  mountPath: string;
+}
+
+export function liveShareOf(profile: Profile, params: RunParams): LiveShare {
+  const nfsExport = params.kind === 'single' ? profile.nfs.target : profile.nfs.syncedCopy;
+  return { nfsExport, mountPath: mountPathFor(nfsExport, profile.nfs.mountRoot) };
+}
+
+/** Where the single-workload DR mounts the synced copy (B2) on the appliance to read and copy from it. */
+export function stagingPathOf(profile: Profile): string {
+  return `/mnt/trilio-dr/${mountPathFor(profile.nfs.syncedCopy, '').replace(/^\//, '')}`;
+}
+
+export function workloadDirName(workloadId: string): string {
+  return `workload_${workloadId}`;
+}
+
+/** The folders whose backing chains the run needs: the one workload, or the whole live share. */
+export function workloadDirsOf(profile: Profile, params: RunParams): string[] {
+  const live = liveShareOf(profile, params).mountPath;
+  return params.kind === 'single' && params.workloadId
+    ? [`${live}/${workloadDirName(params.workloadId)}`]
+    : [live];
+}

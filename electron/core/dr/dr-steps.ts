@@ -1,0 +1,22 @@
+import type { StepKey } from '../../../shared/run/plan-types.js';
+import type { StepDefinition } from '../runs/step-definition.js';
+import type { RunServices } from './run-services.js';
+import { cleanupStep } from './steps/cleanup-step.js';
+import { copyStep } from './steps/copy-step.js';
+import { findStep } from './steps/find-step.js';
+import { mountPathsStep } from './steps/mount-paths-step.js';
+import { preflightStep } from './steps/preflight-step.js';
+
+type AnyStep = StepDefinition<unknown, RunServices>;
+
+/**
+ * The DR step registry: one definition per runbook step (steps/…). A step missing here is reported by
+ * the engine as "not available in this version".
+ */
+export const drSteps: Partial<Record<StepKey, AnyStep>> = {
+  preflight: preflightStep as AnyStep,
+  find: findStep as AnyStep,
+  copy: copyStep as AnyStep,
+  'mount-paths': mountPathsStep as AnyStep,
+  cleanup: cleanupStep as AnyStep,
+};

@@ -1,0 +1,129 @@
+import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
+import type { AppError } from '../../../../shared/result.js';
+import type { VerifyRow } from '../../../../shared/run/run-types.js';
+import { fanOut } from '../../ssh/fan-out.js';
+import { runOn, type DrContext } from '../remote-action.js';
+
+/** A pre-flight finding: a verification row, and whether it stops the run. */
+export interface Finding extends VerifyRow {
+  blocking: boolean;
+  hint?: string;
+}
+
+const row = (check: string, okValue: boolean, extra: Partial<Finding> = {}): Finding => ({
+  check,
+  ok: okValue,
+  blocking: true,
+  ...extra,
+});
+
+function fromError(check: string, error: AppError, host?: string): Finding {
+  return row(check, false, {
+    ...(host ? { host } : {}),
+    detail: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+  });
+}
+
+/** Every host answers over SSH (with its stored host key), and the appliances mount the target share. */
+export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
+  const hosts = ctx.profile.hosts.filter((h) => h.role !== 'jump');
+  const b1 = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+  const outcomes = await fanOut(
+    hosts.map((h) => h.id),
+    async (id) => runOn(ctx, id, { argv: probePathsArgv([b1]), privileged: true }, { timeoutMs: 60_000 }),
+    { concurrency: ctx.services.concurrency, signal: ctx.signal },
+  );
+  const findings: Finding[] = [];
+  outcomes.forEach((o, i) => {
+    const host = hosts[i]!;
+    if (!o.ok) {
+      findings.push(fromError('reachable over SSH, commands run as root', o.error, host.name));
+      return;
+    }
+    findings.push(row('reachable over SSH, commands run as root', true, { host: host.name }));
+    const mounted = parseProbe(o.value.stdout).mounts.has(b1);
+    findings.push(
+      row(`target share ${ctx.profile.nfs.target} mounted at ${b1}`, mounted, {
+        host: host.name,
+        ...(mounted
+          ? {}
+          : { hint: 'Trilio on this node must use NFS B1 (vault_storage_nfs_export) and be running.' }),
+      }),
+    );
+  });
+  if (!hosts.some((h) => h.role === 'tvm'))
+    findings.push(
+      row('a Trilio appliance (tvm) host is in the profile', false, { hint: 'Add it in the hosts table.' }),
+    );
+  return findings;
+}
+
+/** The target cloud: login, Trilio API, the target project, a trustee user in it and its networks. */
+export async function cloudFindings(ctx: DrContext, targetProject: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const target = await ctx.services.clouds.target();
+  if (!target.ok) return [fromError('target cloud credentials complete', target.error)];
+  const token = await target.value.session.tokenInfo(ctx.signal);
+  if (!token.ok) return [fromError('target cloud Keystone login', token.error)];
+  findings.push(row('target cloud Keystone login', true, { detail: ctx.profile.clouds.target.authUrl }));
+  const trilio = await target.value.trilio.listWorkloads({ signal: ctx.signal });
+  findings.push(trilio.ok ? row('Trilio API answers', true) : fromError('Trilio API answers', trilio.error));
+  if (!targetProject) {
+    findings.push(row('target project chosen', false, { hint: 'Name the target project of the run.' }));
+    return findings;
+  }
+  const domain = ctx.profile.clouds.target.domain;
+  const project = await target.value.keystone.findProject(targetProject, domain, { signal: ctx.signal });
+  if (!project.ok) {
+    findings.push(fromError(`target project ${targetProject} exists in domain ${domain}`, project.error));
+    return findings;
+  }
+  findings.push(
+    row(`target project ${targetProject} exists in domain ${domain}`, true, { detail: project.value.id }),
+  );
+  const role = ctx.profile.trilio.trusteeRole;
+  const assignments = await target.value.keystone.listProjectAssignments(project.value.id, {
+    signal: ctx.signal,
+  });
+  if (!assignments.ok)
+    findings.push(fromError(`a user with role ${role} in ${targetProject}`, assignments.error));
+  else {
+    const trustees = assignments.value.filter((a) => a.role.name === role && a.user);
+    findings.push(
+      row(`a user with the trustee role ${role} in ${targetProject}`, trustees.length > 0, {
+        detail: [...new Set(trustees.map((t) => t.user?.name ?? ''))].join(', ') || 'none',
+        ...(trustees.length
+          ? {}
+          : {
+              hint: `Give a project user the ${role} role (openstack role add --user U --project ${targetProject} ${role}).`,
+            }),
+      }),
+    );
+  }
+  const networks = await target.value.neutron.listNetworks(project.value.id, { signal: ctx.signal });
+  if (!networks.ok) findings.push(fromError(`networks of ${targetProject}`, networks.error));
+  else
+    findings.push(
+      row(`networks exist in ${targetProject}`, networks.value.length > 0, {
+        detail: networks.value.map((n) => n.name).join(', ') || 'none',
+        ...(networks.value.length
+          ? {}
+          : { hint: 'Create the project networks the restored VMs attach to first.' }),
+      }),
+    );
+  const source = await ctx.services.clouds.source();
+  const sourceToken = source.ok ? await source.value.session.tokenInfo(ctx.signal) : source;
+  findings.push(
+    sourceToken.ok
+      ? row('source cloud Keystone login (not required)', true, { blocking: false })
+      : {
+          ...fromError('source cloud Keystone login (not required)', sourceToken.error),
+          blocking: false,
+          ok: true,
+          detail: `unavailable: ${sourceToken.error.message}`,
+        },
+  );
+  return findings;
+}

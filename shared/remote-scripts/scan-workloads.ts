@@ -1,0 +1,305 @@
+/**
+ * The workload scan that runs on the Trilio VM: one Python process walks every share folder given,
+ * reads each `workload_<id>/workload_db`, `workload_vms_db` and `snapshot_<id>/snapshot_db`, adds up
+ * the folder's file sizes, and prints JSON lines (read by shared/discovery/workload-scan.ts). One exec
+ * for thousands of workloads instead of a `cat` per file; a broken file is an error value in that
+ * workload's entry, never the end of the scan.
+ *
+ * Run as `python3 - [--jobs N] -- ROOT...` with the script on stdin (`scanWorkloadsArgv`): the roots are
+ * plain arguments, so no share path is ever parsed as code. Python >= 3.6, standard library only
+ * (the appliance has nothing else we can count on).
+ */
+export const scanWorkloadsScript = String.raw`import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+# Reads Trilio workload folders on a backup target and prints JSON lines:
+#   {"kind":"scan","version":1}
+#   {"kind":"root","path":...,"error":null|"..."}        once per root, before its workloads
+#   {"kind":"workload",...}                                 one per workload_<id>/ folder
+#   {"kind":"end","workloads":N}                            last line: the output is complete
+# Python >= 3.6, standard library only. A broken file is reported in the workload's "errors" and the
+# scan goes on. ASCII-only output (json escapes the rest) so a C locale cannot break the writer.
+
+VERSION = 1
+
+
+def usage(message):
+    sys.stderr.write('scan-workloads: %s\n' % message)
+    sys.exit(2)
+
+
+def describe(error):
+    return error.strerror or str(error)
+
+
+def problem(file, code, message):
+    return {'file': file, 'code': code, 'message': message}
+
+
+def read_file(path):
+    # os-level calls: the buffered open() costs more than the read for files this small.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b''.join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def read_json(path, rel, errors, sizes):
+    try:
+        raw = read_file(path)
+        # Saves the size walk a stat of this file.
+        sizes[path] = len(raw)
+    except FileNotFoundError:
+        errors.append(problem(rel, 'missing', 'the file does not exist'))
+        return None
+    except OSError as error:
+        errors.append(problem(rel, 'unreadable', describe(error)))
+        return None
+    try:
+        return json.loads(raw.decode('utf-8'))
+    except UnicodeDecodeError as error:
+        errors.append(problem(rel, 'invalid-json', 'not UTF-8 text (byte %d)' % error.start))
+    except ValueError as error:
+        errors.append(problem(rel, 'invalid-json', 'not valid JSON: %s' % error))
+    return None
+
+
+def json_object(value, rel, errors):
+    if value is None or isinstance(value, dict):
+        return value
+    errors.append(problem(rel, 'invalid-shape', 'expected a JSON object, found %s' % type(value).__name__))
+    return None
+
+
+def text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value == value and abs(value) < 2 ** 53:
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def scalar_text(value):
+    if value is None:
+        return ''
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+def metadata_of(value):
+    # The appliance dumps its database rows: metadata is a list of {key, value, deleted, ...} rows.
+    # A plain {key: value} map is accepted too.
+    out = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out[str(key)] = scalar_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and 'key' in item and not item.get('deleted'):
+                out[str(item['key'])] = scalar_text(item.get('value'))
+    return out
+
+
+def vms_of(value, rel, errors):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(problem(rel, 'invalid-shape', 'expected a JSON list, found %s' % type(value).__name__))
+        return []
+    vms = []
+    for item in value:
+        if not isinstance(item, dict) or item.get('deleted'):
+            continue
+        vms.append({
+            'id': text(item.get('vm_id')) or text(item.get('id')),
+            'name': text(item.get('vm_name')) or text(item.get('name')),
+        })
+    return vms
+
+
+def folder_suffix(name, prefix):
+    return name[len(prefix):] if name.startswith(prefix) else name
+
+
+def snapshot_of(folder, name, errors, sizes):
+    rel = name + '/snapshot_db'
+    db = json_object(read_json(os.path.join(folder, 'snapshot_db'), rel, errors, sizes), rel, errors) or {}
+    return {
+        'id': text(db.get('id')) or folder_suffix(name, 'snapshot_'),
+        'name': text(db.get('display_name')),
+        'type': text(db.get('snapshot_type')),
+        'status': text(db.get('status')),
+        'createdAt': text(db.get('created_at')),
+        'size': number(db.get('size')),
+        'folder': name,
+    }
+
+
+def file_size(entry, sizes):
+    known = sizes.get(entry.path)
+    return known if known is not None else entry.stat(follow_symlinks=False).st_size
+
+
+def tree_size(top, first_level, errors, sizes):
+    # One scandir per folder: d_type answers is_dir without a stat, and files already read are not
+    # stat'ed again.
+    total = 0
+    count = 0
+    pending = []
+    batch = first_level
+    while True:
+        for entry in batch:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                else:
+                    total += file_size(entry, sizes)
+                    count += 1
+            except OSError as error:
+                errors.append(problem(os.path.relpath(entry.path, top), 'unreadable', describe(error)))
+        if not pending:
+            return total, count
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                batch = list(entries)
+        except OSError as error:
+            errors.append(problem(os.path.relpath(folder, top), 'unreadable', describe(error)))
+            batch = []
+
+
+def scan_workload(root, name):
+    folder = os.path.join(root, name)
+    errors = []
+    try:
+        with os.scandir(folder) as entries:
+            first_level = list(entries)
+    except OSError as error:
+        errors.append(problem('.', 'unreadable', describe(error)))
+        first_level = []
+    sizes = {}
+    db = read_json(os.path.join(folder, 'workload_db'), 'workload_db', errors, sizes)
+    db = json_object(db, 'workload_db', errors)
+    db = db or {}
+    vms = read_json(os.path.join(folder, 'workload_vms_db'), 'workload_vms_db', errors, sizes)
+    vms = vms_of(vms, 'workload_vms_db', errors)
+    snapshots = []
+    for entry in first_level:
+        if entry.name.startswith('snapshot_') and entry.is_dir(follow_symlinks=False):
+            snapshots.append(snapshot_of(entry.path, entry.name, errors, sizes))
+    snapshots.sort(key=lambda s: (s['createdAt'] or '', s['id']))
+    size, files = tree_size(folder, first_level, errors, sizes)
+    return {
+        'kind': 'workload',
+        'root': root,
+        'path': folder,
+        'id': text(db.get('id')) or folder_suffix(name, 'workload_'),
+        'name': text(db.get('display_name')),
+        'description': text(db.get('display_description')),
+        'projectId': text(db.get('project_id')),
+        'userId': text(db.get('user_id')),
+        'status': text(db.get('status')),
+        'createdAt': text(db.get('created_at')),
+        'metadata': metadata_of(db.get('metadata')),
+        'vms': vms,
+        'snapshots': snapshots,
+        'sizeBytes': size,
+        'fileCount': files,
+        'errors': errors,
+    }
+
+
+def safe_scan(root, name):
+    try:
+        return scan_workload(root, name)
+    except Exception as error:  # a bug here must not lose the other workloads
+        folder = os.path.join(root, name)
+        return {'kind': 'workload', 'root': root, 'path': folder, 'id': folder_suffix(name, 'workload_'),
+                'name': None, 'description': None, 'projectId': None, 'userId': None, 'status': None,
+                'createdAt': None, 'metadata': {}, 'vms': [], 'snapshots': [], 'sizeBytes': 0, 'fileCount': 0,
+                'errors': [problem('.', 'internal', '%s: %s' % (type(error).__name__, error))]}
+
+
+def workload_folders(root):
+    with os.scandir(root) as entries:
+        return sorted(e.name for e in entries if e.name.startswith('workload_') and e.is_dir())
+
+
+def main(argv):
+    jobs = 4
+    roots = []
+    args = iter(argv)
+    for arg in args:
+        if arg == '--jobs':
+            value = next(args, None)
+            if value is None or not value.isdigit() or int(value) < 1:
+                usage('--jobs needs a positive number')
+            jobs = int(value)
+        elif arg == '--':
+            roots.extend(args)
+        elif arg.startswith('--'):
+            usage('unknown option %s' % arg)
+        else:
+            roots.append(arg)
+    out = sys.stdout
+    emit = lambda obj: out.write(json.dumps(obj, separators=(',', ':')) + '\n')
+    emit({'kind': 'scan', 'version': VERSION})
+    count = 0
+    # Threads overlap the round trips of an NFS share; on a local disk they cost little.
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for root in roots:
+            try:
+                names = workload_folders(root)
+            except OSError as error:
+                emit({'kind': 'root', 'path': root, 'error': describe(error)})
+                continue
+            emit({'kind': 'root', 'path': root, 'error': None})
+            for workload in pool.map(lambda name: safe_scan(root, name), names):
+                emit(workload)
+                count += 1
+    emit({'kind': 'end', 'workloads': count})
+    out.flush()
+
+
+main(sys.argv[1:])
+`;
+
+/** Version of the output format; the parser refuses any other. */
+export const scanWorkloadsVersion = 1;
+
+export interface ScanWorkloadsOptions {
+  /** Interpreter on the remote host. Default `python3`. */
+  python?: string;
+  /** Workload folders read at once (threads overlap NFS round trips). Default 4. */
+  jobs?: number;
+}
+
+/** The command that runs `scanWorkloadsScript` (sent on stdin) over the given share folders. */
+export function scanWorkloadsArgv(roots: readonly string[], options: ScanWorkloadsOptions = {}): string[] {
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 4));
+  return [options.python ?? 'python3', '-', '--jobs', String(jobs), '--', ...roots];
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Runtime schemas of a run's parameters, for the contract door (renderer, CLI). They mirror the types in
+ * run-types.ts and restore-json.ts; `satisfies` checks below keep both in step.
+ */
+const name = z.string().max(255);
+
+export const restoreChoicesSchema = z.object({
+  name,
+  description: z.string().max(2000),
+  restoreTopology: z.boolean(),
+  instances: z
+    .array(
+      z.object({
+        id: name,
+        include: z.boolean(),
+        newName: name,
+        availabilityZone: name,
+        volumeTypes: z.record(name, name),
+      }),
+    )
+    .max(1000),
+  networkMapping: z.record(name, z.object({ networkId: name, networkName: name, subnetId: name })),
+});
+
+export const singleRunParamsSchema = z.object({
+  kind: z.literal('single'),
+  workloadId: name.default(''),
+  targetProject: name.default(''),
+  trusteeUser: name.default(''),
+  snapshot: name.default('latest'),
+  restore: restoreChoicesSchema.nullable().default(null),
+  notifyOnly: z.boolean().default(false),
+  removeMountsOnCleanup: z.boolean().default(false),
+});
+
+export const fullRunParamsSchema = z.object({
+  kind: z.literal('full'),
+  mapping: z
+    .array(z.object({ sourceProjectId: name, targetProject: name, trusteeUser: name.default('') }))
+    .default([]),
+  notifyOnly: z.boolean().default(false),
+  restoreConcurrency: z.number().int().min(1).max(50).default(4),
+  removeMountsOnCleanup: z.boolean().default(false),
+});
+
+export const runParamsSchema = z.discriminatedUnion('kind', [singleRunParamsSchema, fullRunParamsSchema]);
+
+export const stepKeySchema = z.enum([
+  'preflight',
+  'find',
+  'copy',
+  'reconfigure',
+  'mount-paths',
+  'access',
+  'reassign',
+  'restore',
+  'notify',
+  'revert',
+  'cleanup',
+]);

@@ -6,6 +6,8 @@ import { copyStep } from './steps/copy-step.js';
 import { findStep } from './steps/find-step.js';
 import { mountPathsStep } from './steps/mount-paths-step.js';
 import { preflightStep } from './steps/preflight-step.js';
+import { reconfigureStep } from './steps/reconfigure-step.js';
+import { revertStep } from './steps/revert-step.js';
 
 type AnyStep = StepDefinition<unknown, RunServices>;
 
@@ -17,6 +19,8 @@ export const drSteps: Partial<Record<StepKey, AnyStep>> = {
   preflight: preflightStep as AnyStep,
   find: findStep as AnyStep,
   copy: copyStep as AnyStep,
+  reconfigure: reconfigureStep as AnyStep,
   'mount-paths': mountPathsStep as AnyStep,
+  revert: revertStep as AnyStep,
   cleanup: cleanupStep as AnyStep,
 };

@@ -71,7 +71,9 @@ export async function cloudFindings(ctx: DrContext, targetProject: string): Prom
   const trilio = await target.value.trilio.listWorkloads({ signal: ctx.signal });
   findings.push(trilio.ok ? row('Trilio API answers', true) : fromError('Trilio API answers', trilio.error));
   if (!targetProject) {
-    findings.push(row('target project chosen', false, { hint: 'Name the target project of the run.' }));
+    // Full-cloud DR maps many projects; the mapping is checked when the reassign step plans.
+    if (ctx.params.kind === 'single')
+      findings.push(row('target project chosen', false, { hint: 'Name the target project of the run.' }));
     return findings;
   }
   const domain = ctx.profile.clouds.target.domain;

@@ -1,0 +1,149 @@
+import { readExports } from '../../../../shared/config/nfs-export-option.js';
+import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { flavorFacts } from '../../../../shared/plans/flavors.js';
+import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
+import {
+  planReconfigure,
+  type NodeConfig,
+  type ReconfigureFacts,
+} from '../../../../shared/plans/reconfigure-plan.js';
+import { fail, ok, type Result } from '../../../../shared/result.js';
+import type { RemoteAction } from '../../../../shared/run/plan-types.js';
+import type { VerifyRow } from '../../../../shared/run/run-types.js';
+import type { StepDefinition } from '../../runs/step-definition.js';
+import { fanOut } from '../../ssh/fan-out.js';
+import { readRemoteFile } from '../../ssh/remote-files.js';
+import { execContextOf, runOn, type DrContext } from '../remote-action.js';
+import type { RunServices } from '../run-services.js';
+import { hostName, runEditOrCommand } from './export-edit.js';
+
+/** Reads every node's Trilio config and whether `nfsExport` is mounted there. */
+export async function readNodeConfigs(ctx: DrContext, nfsExport: string): Promise<Result<NodeConfig[]>> {
+  const flavor = flavorFacts(ctx.profile.trilio);
+  const path = mountPathFor(nfsExport, ctx.profile.nfs.mountRoot);
+  const nodes = [...ctx.services.tvms(), ...ctx.services.computes()];
+  const outcomes = await fanOut(
+    nodes.map((n) => n.id),
+    async (id): Promise<Result<NodeConfig>> => {
+      const node = nodes.find((n) => n.id === id)!;
+      const file = node.role === 'tvm' ? flavor.wlmConf : flavor.contegoConf;
+      const conn = await ctx.services.pool.get(id);
+      if (!conn.ok) return conn;
+      const read = await readRemoteFile(conn.value, file, execContextOf(ctx));
+      if (!read.ok) return read;
+      const probe = await runOn(ctx, id, { argv: probePathsArgv([path]), privileged: true });
+      if (!probe.ok) return probe;
+      const parsed = read.value.exists
+        ? readExports(read.value.content)
+        : { ok: false as const, message: 'file not found' };
+      return ok({
+        host: id,
+        hostName: node.name,
+        role: node.role === 'tvm' ? 'tvm' : 'compute',
+        file,
+        exports: parsed.ok ? parsed.exports : null,
+        ...(parsed.ok ? {} : { problem: parsed.message }),
+        mounted: parseProbe(probe.value.stdout).mounts.has(path),
+      });
+    },
+    { concurrency: ctx.services.concurrency, signal: ctx.signal },
+  );
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) return fail(failed.error);
+  return ok(outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
+}
+
+/** Runs edit/restart actions per host (hosts in parallel), recording each edit with its undo. */
+export async function runNodeActions(ctx: DrContext, actions: RemoteAction[]): Promise<Result<void>> {
+  const hosts = [...new Set(actions.map((a) => a.host))];
+  const outcomes = await fanOut(
+    hosts,
+    async (host) => {
+      for (const action of actions.filter((a) => a.host === host)) {
+        const done = await runEditOrCommand(ctx, action);
+        if (!done.ok) return done;
+        if (action.change)
+          ctx.recordChange({
+            actionId: action.id,
+            host,
+            kind: action.change.kind,
+            description: action.description,
+            undo: action.change.undo,
+          });
+      }
+      return ok(undefined);
+    },
+    { concurrency: ctx.services.concurrency, signal: ctx.signal },
+  );
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length === 0) return ok(undefined);
+  const first = failed[0]!;
+  if (first.ok) return ok(undefined);
+  return fail({
+    ...first.error,
+    message: `${failed.map((f) => hostName(ctx, f.host)).join(', ')}: ${first.error.message}`,
+    hint: `${first.error.hint ?? ''} Run the step again when fixed: nodes already done are not edited twice.`.trim(),
+  });
+}
+
+/** B2 mounted (or not) at its base64 path on every node, polled for a while after the restarts. */
+export async function verifyMounted(
+  ctx: DrContext,
+  nfsExport: string,
+  want: boolean,
+): Promise<Result<VerifyRow[]>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const nodes = await readNodeConfigs(ctx, nfsExport);
+    if (!nodes.ok) return nodes;
+    const rows = nodes.value.map((n) => ({
+      host: n.hostName,
+      check: `${nfsExport} ${want ? 'mounted' : 'not mounted'} at ${mountPathFor(nfsExport, ctx.profile.nfs.mountRoot)}`,
+      ok: n.mounted === want,
+    }));
+    if (rows.every((r) => r.ok) || Date.now() > deadline || ctx.signal.aborted) return ok(rows);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+export const reconfigureStep: StepDefinition<ReconfigureFacts, RunServices> = {
+  key: 'reconfigure',
+  async discover(ctx) {
+    const nodes = await readNodeConfigs(ctx, ctx.profile.nfs.syncedCopy);
+    if (!nodes.ok) return nodes;
+    const target = await ctx.services.clouds.target();
+    if (!target.ok) return target;
+    const workloads = await target.value.trilio.listWorkloads({ allWorkloads: true, signal: ctx.signal });
+    if (!workloads.ok) return workloads;
+    return ok({
+      syncedCopy: ctx.profile.nfs.syncedCopy,
+      mountRoot: ctx.profile.nfs.mountRoot,
+      flavor: flavorFacts(ctx.profile.trilio),
+      flavorName: ctx.profile.trilio.flavor,
+      nodes: nodes.value,
+      busyWorkloads: workloads.value.filter((w) => w.status === 'locked').map((w) => w.name || w.id),
+    });
+  },
+  plan: (facts) => planReconfigure(facts),
+  async execute(plan, facts, ctx) {
+    const manual = plan.actions.filter((a) => a.kind === 'manual');
+    const unconfirmed = manual.filter((a) => !ctx.isConfirmed(a.id));
+    if (unconfirmed.length > 0)
+      return fail({
+        code: 'precondition',
+        message: `Apply and confirm: ${unconfirmed.map((a) => a.description).join('; ')}.`,
+        hint: unconfirmed.map((a) => (a.kind === 'manual' ? a.instructions : '')).join('\n'),
+      });
+    const ran = await runNodeActions(
+      ctx,
+      plan.actions.filter((a): a is RemoteAction => a.kind === 'remote'),
+    );
+    if (!ran.ok) return ran;
+    const verify = await verifyMounted(ctx, facts.syncedCopy, true);
+    if (!verify.ok) return verify;
+    return ok({
+      summary: `${facts.syncedCopy} is configured and mounted on ${facts.nodes.length} node(s). Backups of the target region are on hold until Revert.`,
+      verify: verify.value,
+    });
+  },
+};

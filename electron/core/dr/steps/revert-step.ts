@@ -1,0 +1,55 @@
+import { ok } from '../../../../shared/result.js';
+import type { RemoteAction } from '../../../../shared/run/plan-types.js';
+import type { ChangeView } from '../../../../shared/run/run-types.js';
+import type { StepDefinition } from '../../runs/step-definition.js';
+import type { RunServices } from '../run-services.js';
+import { runEditOrCommand } from './export-edit.js';
+import { verifyMounted } from './reconfigure-step.js';
+import { fail } from '../../../../shared/result.js';
+
+interface RevertFacts {
+  edits: ChangeView[];
+}
+
+/**
+ * Runbook: "return the Trilio installation to its original configuration": B2 out of every config file
+ * this run edited (edited back, so a file changed meanwhile keeps its other changes), services
+ * restarted, B2 no longer mounted. Offered also after a failed run.
+ */
+export const revertStep: StepDefinition<RevertFacts, RunServices> = {
+  key: 'revert',
+  async discover(ctx) {
+    return ok({ edits: ctx.changes().filter((c) => c.kind === 'config-edit' && !c.undoneAt) });
+  },
+  plan(facts, ctx) {
+    return ok({
+      step: 'revert',
+      title: 'Revert configuration',
+      summary:
+        facts.edits.length === 0
+          ? 'This run changed no Trilio configuration: nothing to revert.'
+          : `Remove ${ctx.profile.nfs.syncedCopy} from ${facts.edits.length} config file(s) and restart the services.`,
+      actions: facts.edits.flatMap((c) => c.undo.map((u) => ({ ...u, id: `undo-${c.id}:${u.id}` }))),
+      verify: [],
+      warnings: [],
+    });
+  },
+  async execute(_plan, facts, ctx) {
+    for (const change of [...facts.edits].sort((a, b) => b.id - a.id)) {
+      for (const undo of change.undo) {
+        if (undo.kind !== 'remote') continue;
+        const done = await runEditOrCommand(ctx, undo as RemoteAction);
+        if (!done.ok)
+          return fail({ ...done.error, message: `Reverting “${change.description}”: ${done.error.message}` });
+      }
+      ctx.markUndone(change.id);
+    }
+    if (facts.edits.length === 0) return ok({ summary: 'Nothing to revert.', verify: [] });
+    const verify = await verifyMounted(ctx, ctx.profile.nfs.syncedCopy, false);
+    if (!verify.ok) return verify;
+    return ok({
+      summary: `Trilio's configuration is back to the original on ${facts.edits.length} node(s).`,
+      verify: verify.value,
+    });
+  },
+};

@@ -27,6 +27,7 @@ const callNameSet = {
   'runs.plan': true,
   'runs.execute': true,
   'runs.cancel': true,
+  'runs.suggestMapping': true,
   'runs.logs': true,
 } as const satisfies Record<CallName, true>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppError, Result } from './result.js';
-import { profileSchema, type Profile, type ProfileSummary } from './profile/profile.js';
+import { profileSchema, type Profile, type ProjectMapping, type ProfileSummary } from './profile/profile.js';
 import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
 import type { RunSummary, RunView, StepState } from './run/run-types.js';
 
@@ -50,7 +50,10 @@ export const calls = {
       profileId: id,
       host: z.string().min(1).max(300),
       keyType: z.string().min(1).max(100),
-      keyBase64: z.string().min(1).max(16 * 1024),
+      keyBase64: z
+        .string()
+        .min(1)
+        .max(16 * 1024),
       replace: z.boolean().default(false),
     }),
     returns<{ trusted: boolean }>(),
@@ -61,10 +64,16 @@ export const calls = {
   'runs.updateParams': call(z.object({ runId: id, params: runParamsSchema }), returns<RunView>()),
   'runs.plan': call(z.object({ runId: id, step: stepKeySchema }), returns<StepState>()),
   'runs.execute': call(
-    z.object({ runId: id, step: stepKeySchema, confirmed: z.array(z.string().max(300)).max(1000).default([]) }),
+    z.object({
+      runId: id,
+      step: stepKeySchema,
+      confirmed: z.array(z.string().max(300)).max(1000).default([]),
+    }),
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
+  /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */
+  'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),
   'runs.logs': call(
     z.object({
       runId: id,

@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       case 'plan':
       case 'run':
       case 'resume':
+      case 'revert':
       case 'cleanup':
       case 'runs':
         return await runCommand(core, args, io);

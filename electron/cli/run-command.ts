@@ -8,11 +8,17 @@ import type { Core } from '../core/core-types.js';
 import { stringOption, type CliArgs } from './cli-args.js';
 import { describeError, printResult, type CliOutput } from './cli-output.js';
 import { findProfile } from './profile-command.js';
+import { readFile } from 'node:fs/promises';
+import { formatMappingCsv, parseMappingCsv } from '../../shared/mapping/project-mapping.js';
+import type { ProjectMapping } from '../../shared/profile/profile.js';
+import type { FullRunParams } from '../../shared/run/run-types.js';
 
 export const runUsage = `trilio-dr plan single --profile P --workload ID --target-project NAME [--snapshot ID|latest] [--json]
 trilio-dr run single --profile P --workload ID --target-project NAME [--trustee USER] [--snapshot ID|latest]
                      [--restore-json FILE] [--notify-only] --yes [--json]
+trilio-dr run full --profile P [--mapping FILE.csv] [--notify-only] [--concurrency N] --yes [--json]
 trilio-dr resume --run ID --yes [--json]
+trilio-dr revert --run ID --yes [--json]
 trilio-dr cleanup --run ID [--remove-mounts] --yes [--json]
 trilio-dr runs [--profile P] [--json]`;
 
@@ -188,6 +194,10 @@ export async function runCommand(core: Core, args: CliArgs, io: CliOutput): Prom
         (runs) => runs.map((r) => `${r.id}  ${r.kind}  ${r.status}  ${r.createdAt}`).join('\n') || 'No runs.',
       );
     }
+    if (command === 'run' && sub === 'full') {
+      if (!requireYes(args, io)) return 2;
+      return await runFull(core, args, io);
+    }
     if ((command === 'plan' || command === 'run') && sub !== 'single') {
       io.err(`usage:\n${runUsage}`);
       return 2;
@@ -235,6 +245,7 @@ export async function runCommand(core: Core, args: CliArgs, io: CliOutput): Prom
       return 2;
     }
     if (command === 'resume') return finish(io, await runSteps(core, runId, io), runId, core);
+    if (command === 'revert') return finish(io, await runSteps(core, runId, io, ['revert']), runId, core);
     if (command === 'cleanup') {
       if (args.options['remove-mounts'] === true) {
         const run = await get(core, runId);
@@ -251,4 +262,61 @@ export async function runCommand(core: Core, args: CliArgs, io: CliOutput): Prom
   } finally {
     stop();
   }
+}
+
+/**
+ * Full-cloud DR headless: pre-flight and find first, then the project mapping (the file given, else
+ * suggested by name and printed), then every remaining step. An unmapped source project stops the run
+ * before anything is reassigned.
+ */
+async function runFull(core: Core, args: CliArgs, io: CliOutput): Promise<number> {
+  const profile = await findProfile(core, stringOption(args, 'profile'));
+  if (!profile.ok) return printResult(io, profile, () => '');
+  let mapping: ProjectMapping[] = [];
+  const file = stringOption(args, 'mapping');
+  if (file) {
+    const parsed = parseMappingCsv(await readFile(file, 'utf8'));
+    if (!parsed.ok) return printResult(io, parsed, () => '');
+    mapping = parsed.value;
+  }
+  const concurrency = Number(stringOption(args, 'concurrency') ?? 4);
+  const params: FullRunParams = {
+    kind: 'full',
+    mapping,
+    notifyOnly: args.options['notify-only'] === true,
+    restoreConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
+    removeMountsOnCleanup: false,
+  };
+  const run = (await core.handle('runs.create', { profileId: profile.value.id, params })) as Result<RunView>;
+  if (!run.ok) return printResult(io, run, () => '');
+  const runId = run.value.id;
+  io.err(`Run ${runId} created.`);
+  const first = await runSteps(core, runId, io, ['preflight', 'find']);
+  if (!first.ok) return finish(io, first, runId, core);
+  if (mapping.length === 0) {
+    const suggested = (await core.handle('runs.suggestMapping', { runId })) as Result<ProjectMapping[]>;
+    if (!suggested.ok) return finish(io, suggested, runId, core);
+    io.err(`Project mapping (suggested by name):\n${formatMappingCsv(suggested.value)}`);
+    const missing = suggested.value.filter((m) => !m.targetProject);
+    if (missing.length > 0)
+      return finish(
+        io,
+        {
+          ok: false,
+          error: {
+            code: 'precondition',
+            message: `No target project found by name for ${missing.map((m) => m.sourceProjectName || m.sourceProjectId).join(', ')}.`,
+            hint: 'Save the mapping above to a file, complete it, and run again with --mapping FILE.csv.',
+          },
+        },
+        runId,
+        core,
+      );
+    const updated = await core.handle('runs.updateParams', {
+      runId,
+      params: { ...params, mapping: suggested.value },
+    });
+    if (!updated.ok) return finish(io, updated as Result<RunView>, runId, core);
+  }
+  return finish(io, await runSteps(core, runId, io), runId, core);
 }

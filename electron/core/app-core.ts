@@ -9,6 +9,7 @@ import { openStore, storeFileIn } from './store/database.js';
 import { createDrEngine } from './dr/dr-engine.js';
 import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
+import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { LogWriter } from './store/log-repo.js';
 import { RunRepo } from './store/run-repo.js';
 
@@ -57,6 +58,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...profileHandlers(state),
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
+    ...mappingHandlers(state, engine),
   };
 
   return {

@@ -38,7 +38,14 @@ export const singleRunParamsSchema = z.object({
 export const fullRunParamsSchema = z.object({
   kind: z.literal('full'),
   mapping: z
-    .array(z.object({ sourceProjectId: name, targetProject: name, trusteeUser: name.default('') }))
+    .array(
+      z.object({
+        sourceProjectId: name,
+        sourceProjectName: name.default(''),
+        targetProject: name,
+        trusteeUser: name.default(''),
+      }),
+    )
     .default([]),
   notifyOnly: z.boolean().default(false),
   restoreConcurrency: z.number().int().min(1).max(50).default(4),

@@ -1,4 +1,5 @@
 import type { AppError } from '../result.js';
+import type { ProjectMapping } from '../profile/profile.js';
 import type { RestoreChoices } from '../restore/restore-json.js';
 import type { ChangeRecord, StepKey, StepPlan } from './plan-types.js';
 
@@ -43,7 +44,7 @@ export interface SingleRunParams {
 export interface FullRunParams {
   kind: 'full';
   /** Source project id → target project (+ trustee user); empty = suggested by name. */
-  mapping: { sourceProjectId: string; targetProject: string; trusteeUser: string }[];
+  mapping: ProjectMapping[];
   notifyOnly: boolean;
   /** How many restores run at once. */
   restoreConcurrency: number;

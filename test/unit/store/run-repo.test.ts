@@ -20,7 +20,7 @@ const single: SingleRunParams = {
 };
 const full: FullRunParams = {
   kind: 'full',
-  mapping: [{ sourceProjectId: 'p-a', targetProject: 'p-b', trusteeUser: 'u' }],
+  mapping: [{ sourceProjectId: 'p-a', sourceProjectName: 'a', targetProject: 'p-b', trusteeUser: 'u' }],
   notifyOnly: true,
   restoreConcurrency: 3,
   removeMountsOnCleanup: false,

@@ -137,6 +137,19 @@ describe('browser mode access control', () => {
     expect(rebound.status).toBe(403);
   });
 
+  it('listens on 127.0.0.1 only: another local address is refused at the TCP level', async () => {
+    const { connect } = await import('node:net');
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.2', port: server.port });
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     for (const path of ['/../outside.txt', '/%2e%2e/outside.txt', '/..%2foutside.txt']) {
       const reply = await send(path, { headers: { cookie: cookie() } });

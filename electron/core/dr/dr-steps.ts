@@ -1,12 +1,15 @@
 import type { StepKey } from '../../../shared/run/plan-types.js';
 import type { StepDefinition } from '../runs/step-definition.js';
 import type { RunServices } from './run-services.js';
+import { accessStep } from './steps/access-step.js';
 import { cleanupStep } from './steps/cleanup-step.js';
 import { copyStep } from './steps/copy-step.js';
 import { findStep } from './steps/find-step.js';
 import { mountPathsStep } from './steps/mount-paths-step.js';
 import { preflightStep } from './steps/preflight-step.js';
+import { reassignStep } from './steps/reassign-step.js';
 import { reconfigureStep } from './steps/reconfigure-step.js';
+import { restoreStep } from './steps/restore-step.js';
 import { revertStep } from './steps/revert-step.js';
 
 type AnyStep = StepDefinition<unknown, RunServices>;
@@ -21,6 +24,9 @@ export const drSteps: Partial<Record<StepKey, AnyStep>> = {
   copy: copyStep as AnyStep,
   reconfigure: reconfigureStep as AnyStep,
   'mount-paths': mountPathsStep as AnyStep,
+  access: accessStep as AnyStep,
+  reassign: reassignStep as AnyStep,
+  restore: restoreStep as AnyStep,
   revert: revertStep as AnyStep,
   cleanup: cleanupStep as AnyStep,
 };

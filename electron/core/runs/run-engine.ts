@@ -157,12 +157,15 @@ export class RunEngine<S> {
         const outcome = await def.execute(current.plan, current.facts, ctx);
         if (!outcome.ok) return outcome;
         const failedChecks = outcome.value.verify.filter((v) => !v.ok);
-        if (failedChecks.length > 0)
+        if (failedChecks.length > 0) {
+          // The failed rows stay with the step (the UI shows them), not only inside the error message.
+          this.deps.store.saveStep(runId, { ...started, outcome: outcome.value });
           return fail({
             code: 'precondition',
             message: `Verification failed: ${failedChecks.map((v) => `${v.host ? `${v.host}: ` : ''}${v.check}`).join('; ')}.`,
             hint: 'See the verification rows and the log; fix the cause and run the step again (it is safe to repeat).',
           });
+        }
         return ok({
           ...started,
           status: 'succeeded',

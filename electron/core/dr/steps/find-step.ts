@@ -1,4 +1,4 @@
-import type { ScannedWorkload } from '../../../../shared/discovery/workload-scan.js';
+import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
 import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import { planFind, type FindFacts } from '../../../../shared/plans/find-plan.js';
@@ -11,12 +11,7 @@ import { executeRemoteActions } from '../plan-executor.js';
 import { execContextOf, requireHosts, runOn } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 
-/** What later steps read from the find step's outcome. */
-export interface FindOutcomeData {
-  sourceRoot: string;
-  workloads: ScannedWorkload[];
-  selected: ScannedWorkload | null;
-}
+export type { FindOutcomeData } from '../../../../shared/run/step-data.js';
 
 /**
  * Runbook: "Trilio Workloads are identified by their ID … In the case that the Workload ID is not known

@@ -61,6 +61,23 @@ export class Workspace {
     return true;
   }
 
+  /**
+   * Imports a profile file (the text of an exported profile, e.g. the lab's) and opens it. A file
+   * naming an existing profile replaces it only when the file says so (the core decides).
+   */
+  async importText(text: string): Promise<boolean> {
+    if (!(await this.#mayLeave())) return false;
+    const result = await this.#api.call('profiles.import', { text });
+    if (!result.ok) {
+      this.list.error = result.error;
+      return false;
+    }
+    this.list.error = null;
+    await this.list.refresh();
+    this.draft = new ProfileDraft(result.value);
+    return true;
+  }
+
   async duplicate(): Promise<boolean> {
     const draft = this.draft;
     if (!draft || draft.isNew) return false;

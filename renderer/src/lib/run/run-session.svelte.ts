@@ -1,0 +1,208 @@
+import type { Api, StepProgress } from '../../../../shared/contract.js';
+import type { AppError, HostKeyInfo } from '../../../../shared/result.js';
+import type { StepKey } from '../../../../shared/run/plan-types.js';
+import type { RunView, SingleRunParams, StepState } from '../../../../shared/run/run-types.js';
+import type { Confirm } from '../app/workspace.svelte.js';
+import { manualActionIds } from './plan-lines.js';
+
+export type SessionWork = 'plan' | 'execute' | 'params' | 'trust';
+
+/** What a running step reported last (progress bar and its message). */
+export interface StepLive {
+  fraction: number | undefined;
+  message: string;
+}
+
+/**
+ * One open DR run in the wizard: the saved run as the core returns it, plus what only the UI knows
+ * (progress of the running step, errors of calls the core did not save, notices, confirmed manual
+ * actions). Every action goes to the core, then the run is re-read, so the view never drifts from
+ * the store — which is also what makes reopening a run after the app was closed show the same thing.
+ */
+export class RunSession {
+  run = $state.raw<RunView>() as RunView;
+  live = $state<Partial<Record<StepKey, StepLive>>>({});
+  busy = $state.raw<{ step: StepKey; work: SessionWork } | null>(null);
+  /** Errors of calls for a step (e.g. "needs … to succeed first"), shown before the step's saved error. */
+  callErrors = $state<Partial<Record<StepKey, AppError>>>({});
+  notices = $state<Partial<Record<StepKey, string>>>({});
+  /** Manual action id → the user says it was applied. */
+  confirmed = $state<Record<string, boolean>>({});
+  /** Fingerprints trusted in this session, so the trust button does not stay offered. */
+  trusted = $state<string[]>([]);
+  /** A failure to re-read the run (the step results still show). */
+  error = $state.raw<AppError | null>(null);
+
+  readonly #api: Pick<Api, 'call'>;
+  readonly #confirm: Confirm | undefined;
+
+  constructor(api: Pick<Api, 'call'>, run: RunView, confirm?: Confirm) {
+    this.#api = api;
+    this.#confirm = confirm;
+    this.run = run;
+  }
+
+  get id(): string {
+    return this.run.id;
+  }
+
+  get params(): SingleRunParams | null {
+    return this.run.params.kind === 'single' ? this.run.params : null;
+  }
+
+  stepState(key: StepKey): StepState | undefined {
+    return this.run.steps.find((s) => s.key === key);
+  }
+
+  /** The error to show for a step: the last call's, else the one saved with the step. */
+  errorOf(key: StepKey): AppError | undefined {
+    return this.callErrors[key] ?? this.stepState(key)?.error;
+  }
+
+  isBusy(key?: StepKey): boolean {
+    return this.busy !== null && (key === undefined || this.busy.step === key);
+  }
+
+  /** Discovers and plans the step; nothing is changed. */
+  plan(key: StepKey): Promise<boolean> {
+    return this.#act(key, 'plan', () => this.#api.call('runs.plan', { runId: this.id, step: key }));
+  }
+
+  /** Executes the step's plan, then its verification; progress arrives as `step` events. */
+  execute(key: StepKey): Promise<boolean> {
+    const confirmed = manualActionIds(this.stepState(key)?.plan).filter((id) => this.confirmed[id]);
+    return this.#act(key, 'execute', () => {
+      this.live[key] = { fraction: undefined, message: 'Starting…' };
+      return this.#api.call('runs.execute', { runId: this.id, step: key, confirmed });
+    });
+  }
+
+  async cancel(): Promise<boolean> {
+    const result = await this.#api.call('runs.cancel', { runId: this.id });
+    if (!result.ok) this.error = result.error;
+    return result.ok && result.value.cancelled;
+  }
+
+  /** Changes the run's choices (single-workload runs); `step` is where the change was made. */
+  async updateParams(step: StepKey, patch: Partial<Omit<SingleRunParams, 'kind'>>): Promise<boolean> {
+    const params = this.params;
+    if (!params) return false;
+    return this.#act(step, 'params', () =>
+      this.#api.call('runs.updateParams', { runId: this.id, params: { ...params, ...patch } }),
+    );
+  }
+
+  /** Find step: the user picked a workload in the table; find runs again so it verifies that one. */
+  async chooseWorkload(workloadId: string): Promise<boolean> {
+    if (!(await this.updateParams('find', { workloadId }))) return false;
+    return this.execute('find');
+  }
+
+  /** Clean-up: whether the bind mounts and fstab lines go too; an existing plan is made again. */
+  async setRemoveMounts(on: boolean): Promise<boolean> {
+    if (!(await this.updateParams('cleanup', { removeMountsOnCleanup: on }))) return false;
+    return this.stepState('cleanup')?.plan ? this.plan('cleanup') : true;
+  }
+
+  /** Restore: another snapshot (id or 'latest'); the restore is planned again with it. */
+  async setSnapshot(snapshot: string): Promise<boolean> {
+    if (!(await this.updateParams('restore', { snapshot }))) return false;
+    return this.plan('restore');
+  }
+
+  /**
+   * Trusts the key a host presented (shown with its fingerprint next to the button). Replacing a
+   * changed key asks first: a changed key is also what an attack looks like.
+   */
+  async trustKey(step: StepKey, key: HostKeyInfo, replace: boolean): Promise<boolean> {
+    if (replace) {
+      const known = key.knownFingerprints?.join(', ') || 'the stored key';
+      const yes = this.#confirm
+        ? await this.#confirm({
+            title: 'Replace a changed host key',
+            message:
+              `${key.host} now presents the ${key.keyType} key ${key.fingerprint}, not ${known}. ` +
+              'Replace the stored key only if you know why it changed (the host was reinstalled); otherwise someone may be intercepting the connection.',
+            confirmLabel: 'Replace the key',
+            danger: true,
+          })
+        : false;
+      if (!yes) return false;
+    }
+    const ok = await this.#act(step, 'trust', () =>
+      this.#api.call('hosts.trustKey', {
+        profileId: this.run.profileId,
+        host: key.host,
+        keyType: key.keyType,
+        keyBase64: key.keyBase64,
+        replace,
+      }),
+    );
+    if (ok) {
+      this.trusted = [...this.trusted, key.fingerprint];
+      this.notices[step] =
+        `Trusted the ${key.keyType} key ${key.fingerprint} of ${key.host}. Run the step again.`;
+    }
+    return ok;
+  }
+
+  isTrusted(key: HostKeyInfo): boolean {
+    return this.trusted.includes(key.fingerprint);
+  }
+
+  /** Applies a `step` event of this run; returns whether it was this run's. */
+  apply(progress: StepProgress): boolean {
+    if (progress.runId !== this.id) return false;
+    const key = progress.step as StepKey;
+    if (!this.stepState(key)) return false;
+    if (progress.status === 'running')
+      this.live[key] = {
+        fraction: progress.fraction,
+        message: progress.message ?? this.live[key]?.message ?? '',
+      };
+    else delete this.live[key];
+    this.run = {
+      ...this.run,
+      steps: this.run.steps.map((s) =>
+        s.key === key
+          ? { ...s, status: progress.status, ...(progress.error ? { error: progress.error } : {}) }
+          : s,
+      ),
+    };
+    // A step finished that this window did not start (another window, the CLI): read the run again.
+    if (progress.status !== 'running' && this.busy === null) void this.refresh();
+    return true;
+  }
+
+  async refresh(): Promise<boolean> {
+    const result = await this.#api.call('runs.get', { runId: this.id });
+    if (!result.ok) {
+      this.error = result.error;
+      return false;
+    }
+    this.error = null;
+    this.run = result.value;
+    return true;
+  }
+
+  async #act<T>(
+    step: StepKey,
+    work: SessionWork,
+    call: () => Promise<{ ok: true; value: T } | { ok: false; error: AppError }>,
+  ): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = { step, work };
+    delete this.callErrors[step];
+    delete this.notices[step];
+    try {
+      const result = await call();
+      if (!result.ok) this.callErrors[step] = result.error;
+      // The core saved the step (plan, outcome, error) and the run's status and changes: read them back.
+      await this.refresh();
+      return result.ok;
+    } finally {
+      delete this.live[step];
+      this.busy = null;
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountPathFor } from '../../shared/nfs/mount-path.js';
+import { runOnHost } from '../lab/hosts/index.js';
+import { readLabJson } from '../lab/lab.js';
+import type { LabJson, LabWorkload } from '../lab/lab-json.js';
+import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+
+/**
+ * The single-workload DR in the wizard, as a person does it, against the lab: import the lab profile,
+ * start a run for fin-erp (two VMs, incrementals) into finance-dr, then plan and run every step in
+ * order — picking the workload in the find step's table — and check the world independently of the
+ * wizard (files on B1, bind mounts on the nodes). One test per step, so a failure names the step.
+ */
+const STEP_TIMEOUT = 170_000;
+let lab: LabJson;
+let erp: LabWorkload;
+let ui: LabBrowser;
+let page: Page;
+const stepEvents: string[] = [];
+
+const byTest = (id: string) => page.getByTestId(id);
+const panel = () => byTest('step-panel');
+
+async function openStep(key: string): Promise<void> {
+  await byTest(`step-${key}`).click();
+  await expect.poll(() => panel().getAttribute('data-step')).toBe(key);
+}
+
+/** The panel is idle again: its Plan button is enabled only when no call of the run is under way. */
+async function idle(timeout: number): Promise<void> {
+  await expect.poll(() => byTest('step-plan').isEnabled(), { timeout, interval: 250 }).toBe(true);
+}
+
+async function errorText(): Promise<string> {
+  return (await byTest('step-error').count()) > 0
+    ? await byTest('step-error').innerText()
+    : '(no error shown)';
+}
+
+async function plan(key: string, shot: string): Promise<void> {
+  await openStep(key);
+  await byTest('step-plan').click();
+  await idle(STEP_TIMEOUT);
+  if ((await byTest('plan-view').count()) === 0) {
+    await ui.shot(`wizard-${shot}-plan-failed`);
+    throw new Error(`Planning “${key}” failed in the UI: ${await errorText()}`);
+  }
+  expect(await byTest('plan-summary').innerText()).not.toBe('');
+  await ui.shot(`wizard-${shot}-plan`);
+}
+
+/** Clicks Run and waits for the outcome; a failure carries the error the panel shows. */
+async function run(key: string, shot: string): Promise<void> {
+  await byTest('step-run').click();
+  // While it runs, the progress area is shown and the buttons are disabled.
+  await expect.poll(() => byTest('step-plan').isDisabled(), { timeout: 5_000, interval: 20 }).toBe(true);
+  await idle(STEP_TIMEOUT);
+  const status = await byTest('step-panel-status').innerText();
+  await ui.shot(`wizard-${shot}`);
+  if (status !== 'succeeded') throw new Error(`“${key}” ended ${status}: ${await errorText()}`);
+  expect(await byTest('step-error').count()).toBe(0);
+}
+
+/** Every verification row of the panel's outcome, as "ok|host|check". */
+async function verifyRows(): Promise<string[]> {
+  const rows = byTest('verify-row');
+  const out: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    out.push(`${await row.getAttribute('data-ok')}|${(await row.innerText()).replace(/\s+/g, ' ')}`);
+  }
+  return out;
+}
+
+async function expectAllChecksPass(): Promise<void> {
+  const rows = await verifyRows();
+  expect(
+    rows.filter((r) => !r.startsWith('true|')),
+    rows.join('\n'),
+  ).toEqual([]);
+}
+
+beforeAll(async () => {
+  lab = await readLabJson();
+  const found = lab.workloads.find((w) => w.name === 'fin-erp');
+  if (!found) throw new Error('lab workload fin-erp missing from lab.json');
+  erp = found;
+  await resetLabWorld(lab);
+  expect(existsSync(join(lab.sharesDir.B1, `workload_${erp.id}`))).toBe(false);
+  ui = await openLabBrowser({ prefix: 'trilio-dr-wizard-e2e-', passphrase: 'wizard e2e passphrase' });
+  page = ui.page;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.eventSourceMessageReceived', (m) => {
+    if (m.eventName === 'step') stepEvents.push(m.data);
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await ui?.close();
+});
+
+describe('single-workload DR in the wizard (browser mode, lab)', () => {
+  it('imports the lab profile through the profile list', async () => {
+    await page.goto(ui.server.url);
+    await expect.poll(() => byTest('profile-list').isVisible()).toBe(true);
+    await byTest('profile-import-file').setInputFiles(lab.profileFile);
+    await expect.poll(() => byTest('profile-item').count(), { timeout: 10_000 }).toBe(1);
+    expect(await byTest('profile-item').innerText()).toContain('lab');
+    await expect.poll(() => byTest('field-name').inputValue()).toBe('lab');
+  });
+
+  it('starts a run for the target project from the wizard tab', async () => {
+    await byTest('tab-wizard').click();
+    await expect.poll(() => byTest('run-setup').isVisible()).toBe(true);
+    expect(await byTest('runs-empty').innerText()).toBe('No runs yet.');
+    await byTest('run-target-project').fill('finance-dr');
+    expect(await byTest('run-snapshot').inputValue()).toBe('latest');
+    expect(await byTest('run-notify-only').isChecked()).toBe(false);
+    await ui.shot('wizard-00-setup');
+    await byTest('run-start').click();
+    await expect.poll(() => byTest('run-header').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await byTest('run-status').innerText()).toBe('created');
+    expect(await byTest('run-target').innerText()).toBe('finance-dr');
+    expect(await byTest('run-workload-id').innerText()).toBe('not chosen');
+    expect(await byTest('step-status-preflight').innerText()).toBe('pending');
+  });
+
+  it('1 pre-flight: every check passes', async () => {
+    await plan('preflight', '01-preflight');
+    await run('preflight', '01-preflight');
+    await expectAllChecksPass();
+    expect((await verifyRows()).join('\n')).toContain('tvm-1');
+    expect(await byTest('log-row').count()).toBeGreaterThan(0);
+  });
+
+  it('2 find: lists the workloads on B2; choosing fin-erp verifies it', async () => {
+    await plan('find', '02-find');
+    await run('find', '02-find-list');
+    await expect.poll(() => byTest('workload-row').count()).toBeGreaterThanOrEqual(2);
+    await byTest('workload-search').fill('fin-erp');
+    await expect.poll(() => byTest('workload-row').count()).toBe(1);
+    const row = page.locator(`[data-testid="workload-row"][data-workload-id="${erp.id}"]`);
+    const text = await row.innerText();
+    expect(text).toContain('erp-app');
+    expect(text).toContain('erp-db');
+    expect(text).toContain(String(erp.snapshots.length));
+    await row.getByTestId('workload-choose').click();
+    await expect.poll(() => row.getByTestId('workload-chosen').count(), { timeout: STEP_TIMEOUT }).toBe(1);
+    await idle(STEP_TIMEOUT);
+    expect(await byTest('step-panel-status').innerText()).toBe('succeeded');
+    expect(await byTest('run-workload-id').innerText()).toBe(erp.id);
+    const rows = await verifyRows();
+    expect(rows.some((r) => r.startsWith('true|') && r.includes(erp.id))).toBe(true);
+    await expectAllChecksPass();
+    expect(await byTest('outcome-summary').innerText()).toContain('fin-erp');
+    await ui.shot('wizard-02-find');
+  });
+
+  it('3 copy: copies fin-erp to B1 with progress', async () => {
+    await plan('copy', '03-copy');
+    expect(await byTest('plan-action-host').first().innerText()).toBe('tvm-1');
+    const before = stepEvents.length;
+    await byTest('step-run').click();
+    await expect.poll(() => byTest('step-progress').count(), { timeout: 5_000, interval: 20 }).toBe(1);
+    await idle(STEP_TIMEOUT);
+    await ui.shot('wizard-03-copy');
+    const status = await byTest('step-panel-status').innerText();
+    if (status !== 'succeeded') throw new Error(`copy ended ${status}: ${await errorText()}`);
+    await expectAllChecksPass();
+    const copyEvents = stepEvents.slice(before).filter((e) => e.includes('"step":"copy"'));
+    expect(copyEvents.some((e) => /"fraction":0?\.\d+/.test(e) || e.includes('"fraction":0'))).toBe(true);
+    expect(existsSync(join(lab.sharesDir.B1, `workload_${erp.id}`))).toBe(true);
+  });
+
+  it('4 mount paths: bind mounts with fstab lines on the appliance and every compute node', async () => {
+    await plan('mount-paths', '04-mount-paths');
+    const commands = await byTest('plan-action-command').allInnerTexts();
+    expect(commands.some((c) => c.includes('mount --bind'))).toBe(true);
+    await run('mount-paths', '04-mount-paths');
+    await expectAllChecksPass();
+    const oldPath = mountPathFor(lab.nfs.A1);
+    const mounted = await runOnHost('compute-1', ['findmnt', '-n', '-o', 'TARGET', oldPath]);
+    expect(mounted.stdout.trim()).toBe(oldPath);
+  });
+
+  it('5 access: the admin user gets a role on finance-dr', async () => {
+    await plan('access', '05-access');
+    await run('access', '05-access');
+    await expectAllChecksPass();
+  });
+
+  it('6 reassign: the orphaned workload is assigned to finance-dr', async () => {
+    await plan('reassign', '06-reassign');
+    await run('reassign', '06-reassign');
+    await expectAllChecksPass();
+  });
+
+  it('7 restore: shows restore.json, restores until available', async () => {
+    await plan('restore', '07-restore');
+    const json = await byTest('restore-json-text').innerText();
+    expect(JSON.parse(json)).toMatchObject({ restore_type: 'selective', type: 'openstack' });
+    expect(json).toContain('networks_mapping');
+    await run('restore', '07-restore');
+    await expectAllChecksPass();
+    expect(await byTest('outcome-summary').innerText()).toMatch(/available/i);
+  });
+
+  it('8 clean-up: also removes the bind mounts when asked', async () => {
+    await openStep('cleanup');
+    await byTest('cleanup-remove-mounts').check();
+    await idle(30_000);
+    await plan('cleanup', '08-cleanup');
+    expect(await byTest('cleanup-remove-mounts').isChecked()).toBe(true);
+    await run('cleanup', '08-cleanup');
+    await expectAllChecksPass();
+    const oldPath = mountPathFor(lab.nfs.A1);
+    const mounted = await runOnHost('compute-1', ['findmnt', '-n', oldPath]);
+    expect(mounted.code).not.toBe(0);
+  });
+
+  it('reopens the run after a reload with its steps and log', async () => {
+    await page.reload();
+    await byTest('tab-wizard').click();
+    await expect.poll(() => byTest('run-row').count(), { timeout: 10_000 }).toBe(1);
+    await byTest('run-open').click();
+    await expect.poll(() => byTest('run-header').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await byTest('step-status-preflight').innerText()).toBe('succeeded');
+    expect(await byTest('step-status-find').innerText()).toBe('succeeded');
+    await expect.poll(() => byTest('log-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await byTest('log-count').innerText()).not.toBe('0 lines');
+    await ui.shot('wizard-09-reopened');
+  });
+
+  it('ran without CSP violations or console errors', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import { openstackCliEnv } from '../../lab/clouds/index.js';
+import { runOnHost } from '../../lab/hosts/index.js';
+import { readLabJson } from '../../lab/lab.js';
+import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
+import { cli, resetDrWorld, startCli } from './support/dr-cli.js';
+
+/**
+ * The runbook's single-workload DR, headless, against the lab — then checked independently of the
+ * wizard: findmnt and /etc/fstab on every node, qemu-img on every compute node, the real openstack CLI.
+ */
+const run = promisify(execFile);
+let lab: LabJson;
+let dataDir: string;
+let nodes: string[];
+let computes: string[];
+
+const workload = (name: string): LabWorkload => {
+  const w = lab.workloads.find((x) => x.name === name);
+  if (!w) throw new Error(`lab workload ${name} missing`);
+  return w;
+};
+
+async function adminRoleOn(project: string): Promise<string> {
+  const { stdout } = await run(
+    'openstack',
+    [
+      'role',
+      'assignment',
+      'list',
+      '--project',
+      project,
+      '--project-domain',
+      lab.clouds.B.domain,
+      '--user',
+      'admin',
+      '--user-domain',
+      'Default',
+      '--names',
+      '-f',
+      'value',
+      '-c',
+      'Role',
+    ],
+    { env: openstackCliEnv(lab.clouds.B) },
+  );
+  return stdout;
+}
+
+beforeAll(async () => {
+  lab = await readLabJson();
+  nodes = lab.hosts.filter((h) => h.role !== 'jump').map((h) => h.name);
+  computes = lab.hosts.filter((h) => h.role === 'compute').map((h) => h.name);
+  await resetDrWorld(lab);
+  dataDir = await mkdtemp(join(tmpdir(), 'trilio-dr-single-'));
+  const imported = await cli(dataDir, ['profile', 'import', lab.profileFile]);
+  expect(imported.stderr).toBe('');
+}, 300_000);
+
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('trilio-dr run single (lab)', () => {
+  it('recovers a multi-VM workload with incrementals, verified on every node, then cleans up', async () => {
+    const w = workload('fin-erp');
+    const oldPath = mountPathFor(lab.nfs.A1);
+    const livePath = mountPathFor(lab.nfs.B1);
+    const result = await cli(dataDir, [
+      'run',
+      'single',
+      '--profile',
+      'lab',
+      '--workload',
+      w.id,
+      '--target-project',
+      'finance-dr',
+      '--yes',
+      '--json',
+    ]);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      value: { runId: string; steps: { key: string; status: string }[] };
+    };
+    const runId = summary.value.runId;
+    expect(
+      summary.value.steps.filter((s) => s.key !== 'cleanup').every((s) => s.status === 'succeeded'),
+    ).toBe(true);
+    // The plan and every command were shown before they ran.
+    expect(result.stderr).toContain('## Mount paths');
+    expect(result.stderr).toContain('mount --bind');
+
+    for (const node of nodes) {
+      const mnt = await runOnHost(node, ['findmnt', '-n', '-o', 'TARGET', oldPath]);
+      expect(mnt.stdout.trim(), node).toBe(oldPath);
+      const fstab = await runOnHost(node, ['cat', '/etc/fstab']);
+      const lines = fstab.stdout.split('\n').filter((l) => l.startsWith(`${livePath} ${oldPath} `));
+      expect(lines, `${node} /etc/fstab`).toHaveLength(1);
+    }
+    const newest = await runOnHost('tvm-1', [
+      'sh',
+      '-c',
+      `ls -d ${livePath}/workload_${w.id}/snapshot_*/vm_id_*/vm_res_id_*/* | tail -n 1`,
+    ]);
+    for (const node of computes) {
+      const chain = await runOnHost(node, ['qemu-img', 'info', '--backing-chain', newest.stdout.trim()]);
+      expect(chain.code, `${node}: ${chain.stderr}`).toBe(0);
+      expect(chain.stdout).toContain(oldPath);
+    }
+    expect(await adminRoleOn('finance-dr')).toMatch(/admin/);
+
+    const cleaned = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
+    expect(cleaned.code, cleaned.stderr.slice(-3000)).toBe(0);
+    expect(await adminRoleOn('finance-dr')).not.toMatch(/admin/);
+    // Clean-up without --remove-mounts keeps the bind mounts (other workloads may rely on them).
+    expect((await runOnHost('compute-1', ['findmnt', '-n', oldPath])).code).toBe(0);
+  });
+
+  it('resumes after being killed in the mount-path step, with no duplicate change', async () => {
+    // A pristine world, so the mount-path step has commands to interrupt.
+    await resetDrWorld(lab);
+    const w = workload('eng-ci');
+    let killed = false;
+    const first = startCli(
+      dataDir,
+      [
+        'run',
+        'single',
+        '--profile',
+        'lab',
+        '--workload',
+        w.id,
+        '--target-project',
+        'engineering-dr',
+        '--yes',
+      ],
+      {
+        onStderr: (all, child) => {
+          if (!killed && /mount-paths\s+\S+\s+.*mount --bind/.test(all)) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        },
+      },
+    );
+    const crashed = await first.done;
+    expect(crashed.signal).toBe('SIGKILL');
+    const runId = /Run (run-\S+) created/.exec(crashed.stderr)?.[1];
+    expect(runId).toBeDefined();
+
+    const resumed = await cli(dataDir, ['resume', '--run', runId!, '--yes', '--json']);
+    expect(resumed.code, resumed.stderr.slice(-3000)).toBe(0);
+    const out = JSON.parse(resumed.stdout) as {
+      value: { changes: { step: string; host: string; kind: string; description: string }[] };
+    };
+    const keys = out.value.changes.map((c) => `${c.step}|${c.host}|${c.kind}|${c.description}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const livePath = mountPathFor(lab.nfs.B1);
+    const oldPath = mountPathFor(lab.nfs.A1);
+    for (const node of nodes) {
+      const fstab = await runOnHost(node, ['cat', '/etc/fstab']);
+      expect(
+        fstab.stdout.split('\n').filter((l) => l.startsWith(`${livePath} ${oldPath} `)),
+        node,
+      ).toHaveLength(1);
+    }
+  });
+
+  it('stops at pre-flight with a clear error naming a down host or a share path with quotes, changing nothing', async () => {
+    const profile = JSON.parse(
+      await (await import('node:fs/promises')).readFile(lab.profileFile, 'utf8'),
+    ) as {
+      profile: { name: string; hosts: Record<string, unknown>[]; nfs: Record<string, string> };
+    };
+    profile.profile.name = 'lab-broken';
+    profile.profile.hosts.push({
+      id: 'compute-9',
+      name: 'compute-9',
+      role: 'compute',
+      address: '127.0.9.9',
+      port: 22,
+      user: 'root',
+      auth: 'key',
+      keyFile: lab.hosts[0]!.keyFile,
+    });
+    profile.profile.nfs.target = "10.20.3.22:/it's a share";
+    const file = join(dataDir, 'broken.json');
+    await (await import('node:fs/promises')).writeFile(file, JSON.stringify(profile));
+    expect((await cli(dataDir, ['profile', 'import', file])).code).toBe(0);
+    const w = workload('res-hpc');
+    const failed = await cli(dataDir, [
+      'run',
+      'single',
+      '--profile',
+      'lab-broken',
+      '--workload',
+      w.id,
+      '--target-project',
+      'research-dr',
+      '--yes',
+      '--json',
+    ]);
+    expect(failed.code).toBe(1);
+    const body = JSON.parse(failed.stdout) as {
+      error: { message: string };
+      run: { steps: { key: string; status: string }[]; changes: unknown[] };
+    };
+    expect(body.error.message).toContain('compute-9');
+    expect(body.error.message).toContain(mountPathFor("10.20.3.22:/it's a share"));
+    expect(body.run.steps.find((s) => s.key === 'preflight')?.status).toBe('failed');
+    expect(body.run.changes).toEqual([]);
+  });
+});

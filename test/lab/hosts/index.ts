@@ -311,6 +311,22 @@ async function updateLabJsonHostKey(labDir: string, name: string, key: string): 
   if (!host || host.hostKey === key) return;
   host.hostKey = key;
   await writeFile(file, JSON.stringify(lab, null, 2) + '\n');
+  await updateProfileHostKey(path.join(labDir, 'lab-profile.json'), host.address, host.port, key);
+}
+
+/** The importable lab profile carries known_hosts lines too: the rotated host's line gets the new key. */
+async function updateProfileHostKey(file: string, address: string, port: number, key: string): Promise<void> {
+  let profile: { knownHosts?: string[] };
+  try {
+    profile = JSON.parse(await readFile(file, 'utf8')) as { knownHosts?: string[] };
+  } catch {
+    return;
+  }
+  const name = port === 22 ? address : `[${address}]:${port}`;
+  profile.knownHosts = (profile.knownHosts ?? []).map((line) =>
+    line.split(/\s+/)[0] === name ? `${name} ${key}` : line,
+  );
+  await writeFile(file, JSON.stringify(profile, null, 2) + '\n');
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -28,6 +28,7 @@ const callNameSet = {
   'runs.execute': true,
   'runs.cancel': true,
   'runs.suggestMapping': true,
+  'runs.report': true,
   'runs.logs': true,
 } as const satisfies Record<CallName, true>;
 

@@ -72,6 +72,11 @@ export const calls = {
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
+  /** The run report (HTML, PDF or JSON) as bytes for a download or the CLI to write. */
+  'runs.report': call(
+    z.object({ runId: id, format: z.enum(['html', 'pdf', 'json']) }),
+    returns<{ fileName: string; mimeType: string; base64: string }>(),
+  ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),
   'runs.logs': call(

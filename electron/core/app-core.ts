@@ -10,6 +10,7 @@ import { createDrEngine } from './dr/dr-engine.js';
 import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
+import { reportHandlers } from './handlers/report-handlers.js';
 import { LogWriter } from './store/log-repo.js';
 import { RunRepo } from './store/run-repo.js';
 
@@ -59,6 +60,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
+    ...reportHandlers(state, logs),
   };
 
   return {

@@ -162,7 +162,7 @@ export class RunEngine<S> {
           this.deps.store.saveStep(runId, { ...started, outcome: outcome.value });
           return fail({
             code: 'precondition',
-            message: `Verification failed: ${failedChecks.map((v) => `${v.host ? `${v.host}: ` : ''}${v.check}`).join('; ')}.`,
+            message: `Verification failed: ${failedChecks.map((v) => `${v.host ? `${v.host}: ` : ''}${v.check}${v.detail ? ` (${v.detail})` : ''}`).join('; ')}.`,
             hint: 'See the verification rows and the log; fix the cause and run the step again (it is safe to repeat).',
           });
         }

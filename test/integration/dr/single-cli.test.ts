@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,6 +58,24 @@ beforeAll(async () => {
   nodes = lab.hosts.filter((h) => h.role !== 'jump').map((h) => h.name);
   computes = lab.hosts.filter((h) => h.role === 'compute').map((h) => h.name);
   await resetDrWorld(lab);
+  // A grant left by an earlier, interrupted test run would count as "already there" and stay.
+  await run(
+    'openstack',
+    [
+      'role',
+      'remove',
+      '--project',
+      'finance-dr',
+      '--project-domain',
+      lab.clouds.B.domain,
+      '--user',
+      'admin',
+      '--user-domain',
+      'Default',
+      'admin',
+    ],
+    { env: openstackCliEnv(lab.clouds.B) },
+  ).catch(() => undefined);
   dataDir = await mkdtemp(join(tmpdir(), 'trilio-dr-single-'));
   const imported = await cli(dataDir, ['profile', 'import', lab.profileFile]);
   expect(imported.stderr).toBe('');
@@ -114,6 +132,19 @@ describe('trilio-dr run single (lab)', () => {
       expect(chain.stdout).toContain(oldPath);
     }
     expect(await adminRoleOn('finance-dr')).toMatch(/admin/);
+
+    // The run report, as an auditor gets it: versioned JSON and a PDF printed by Chromium.
+    const jsonFile = join(dataDir, 'report.json');
+    expect((await cli(dataDir, ['report', '--run', runId, '--format', 'json', '--out', jsonFile])).code).toBe(
+      0,
+    );
+    const report = JSON.parse(await readFile(jsonFile, 'utf8')) as { schema: string; steps: unknown[] };
+    expect(report.schema).toBe('trilio-dr-report/v1');
+    expect(report.steps.length).toBeGreaterThanOrEqual(7);
+    const pdfFile = join(dataDir, 'report.pdf');
+    const pdf = await cli(dataDir, ['report', '--run', runId, '--format', 'pdf', '--out', pdfFile]);
+    expect(pdf.code, pdf.stderr).toBe(0);
+    expect((await readFile(pdfFile)).subarray(0, 5).toString()).toBe('%PDF-');
 
     const cleaned = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
     expect(cleaned.code, cleaned.stderr.slice(-3000)).toBe(0);
@@ -215,5 +246,38 @@ describe('trilio-dr run single (lab)', () => {
     expect(body.error.message).toContain(mountPathFor("10.20.3.22:/it's a share"));
     expect(body.run.steps.find((s) => s.key === 'preflight')?.status).toBe('failed');
     expect(body.run.changes).toEqual([]);
+  });
+
+  it('names the file of a malformed workload_db and changes nothing but the read-only staging mount', async () => {
+    const id = '0badc0de-0000-4000-8000-00000000beef';
+    const dir = join(lab.sharesDir.B2, `workload_${id}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'workload_db'), '{"id": "0badc0de", "display_name": broken');
+    await writeFile(join(dir, 'workload_vms_db'), '[]');
+    try {
+      const failed = await cli(dataDir, [
+        'run',
+        'single',
+        '--profile',
+        'lab',
+        '--workload',
+        id,
+        '--target-project',
+        'finance-dr',
+        '--yes',
+        '--json',
+      ]);
+      expect(failed.code).toBe(1);
+      const body = JSON.parse(failed.stdout) as {
+        error: { message: string };
+        run: { steps: { key: string; status: string }[]; changes: { kind: string }[] };
+      };
+      expect(body.error.message).toContain('metadata readable');
+      expect(failed.stderr + JSON.stringify(body)).toContain(`workload_${id}/workload_db`);
+      expect(body.run.steps.find((s) => s.key === 'find')?.status).toBe('failed');
+      expect(body.run.changes.every((c) => c.kind === 'staging-mount')).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,48 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ok, type Result } from '../../../shared/result.js';
+import type { CoreState } from '../core-state.js';
+import { writeReport } from '../report/report-pdf.js';
+import { loadRunReport } from '../report/run-report-source.js';
+import type { LogWriter } from '../store/log-repo.js';
+import type { PartialHandlers } from './handler-types.js';
+
+export interface ReportFile {
+  fileName: string;
+  mimeType: string;
+  /** The file's bytes, base64: the renderer offers it as a download, the CLI writes it. */
+  base64: string;
+}
+
+const mimeTypes = { html: 'text/html', pdf: 'application/pdf', json: 'application/json' } as const;
+
+/**
+ * The run report in one format, built in the main process from the store (every log line, secrets of
+ * the profile scrubbed when the store is unlocked) and returned as bytes: nothing is written to a path
+ * the caller chose on the server, which matters in browser mode.
+ */
+export function reportHandlers(state: CoreState, logs: LogWriter): PartialHandlers<'runs.report'> {
+  return {
+    'runs.report': async ({ runId, format }): Promise<Result<ReportFile>> => {
+      logs.flush();
+      const cipher = state.requireCipher();
+      const report = loadRunReport(state.store, runId, {
+        appVersion: state.version,
+        ...(cipher.ok ? { cipher: cipher.value } : {}),
+        scrub: (text) => state.scrubber.scrub(text),
+      });
+      if (!report.ok) return report;
+      const dir = await mkdtemp(path.join(tmpdir(), 'trilio-dr-report-'));
+      try {
+        const fileName = `${runId}.${format}`;
+        const written = await writeReport(format, report.value, path.join(dir, fileName));
+        if (!written.ok) return written;
+        const bytes = await readFile(written.value.file);
+        return ok({ fileName, mimeType: mimeTypes[format], base64: bytes.toString('base64') });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

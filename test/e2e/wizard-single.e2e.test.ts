@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -233,6 +234,24 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     await expect.poll(() => byTest('log-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await byTest('log-count').innerText()).not.toBe('0 lines');
     await ui.shot('wizard-09-reopened');
+  });
+
+  it('exports the run report as JSON and as a PDF from the run header', async () => {
+    await byTest('report-format').selectOption('json');
+    const [json] = await Promise.all([page.waitForEvent('download'), byTest('report-export').click()]);
+    const report = JSON.parse(await readFile((await json.path())!, 'utf8')) as {
+      schema: string;
+      steps: { key: string }[];
+    };
+    expect(report.schema).toBe('trilio-dr-report/v1');
+    expect(report.steps.map((st) => st.key)).toContain('restore');
+    await byTest('report-format').selectOption('pdf');
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      byTest('report-export').click(),
+    ]);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+    expect((await readFile((await pdf.path())!)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('ran without CSP violations or console errors', () => {

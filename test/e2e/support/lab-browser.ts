@@ -31,7 +31,10 @@ export async function openLabBrowser(options: { prefix: string; passphrase: stri
   const dataDir = await mkdtemp(join(tmpdir(), options.prefix));
   const server = await startBrowserMode({ dataDir, passphrase: options.passphrase });
   const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1400 } });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1400 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   await page.addInitScript(() => {

@@ -1,3 +1,4 @@
+import { downloadReport, type ReportFormat } from '../report/report-download.js';
 import type { Api, StepProgress } from '../../../../shared/contract.js';
 import type { AppError, HostKeyInfo } from '../../../../shared/result.js';
 import type { StepKey } from '../../../../shared/run/plan-types.js';
@@ -44,6 +45,11 @@ export class RunSession {
 
   get id(): string {
     return this.run.id;
+  }
+
+  /** Downloads the run report (what was planned, what ran, where, when, with what result). */
+  async exportReport(format: ReportFormat): Promise<void> {
+    this.error = await downloadReport(this.#api, this.id, format);
   }
 
   get params(): SingleRunParams | null {

@@ -9,6 +9,8 @@ import { runOn, type DrContext } from '../remote-action.js';
 export interface Finding extends VerifyRow {
   blocking: boolean;
   hint?: string;
+  /** The error behind a failed check (a host key to show and trust, for one). */
+  error?: AppError;
 }
 
 const row = (check: string, okValue: boolean, extra: Partial<Finding> = {}): Finding => ({
@@ -20,6 +22,7 @@ const row = (check: string, okValue: boolean, extra: Partial<Finding> = {}): Fin
 
 function fromError(check: string, error: AppError, host?: string): Finding {
   return row(check, false, {
+    error,
     ...(host ? { host } : {}),
     detail: error.message,
     ...(error.hint ? { hint: error.hint } : {}),

@@ -1,4 +1,4 @@
-import { ok } from '../../../../shared/result.js';
+import { fail, ok } from '../../../../shared/result.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { RunServices } from '../run-services.js';
 import { cloudFindings, hostFindings, type Finding } from './preflight-checks.js';
@@ -40,6 +40,17 @@ export const preflightStep: StepDefinition<PreflightFacts, RunServices> = {
   async execute(_plan, _facts, ctx) {
     const findings = await allFindings(ctx);
     const failing = findings.filter((f) => !f.ok && f.blocking);
+    // An unknown or changed host key is the user's decision: fail with the key itself, so the wizard
+    // can show its fingerprint and offer to trust it, then the step is run again.
+    const hostKey = failing.find((f) => f.error?.hostKey)?.error;
+    if (hostKey)
+      return fail({
+        ...hostKey,
+        message:
+          failing.length > 1
+            ? `${hostKey.message} (${failing.length - 1} other check(s) failed too.)`
+            : hostKey.message,
+      });
     return ok({
       summary:
         failing.length === 0

@@ -50,6 +50,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const runs = new RunRepo(store.value);
   const logs = new LogWriter(store.value, { scrub: (text) => state.scrubber.scrub(text) });
+  bus.beforeLogBatch = () => logs.flush();
   const engine = createDrEngine(state, runs, logs);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();

@@ -12,6 +12,9 @@ export class EventBus {
   private pending: LogRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
 
+  /** Runs before a batch of log lines is shown: the store writes them first, so a line seen is a line kept. */
+  beforeLogBatch: () => void = () => {};
+
   constructor(private readonly flushMs = 50) {}
 
   subscribe(listener: CoreListener): () => void {
@@ -36,6 +39,11 @@ export class EventBus {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    try {
+      this.beforeLogBatch();
+    } catch {
+      // The store reports its own write errors; showing the lines must go on.
+    }
     this.deliver('log', batch);
   }
 

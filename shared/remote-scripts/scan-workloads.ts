@@ -11,18 +11,23 @@
  */
 export const scanWorkloadsScript = String.raw`import json
 import os
+import selectors
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 # Reads Trilio workload folders on a backup target and prints JSON lines:
 #   {"kind":"scan","version":1}
 #   {"kind":"root","path":...,"error":null|"..."}        once per root, before its workloads
 #   {"kind":"workload",...}                                 one per workload_<id>/ folder
 #   {"kind":"end","workloads":N}                            last line: the output is complete
-# Python >= 3.6, standard library only. A broken file is reported in the workload's "errors" and the
-# scan goes on. ASCII-only output (json escapes the rest) so a C locale cannot break the writer.
+# Arguments: [--jobs N] [--] ROOT...  (N worker processes, default 4). Python >= 3.6, standard
+# library only. A broken file is reported in the workload's "errors" and the scan goes on. ASCII-only
+# output (json escapes the rest) so a C locale cannot break the writer.
 
 VERSION = 1
+# The *_db files are a few KiB; anything this big is something else under that name.
+MAX_DB_BYTES = 64 << 20
+# Below malloc's mmap threshold: a bigger buffer costs an mmap and page faults per read.
+READ_SIZE = 64 << 10
 
 
 def usage(message):
@@ -38,16 +43,25 @@ def problem(file, code, message):
     return {'file': file, 'code': code, 'message': message}
 
 
+class TooLarge(Exception):
+    pass
+
+
 def read_file(path):
     # os-level calls: the buffered open() costs more than the read for files this small.
     fd = os.open(path, os.O_RDONLY)
     try:
         chunks = []
+        size = 0
         while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b''.join(chunks)
+            chunk = os.read(fd, READ_SIZE)
+            size += len(chunk)
+            if size > MAX_DB_BYTES:
+                raise TooLarge()
             chunks.append(chunk)
+            # A short read of a regular file is its end: saves the read that would return nothing.
+            if len(chunk) < READ_SIZE:
+                return b''.join(chunks)
     finally:
         os.close(fd)
 
@@ -59,6 +73,9 @@ def read_json(path, rel, errors, sizes):
         sizes[path] = len(raw)
     except FileNotFoundError:
         errors.append(problem(rel, 'missing', 'the file does not exist'))
+        return None
+    except TooLarge:
+        errors.append(problem(rel, 'unreadable', 'larger than %d MiB, not a Trilio database file' % (MAX_DB_BYTES >> 20)))
         return None
     except OSError as error:
         errors.append(problem(rel, 'unreadable', describe(error)))
@@ -249,6 +266,62 @@ def workload_folders(root):
         return sorted(e.name for e in entries if e.name.startswith('workload_') and e.is_dir())
 
 
+def line(obj):
+    return json.dumps(obj, separators=(',', ':')).encode('ascii') + b'\n'
+
+
+def scan_serially(root, names):
+    return [line(safe_scan(root, name)) for name in names]
+
+
+def scan_in_workers(root, names, jobs):
+    # Forked workers, not threads: the walk is CPU-bound in Python and threads would share one core;
+    # on an NFS share several workers also overlap the round trips. Worker k takes names k, k+jobs, ...
+    # so big and small workloads spread evenly; the lines are put back in name order here.
+    workers = []
+    for k in range(jobs):
+        share = names[k::jobs]
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, 'wb') as out:
+                    for name in share:
+                        out.write(line(safe_scan(root, name)))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        workers.append((pid, read_end, share))
+    # Read every pipe as it fills, so no worker waits on a full pipe.
+    received = dict((fd, []) for _, fd, _ in workers)
+    selector = selectors.DefaultSelector()
+    for _, fd, _ in workers:
+        selector.register(fd, selectors.EVENT_READ)
+    while selector.get_map():
+        for key, _ in selector.select():
+            data = os.read(key.fd, 1 << 16)
+            if data:
+                received[key.fd].append(data)
+            else:
+                selector.unregister(key.fd)
+                os.close(key.fd)
+    selector.close()
+    results = []
+    for pid, fd, share in workers:
+        _, status = os.waitpid(pid, 0)
+        lines = b''.join(received[fd]).splitlines(True)
+        if status != 0 or len(lines) != len(share):
+            lines = scan_serially(root, share)  # a worker died: do its share here
+        results.append(lines)
+    ordered = []
+    for i in range(len(names)):
+        ordered.append(results[i % jobs][i // jobs])
+    return ordered
+
+
 def main(argv):
     jobs = 4
     roots = []
@@ -265,23 +338,22 @@ def main(argv):
             usage('unknown option %s' % arg)
         else:
             roots.append(arg)
-    out = sys.stdout
-    emit = lambda obj: out.write(json.dumps(obj, separators=(',', ':')) + '\n')
-    emit({'kind': 'scan', 'version': VERSION})
+    out = sys.stdout.buffer
+    out.write(line({'kind': 'scan', 'version': VERSION}))
     count = 0
-    # Threads overlap the round trips of an NFS share; on a local disk they cost little.
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for root in roots:
-            try:
-                names = workload_folders(root)
-            except OSError as error:
-                emit({'kind': 'root', 'path': root, 'error': describe(error)})
-                continue
-            emit({'kind': 'root', 'path': root, 'error': None})
-            for workload in pool.map(lambda name: safe_scan(root, name), names):
-                emit(workload)
-                count += 1
-    emit({'kind': 'end', 'workloads': count})
+    for root in roots:
+        try:
+            names = workload_folders(root)
+        except OSError as error:
+            out.write(line({'kind': 'root', 'path': root, 'error': describe(error)}))
+            continue
+        out.write(line({'kind': 'root', 'path': root, 'error': None}))
+        out.flush()  # nothing buffered may be inherited by the workers
+        workers = min(jobs, len(names))
+        lines = scan_in_workers(root, names, workers) if workers > 1 else scan_serially(root, names)
+        out.writelines(lines)
+        count += len(lines)
+    out.write(line({'kind': 'end', 'workloads': count}))
     out.flush()
 
 
@@ -294,7 +366,7 @@ export const scanWorkloadsVersion = 1;
 export interface ScanWorkloadsOptions {
   /** Interpreter on the remote host. Default `python3`. */
   python?: string;
-  /** Workload folders read at once (threads overlap NFS round trips). Default 4. */
+  /** Worker processes (use the appliance's cores, and overlap NFS round trips). Default 4. */
   jobs?: number;
 }
 

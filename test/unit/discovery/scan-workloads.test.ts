@@ -186,7 +186,7 @@ describe('workload scan (script run locally on a share folder)', () => {
     expect(result.workloads).toHaveLength(3);
   });
 
-  it('gives the same answer with one thread, and treats a root that looks like an option as a path', async () => {
+  it('gives the same answer with one process or many, and treats a root that looks like an option as a path', async () => {
     const [many, one] = await Promise.all([scan([root], { jobs: 8 }), scan([root], { jobs: 1 })]);
     expect(one).toEqual(many);
     const odd = await scan(['--jobs']);

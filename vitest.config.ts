@@ -28,6 +28,19 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        // Long suites (crash points, faults at scale) behind `npm run test:resilience`; the default run
+        // keeps a fast subset of each in the lab project.
+        test: {
+          name: 'resilience',
+          include: ['test/resilience/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/lab/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
     ],
   },
 });

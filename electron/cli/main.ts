@@ -6,6 +6,7 @@ import { describeError, type CliOutput } from './cli-output.js';
 import { profileCommand, profileUsage } from './profile-command.js';
 import { runCommand, runUsage } from './run-command.js';
 import { reportCommand, reportUsage } from './report-command.js';
+import { logsCommand, logsUsage } from './logs-command.js';
 import { readVersion } from '../core/app-version.js';
 import type { Core } from '../core/core-types.js';
 import { AppFailure } from '../../shared/result.js';
@@ -19,6 +20,7 @@ const usage = `usage: trilio-dr [--data-dir DIR] [--json] <command>
 ${profileUsage}
 ${runUsage}
 ${reportUsage}
+${logsUsage}
 
 environment: TRILIO_DR_PASSPHRASE unlocks the secret store; TRILIO_DR_DATA_DIR sets the data folder.`;
 
@@ -63,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
         return await runCommand(core, args, io);
       case 'report':
         return await reportCommand(core, args, io);
+      case 'logs':
+        return await logsCommand(core, args, io);
       default:
         io.err(`unknown command "${command}"\n\n${usage}`);
         return 2;

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { formatMappingCsv, parseMappingCsv } from '../../shared/mapping/project-mapping.js';
 import type { ProjectMapping } from '../../shared/profile/profile.js';
 import type { FullRunParams } from '../../shared/run/run-types.js';
+import { readRestoreOutcomeData, type RestoredWorkload } from '../../shared/report/restore-outcome.js';
 
 export const runUsage = `trilio-dr plan single --profile P --workload ID --target-project NAME [--snapshot ID|latest] [--json]
 trilio-dr run single --profile P --workload ID --target-project NAME [--trustee USER] [--snapshot ID|latest]
@@ -26,7 +27,14 @@ trilio-dr runs [--profile P] [--json]`;
 export interface RunSummaryOutput {
   runId: string;
   status: RunView['status'];
-  steps: { key: StepKey; status: StepState['status']; summary?: string; error?: string }[];
+  steps: {
+    key: StepKey;
+    status: StepState['status'];
+    summary?: string;
+    error?: string;
+    /** The restore or notify step's per-workload table. */
+    workloads?: RestoredWorkload[];
+  }[];
   changes: { step: StepKey; host: string; kind: string; description: string; undone: boolean }[];
 }
 
@@ -34,12 +42,17 @@ export function summaryOf(run: RunView): RunSummaryOutput {
   return {
     runId: run.id,
     status: run.status,
-    steps: run.steps.map((s) => ({
-      key: s.key,
-      status: s.status,
-      ...(s.outcome ? { summary: s.outcome.summary } : {}),
-      ...(s.error ? { error: s.error.message } : {}),
-    })),
+    steps: run.steps.map((s) => {
+      const table =
+        s.key === 'restore' || s.key === 'notify' ? readRestoreOutcomeData(s.outcome?.data) : undefined;
+      return {
+        key: s.key,
+        status: s.status,
+        ...(s.outcome ? { summary: s.outcome.summary } : {}),
+        ...(s.error ? { error: s.error.message } : {}),
+        ...(table ? { workloads: table.workloads } : {}),
+      };
+    }),
     changes: run.changes.map((c) => ({
       step: c.step,
       host: c.host,
@@ -171,9 +184,13 @@ function finish(
     return printResult(io, { ok: true, value: summaryOf(result.value) }, (s) =>
       [
         `Run ${s.runId}: ${s.status}`,
-        ...s.steps.map(
-          (st) => `  ${st.key.padEnd(12)} ${st.status.padEnd(10)} ${st.summary ?? st.error ?? ''}`,
-        ),
+        ...s.steps.flatMap((st) => [
+          `  ${st.key.padEnd(12)} ${st.status.padEnd(10)} ${st.summary ?? st.error ?? ''}`,
+          ...(st.workloads ?? []).map(
+            (w) =>
+              `      ${w.status.padEnd(10)} ${w.name} → ${w.targetProject}${w.restoreId ? ` (restore ${w.restoreId})` : ''}${w.error ? `: ${w.error}` : ''}`,
+          ),
+        ]),
       ].join('\n'),
     );
   })();

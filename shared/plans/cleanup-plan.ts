@@ -4,9 +4,14 @@ import type { ChangeView } from '../run/run-types.js';
 import { scriptArgv } from '../shell/quote.js';
 
 export interface CleanupFacts {
+  /** Every workload this run reassigned (purged from Trilio's database). */
   workloadIds: string[];
   /** Workloads Trilio B still lists (deleted first, keeping their data: database only). */
   knownToTrilio: string[];
+  /** Workload id → its target project (the delete runs with a token of that project). */
+  projects?: Record<string, string>;
+  /** Workloads an earlier attempt of the clean-up purged already (not purged again). */
+  purged?: string[];
   tvm: string | null;
   tvmName: string;
   purgeCommand: string;
@@ -28,29 +33,41 @@ export function purgeArgv(command: string, ids: readonly string[]): string[] {
  * soft-deleted rows with Trilio's script, remove the admin user's role from the project again; and
  * undo what else this run changed that the user asked to remove.
  */
+/** Id of a workload's delete action (the executor reads the workload id back from it). */
+export function deleteWorkloadActionId(workloadId: string): string {
+  return `delete-workload:${workloadId}`;
+}
+
 export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
-  const actions: Action[] = facts.knownToTrilio.map((id): ApiAction => ({
-    kind: 'api',
-    id: `delete-workload:${id}`,
-    service: 'workloads',
-    method: 'DELETE',
-    path: `/workloads/${id}?database_only=True`,
-    description: `Delete workload ${id} from Trilio's database (the backup data stays on the share)`,
-  }));
+  const actions: Action[] = facts.knownToTrilio.map((id): ApiAction => {
+    const project = facts.projects?.[id];
+    return {
+      kind: 'api',
+      id: deleteWorkloadActionId(id),
+      service: 'workloads',
+      method: 'DELETE',
+      path: `/workloads/${id}?database_only=True`,
+      description: `Delete workload ${id}${project ? ` (project ${project})` : ''} from Trilio's database (the backup data stays on the share)`,
+    };
+  });
   const warnings: string[] = [];
-  if (facts.workloadIds.length > 0) {
+  const purged = new Set(facts.purged ?? []);
+  const toPurge = facts.workloadIds.filter((id) => !purged.has(id));
+  if (purged.size > 0)
+    warnings.push(`Purged by an earlier attempt of this clean-up: ${[...purged].join(', ')}.`);
+  if (toPurge.length > 0) {
     if (!facts.purgeCommand.trim() || !facts.tvm)
       warnings.push(
-        `No purge command in the profile: run Trilio's CleanWlmDatabase script on the appliance for ${facts.workloadIds.join(', ')} before the next DR.`,
+        `No purge command in the profile: run Trilio's CleanWlmDatabase script on the appliance for ${toPurge.join(', ')} before the next DR.`,
       );
     else
       actions.push({
         kind: 'remote',
         id: `purge:${facts.tvm}`,
         host: facts.tvm,
-        argv: purgeArgv(facts.purgeCommand, facts.workloadIds),
+        argv: purgeArgv(facts.purgeCommand, toPurge),
         privileged: true,
-        description: `Purge the deleted workload rows from Trilio's database on ${facts.tvmName}`,
+        description: `Purge the deleted rows of ${toPurge.length} workload(s) from Trilio's database on ${facts.tvmName} (one call)`,
       } satisfies RemoteAction);
   }
   for (const change of [...facts.toUndo].sort((a, b) => b.id - a.id))

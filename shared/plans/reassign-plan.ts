@@ -3,9 +3,9 @@ import type { ApiAction, StepPlan } from '../run/plan-types.js';
 
 /**
  * Runbook: "The identified orphaned workloads need to be assigned to their new projects … to a user
- * with the backup trustee role that is existing in the target project." One reassign call per
- * workload (`reasign_workloads`, sic), each recorded; a workload already in its target project is
- * left alone.
+ * with the backup trustee role that is existing in the target project." One reassign call
+ * (`reasign_workloads`, sic) per target project and trustee with the ids of its orphaned workloads;
+ * each workload's move is recorded; a workload already in its target project is left alone.
  */
 
 export interface ReassignWorkloadFacts {
@@ -30,21 +30,71 @@ export interface ReassignFacts {
   workloads: ReassignWorkloadFacts[];
 }
 
-/** The body of `POST /workloads/reasign_workloads` for one workload (Trilio reads both id lists). */
-export function reassignBody(w: ReassignWorkloadFacts): unknown[] {
+/** Orphaned workloads that move to the same project and trustee: one reassign call. */
+export interface ReassignGroup {
+  targetProject: { id: string; name: string };
+  trustee: { id: string; name: string };
+  workloads: ReassignWorkloadFacts[];
+}
+
+/**
+ * The body of `POST /workloads/reasign_workloads` for a group: its workload ids only (Trilio refuses a
+ * map with both `workload_ids` and `old_tenant_ids`; it reads both keys, so the unused one is empty).
+ */
+export function reassignGroupBody(group: ReassignGroup): unknown[] {
   return [
     {
-      workload_ids: [w.workloadId],
+      workload_ids: group.workloads.map((w) => w.workloadId),
       old_tenant_ids: [],
-      new_tenant_id: w.targetProject.id,
-      user_id: w.trustee.id,
+      new_tenant_id: group.targetProject.id,
+      user_id: group.trustee.id,
       migrate: true,
     },
   ];
 }
 
+/** The body of the reassign call for one workload. */
+export function reassignBody(w: ReassignWorkloadFacts): unknown[] {
+  return reassignGroupBody({ targetProject: w.targetProject, trustee: w.trustee, workloads: [w] });
+}
+
+/** Id of one workload's recorded move (clean-up reads the workload ids from these). */
 export function reassignActionId(workloadId: string): string {
   return `reassign:${workloadId}`;
+}
+
+/** The workload id of a recorded move; undefined for another action id. */
+export function parseReassignActionId(actionId: string): string | undefined {
+  const match = /^reassign:([^:,]+)$/.exec(actionId);
+  return match ? match[1] : undefined;
+}
+
+/** Id of a group's reassign call: its workload ids (one workload: the same as its recorded move). */
+export function reassignGroupActionId(group: ReassignGroup): string {
+  return reassignActionId(group.workloads.map((w) => w.workloadId).join(','));
+}
+
+/** The orphaned workloads grouped by target project and trustee, in the order they were found. */
+export function reassignGroups(workloads: readonly ReassignWorkloadFacts[]): ReassignGroup[] {
+  const groups = new Map<string, ReassignGroup>();
+  for (const w of workloads) {
+    if (w.state !== 'orphaned') continue;
+    const key = `${w.targetProject.id}|${w.trustee.id}`;
+    const group = groups.get(key) ?? { targetProject: w.targetProject, trustee: w.trustee, workloads: [] };
+    group.workloads.push(w);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function describeGroup(group: ReassignGroup): string {
+  const where = `project ${group.targetProject.name}, user ${group.trustee.name} (${group.targetProject.id}, ${group.trustee.id})`;
+  const [only] = group.workloads;
+  if (group.workloads.length === 1 && only)
+    return `Reassign orphaned workload ${only.workloadName} (${only.workloadId}) from project ${only.currentProjectId} to ${where}`;
+  const from = [...new Set(group.workloads.map((w) => w.currentProjectId))].join(', ');
+  const names = group.workloads.map((w) => `${w.workloadName} (${w.workloadId})`).join(', ');
+  return `Reassign ${group.workloads.length} orphaned workloads ${names} from project(s) ${from} to ${where}`;
 }
 
 export function planReassign(facts: ReassignFacts): Result<StepPlan> {
@@ -63,34 +113,34 @@ export function planReassign(facts: ReassignFacts): Result<StepPlan> {
       description: `Check that Trilio lists ${label} under ${w.state === 'orphaned' ? where : `project ${w.targetProject.name}`}`,
       readOnly: true,
     });
-    if (w.state === 'in-target') {
+    if (w.state === 'in-target')
       warnings.push(`${label} is already in project ${w.targetProject.name}: it is not reassigned again.`);
-      continue;
-    }
+  }
+  for (const group of reassignGroups(facts.workloads))
     actions.push({
       kind: 'api',
-      id: reassignActionId(w.workloadId),
+      id: reassignGroupActionId(group),
       service: 'workloads',
       method: 'POST',
       path: '/workloads/reasign_workloads',
-      body: reassignBody(w),
-      description: `Reassign orphaned workload ${label} from project ${w.currentProjectId} to ${where} (${w.targetProject.id}, ${w.trustee.id})`,
-      // Nothing to undo through the API: clean-up deletes the workload record and purges it instead.
+      body: reassignGroupBody(group),
+      description: describeGroup(group),
+      // Nothing to undo through the API: clean-up deletes the workload records and purges them instead.
       change: { kind: 'reassign', undo: [] },
     });
-  }
+  const orphaned = facts.workloads.filter((w) => w.state === 'orphaned').length;
   const chosen =
     facts.trusteeSource === 'params'
       ? 'the trustee user chosen for the run'
-      : `the first user holding the trustee role ${facts.trusteeRole} on the project`;
+      : `the first user holding the trustee role ${facts.trusteeRole} on each project`;
   return ok({
     step: 'reassign',
     title: 'Reassign',
     summary:
-      `Trilio B sees the copied workload as orphaned (its project is in cloud A). ` +
+      `Trilio B sees the workloads of cloud A as orphaned (their projects are in cloud A). ` +
       (actions.length > 0
-        ? `It is reassigned to its target project and to ${chosen}, so the project's users can work with it; Trilio then lists it under that project and user.`
-        : 'It is already assigned to the target project, so nothing changes.'),
+        ? `${orphaned} orphaned workload(s) are reassigned to their target projects and to ${chosen}, in ${actions.length} call(s), so the projects' users can work with them; Trilio then lists them under those projects and users.`
+        : 'They are already assigned to their target projects, so nothing changes.'),
     actions,
     verify,
     warnings,

@@ -6,6 +6,7 @@ import { cleanupStep } from './steps/cleanup-step.js';
 import { copyStep } from './steps/copy-step.js';
 import { findStep } from './steps/find-step.js';
 import { mountPathsStep } from './steps/mount-paths-step.js';
+import { notifyStep } from './steps/notify-step.js';
 import { preflightStep } from './steps/preflight-step.js';
 import { reassignStep } from './steps/reassign-step.js';
 import { reconfigureStep } from './steps/reconfigure-step.js';
@@ -27,6 +28,7 @@ export const drSteps: Partial<Record<StepKey, AnyStep>> = {
   access: accessStep as AnyStep,
   reassign: reassignStep as AnyStep,
   restore: restoreStep as AnyStep,
+  notify: notifyStep as AnyStep,
   revert: revertStep as AnyStep,
   cleanup: cleanupStep as AnyStep,
 };

@@ -8,6 +8,8 @@ export interface DrTarget {
   workloadId: string;
   workloadName: string;
   sourceProjectId: string;
+  /** Cloud A's project name when the mapping knows it ('' otherwise). */
+  sourceProjectName: string;
   targetProject: string;
   /** Name or id; empty = the first user with the trustee role in the target project. */
   trusteeUser: string;
@@ -35,6 +37,7 @@ export function drTargets(ctx: DrContext): Result<DrTarget[]> {
         workloadId: params.workloadId,
         workloadName: w?.name ?? params.workloadId,
         sourceProjectId: w?.projectId ?? '',
+        sourceProjectName: '',
         targetProject: params.targetProject,
         trusteeUser: params.trusteeUser,
       },
@@ -55,6 +58,7 @@ export function drTargets(ctx: DrContext): Result<DrTarget[]> {
       workloadId: w.id,
       workloadName: w.name ?? w.id,
       sourceProjectId: w.projectId,
+      sourceProjectName: m.sourceProjectName,
       targetProject: m.targetProject,
       trusteeUser: m.trusteeUser,
     });

@@ -201,6 +201,8 @@ describe('trilio-dr run single (lab)', () => {
         node,
       ).toHaveLength(1);
     }
+    // Leave no admin grant behind for the tests that follow.
+    expect((await cli(dataDir, ['cleanup', '--run', runId!, '--yes'])).code).toBe(0);
   });
 
   it('stops at pre-flight with a clear error naming a down host or a share path with quotes, changing nothing', async () => {

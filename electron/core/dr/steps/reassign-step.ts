@@ -1,29 +1,32 @@
 import {
   planReassign,
   reassignActionId,
+  reassignGroupActionId,
+  reassignGroups,
   type ReassignFacts,
+  type ReassignGroup,
   type ReassignWorkloadFacts,
 } from '../../../../shared/plans/reassign-plan.js';
-import { fail, ok, type Result } from '../../../../shared/result.js';
+import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
+import type { TrilioWorkload } from '../../clients/trilio-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
-import { findTargetProject, singleRunParams, type TargetProject } from './access-step.js';
+import { resolveTargets, type TargetProject } from '../target-projects.js';
 
 /**
  * Runbook: "The identified orphaned workloads need to be assigned to their new projects … to a user
  * with the backup trustee role … verify the workload is managed by the Target Trilio and is assigned to
- * the right project and user." A workload Trilio B already lists in the target project is skipped.
+ * the right project and user." Every workload of the run (the chosen one, or every mapped one) goes to
+ * its target project and that project's trustee; a workload Trilio B already lists there is skipped.
+ * One call per project and trustee; a failed call does not stop the other projects.
  */
 export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
   key: 'reassign',
   async discover(ctx) {
-    const params = singleRunParams(ctx);
-    if (!params.ok) return params;
-    const workloadId = params.value.workloadId.trim();
-    if (!workloadId)
+    if (ctx.params.kind === 'single' && !ctx.params.workloadId.trim())
       return fail({
         code: 'validation',
         message: 'The run has no workload to reassign.',
@@ -32,40 +35,43 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
       });
     const clients = await ctx.services.clouds.target();
     if (!clients.ok) return clients;
-    const project = await findTargetProject(ctx, clients.value, params.value.targetProject);
-    if (!project.ok) return project;
+    const targets = await resolveTargets(ctx, clients.value);
+    if (!targets.ok) return targets;
     const trusteeRole = ctx.profile.trilio.trusteeRole.trim() || 'creator';
-    const trustee = await findTrustee(
-      ctx,
-      clients.value,
-      project.value,
-      trusteeRole,
-      params.value.trusteeUser,
-    );
-    if (!trustee.ok) return trustee;
-    const workload = await workloadState(ctx, clients.value, workloadId, project.value);
-    if (!workload.ok) return workload;
-    ctx.log(
-      workload.value.state === 'orphaned'
-        ? `Workload ${workload.value.name} is orphaned (project ${workload.value.projectId}); trustee ${trustee.value.name}.`
-        : `Workload ${workload.value.name} is already in project ${project.value.name}.`,
-    );
+    const trustees = new Map<string, Promise<Result<{ id: string; name: string }>>>();
+    const orphans = lazyOrphans(ctx, clients.value);
+    const workloads: ReassignWorkloadFacts[] = [];
+    for (const t of targets.value) {
+      const key = `${t.project.id}|${t.trusteeUser.trim()}`;
+      if (!trustees.has(key))
+        trustees.set(key, findTrustee(ctx, clients.value, t.project, trusteeRole, t.trusteeUser));
+      const trustee = await trustees.get(key)!;
+      if (!trustee.ok) return trustee;
+      const workload = await workloadState(ctx, clients.value, t.workloadId, t.project, orphans);
+      if (!workload.ok) return workload;
+      ctx.log(
+        workload.value.state === 'orphaned'
+          ? `Workload ${workload.value.name} is orphaned (project ${workload.value.projectId}); → ${t.project.name}, trustee ${trustee.value.name}.`
+          : `Workload ${workload.value.name} is already in project ${t.project.name}.`,
+      );
+      workloads.push({
+        workloadId: t.workloadId,
+        workloadName: workload.value.name,
+        state: workload.value.state,
+        currentProjectId: workload.value.projectId,
+        currentUserId: workload.value.userId,
+        sourceProjectId:
+          workload.value.state === 'orphaned'
+            ? workload.value.projectId
+            : t.sourceProjectId || earlierSource(ctx, t.workloadId),
+        targetProject: { id: t.project.id, name: t.project.name },
+        trustee: trustee.value,
+      });
+    }
     return ok({
       trusteeRole,
-      trusteeSource: params.value.trusteeUser.trim() ? 'params' : 'role-assignments',
-      workloads: [
-        {
-          workloadId,
-          workloadName: workload.value.name,
-          state: workload.value.state,
-          currentProjectId: workload.value.projectId,
-          currentUserId: workload.value.userId,
-          sourceProjectId:
-            workload.value.state === 'orphaned' ? workload.value.projectId : earlierSource(ctx, workloadId),
-          targetProject: { id: project.value.id, name: project.value.name },
-          trustee: trustee.value,
-        },
-      ],
+      trusteeSource: targets.value.every((t) => t.trusteeUser.trim()) ? 'params' : 'role-assignments',
+      workloads,
     });
   },
   plan: (facts) => planReassign(facts),
@@ -73,24 +79,22 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
     const clients = await ctx.services.clouds.target();
     if (!clients.ok) return clients;
     const { trilio } = clients.value;
-    const byAction = new Map(facts.workloads.map((w) => [reassignActionId(w.workloadId), w]));
+    const groups = new Map(reassignGroups(facts.workloads).map((g) => [reassignGroupActionId(g), g]));
+    const errors: { names: string; error: AppError }[] = [];
     for (const action of plan.actions) {
-      const w = byAction.get(action.id);
-      if (action.kind !== 'api' || !w)
+      const group = groups.get(action.id);
+      if (action.kind !== 'api' || !group)
         return fail({ code: 'internal', message: `The reassign plan has an unknown action ${action.id}.` });
-      const done = await reassignOnce(ctx, clients.value, w);
-      if (!done.ok) return done;
-      // Recorded also when an earlier attempt of this run did it (the plan saw it orphaned): clean-up
-      // must delete the record either way. The store ignores a repeat.
-      if (action.change)
-        ctx.recordChange({
-          actionId: action.id,
-          host: '',
-          kind: action.change.kind,
-          description: action.description,
-          undo: action.change.undo,
-        });
+      const failed = await reassignGroup(ctx, clients.value, group);
+      errors.push(...failed);
     }
+    if (errors.length === 1) return fail(errors[0]!.error);
+    if (errors.length > 1)
+      return fail({
+        ...errors[0]!.error,
+        message: `Reassigning failed for ${errors.length} group(s) of workloads: ${errors.map((e) => `${e.names}: ${e.error.message}`).join(' ')}`,
+        hint: `${errors[0]!.error.hint ?? ''} Workloads that moved are recorded; running the step again only sends the others.`.trim(),
+      });
     const verify: VerifyRow[] = [];
     for (const w of facts.workloads) {
       const now = await trilio.getWorkload(w.workloadId, { signal: ctx.signal });
@@ -111,10 +115,11 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
         });
     }
     const moved = facts.workloads.filter((w) => w.state === 'orphaned');
+    const projects = [...new Set(moved.map((w) => `${w.targetProject.name} (user ${w.trustee.name})`))];
     return ok({
       summary:
         moved.length > 0
-          ? `Reassigned ${moved.map((w) => w.workloadName).join(', ')} to project ${moved[0]!.targetProject.name} and user ${moved[0]!.trustee.name}.`
+          ? `Reassigned ${moved.map((w) => w.workloadName).join(', ')} to ${projects.length === 1 ? `project ${moved[0]!.targetProject.name} and user ${moved[0]!.trustee.name}` : `projects ${projects.join(', ')}`}.`
           : `${facts.workloads.map((w) => w.workloadName).join(', ')} already in the target project; nothing changed.`,
       verify,
       data: {
@@ -143,52 +148,84 @@ function earlierSource(ctx: DrContext, workloadId: string): string {
   return data?.workloads?.find((w) => w.workloadId === workloadId)?.sourceProjectId ?? '';
 }
 
-/** Reassigns one workload unless Trilio already lists it in the target project (checked first). */
-async function reassignOnce(
+/** Records one workload's move (also when an earlier attempt of this run did it: clean-up needs it). */
+function recordMove(ctx: DrContext, group: ReassignGroup, w: ReassignWorkloadFacts): void {
+  ctx.recordChange({
+    actionId: reassignActionId(w.workloadId),
+    host: '',
+    kind: 'reassign',
+    description: `Reassign orphaned workload ${w.workloadName} (${w.workloadId}) from project ${w.currentProjectId} to project ${group.targetProject.name}, user ${group.trustee.name}`,
+    undo: [],
+  });
+}
+
+/**
+ * Reassigns a group's workloads that Trilio does not list yet (checked first) in one call, and records
+ * each that moved. Returns what failed (nothing when all moved).
+ */
+async function reassignGroup(
   ctx: DrContext,
   clients: CloudClients,
-  w: ReassignWorkloadFacts,
-): Promise<Result<void>> {
+  group: ReassignGroup,
+): Promise<{ names: string; error: AppError }[]> {
   const { trilio } = clients;
-  const label = `${w.workloadName} (${w.workloadId})`;
-  const now = await trilio.getWorkload(w.workloadId, { signal: ctx.signal });
-  if (now.ok && now.value.project_id === w.targetProject.id) {
-    ctx.log(`${label} is in project ${w.targetProject.name} already: not reassigned again.`);
-    return ok(undefined);
+  const errors: { names: string; error: AppError }[] = [];
+  const pending: ReassignWorkloadFacts[] = [];
+  for (const w of group.workloads) {
+    const label = `${w.workloadName} (${w.workloadId})`;
+    const now = await trilio.getWorkload(w.workloadId, { signal: ctx.signal });
+    if (now.ok && now.value.project_id === group.targetProject.id) {
+      ctx.log(`${label} is in project ${group.targetProject.name} already: not reassigned again.`);
+      recordMove(ctx, group, w);
+    } else if (now.ok)
+      errors.push({
+        names: w.workloadName,
+        error: {
+          code: 'precondition',
+          message: `Trilio B now manages ${label} in project ${now.value.project_id ?? '?'}, not ${group.targetProject.name}.`,
+          hint: 'Someone reassigned or imported it meanwhile: check the workload, then plan the step again.',
+        },
+      });
+    else if (now.error.httpStatus !== 404) errors.push({ names: w.workloadName, error: now.error });
+    else pending.push(w);
   }
-  if (now.ok)
-    return fail({
-      code: 'precondition',
-      message: `Trilio B now manages ${label} in project ${now.value.project_id ?? '?'}, not ${w.targetProject.name}.`,
-      hint: 'Someone reassigned or imported it meanwhile: check the workload, then plan the step again.',
-    });
-  if (now.error.httpStatus !== 404) return now;
+  if (pending.length === 0) return errors;
+  const names = pending.map((w) => `${w.workloadName} (${w.workloadId})`).join(', ');
   ctx.log(
-    `POST /workloads/reasign_workloads: ${label} → project ${w.targetProject.name}, user ${w.trustee.name}`,
+    `POST /workloads/reasign_workloads: ${names} → project ${group.targetProject.name}, user ${group.trustee.name}`,
   );
   const answer = await trilio.reassignWorkloads(
     [
       {
-        workload_ids: [w.workloadId],
+        workload_ids: pending.map((w) => w.workloadId),
         old_tenant_ids: [],
-        new_tenant_id: w.targetProject.id,
-        user_id: w.trustee.id,
+        new_tenant_id: group.targetProject.id,
+        user_id: group.trustee.id,
         migrate: true,
       },
     ],
     { signal: ctx.signal },
   );
-  if (!answer.ok) return answer;
-  const moved = answer.value.reassigned_workloads.some((r) => r.id === w.workloadId);
-  if (!moved || answer.value.failed_workloads.includes(w.workloadId))
-    return fail({
-      code: 'precondition',
-      message: `Trilio did not reassign ${label} (failed_workloads: ${answer.value.failed_workloads.join(', ') || 'none'}).`,
-      hint: 'A deleted record of this workload may still be in Trilio’s database (purge it with the clean-up of the earlier DR), or the workload folder is no longer on the share. See the workloadmgr log on the appliance.',
-      request: 'POST /workloads/reasign_workloads',
+  if (!answer.ok) return [...errors, { names, error: answer.error }];
+  const moved = new Set(answer.value.reassigned_workloads.map((r: TrilioWorkload) => r.id));
+  const refused = pending.filter(
+    (w) => !moved.has(w.workloadId) || answer.value.failed_workloads.includes(w.workloadId),
+  );
+  for (const w of pending.filter((x) => !refused.includes(x))) {
+    recordMove(ctx, group, w);
+    ctx.log(`Trilio reassigned ${w.workloadName} (${w.workloadId}).`);
+  }
+  if (refused.length > 0)
+    errors.push({
+      names: refused.map((w) => w.workloadName).join(', '),
+      error: {
+        code: 'precondition',
+        message: `Trilio did not reassign ${refused.map((w) => `${w.workloadName} (${w.workloadId})`).join(', ')} (failed_workloads: ${answer.value.failed_workloads.join(', ') || 'none'}).`,
+        hint: 'A deleted record of this workload may still be in Trilio’s database (purge it with the clean-up of the earlier DR), or the workload folder is no longer on the share. See the workloadmgr log on the appliance.',
+        request: 'POST /workloads/reasign_workloads',
+      },
     });
-  ctx.log(`Trilio reassigned ${label}.`);
-  return ok(undefined);
+  return errors;
 }
 
 interface WorkloadState {
@@ -198,15 +235,21 @@ interface WorkloadState {
   userId: string;
 }
 
+/** Trilio B's orphan list, read once per discovery and only when a workload needs it. */
+function lazyOrphans(ctx: DrContext, clients: CloudClients): () => Promise<Result<TrilioWorkload[]>> {
+  let pending: Promise<Result<TrilioWorkload[]>> | undefined;
+  return () => (pending ??= clients.trilio.listOrphanedWorkloads({ signal: ctx.signal }));
+}
+
 /** Where the workload stands for Trilio B: in the target project already, or among the orphans. */
 async function workloadState(
   ctx: DrContext,
   clients: CloudClients,
   workloadId: string,
   project: TargetProject,
+  orphanList: () => Promise<Result<TrilioWorkload[]>>,
 ): Promise<Result<WorkloadState>> {
-  const { trilio } = clients;
-  const managed = await trilio.getWorkload(workloadId, { signal: ctx.signal });
+  const managed = await clients.trilio.getWorkload(workloadId, { signal: ctx.signal });
   if (managed.ok) {
     const w = managed.value;
     if (w.project_id === project.id)
@@ -218,14 +261,18 @@ async function workloadState(
     });
   }
   if (managed.error.httpStatus !== 404) return managed;
-  const orphans = await trilio.listOrphanedWorkloads({ signal: ctx.signal });
+  const orphans = await orphanList();
   if (!orphans.ok) return orphans;
   const orphan = orphans.value.find((w) => w.id === workloadId);
+  const { nfs } = ctx.profile;
   if (!orphan)
     return fail({
       code: 'precondition',
       message: `Workload ${workloadId} is not among the ${orphans.value.length} orphaned workload(s) Trilio B sees.`,
-      hint: `The copy step puts it on NFS B1 (${ctx.profile.nfs.target}): check that workload_${workloadId} is there and that Trilio B’s configuration lists that share.`,
+      hint:
+        ctx.params.kind === 'single'
+          ? `The copy step puts it on NFS B1 (${nfs.target}): check that workload_${workloadId} is there and that Trilio B’s configuration lists that share.`
+          : `The Reconfigure step adds NFS B2 (${nfs.syncedCopy}) to Trilio B: check that workload_${workloadId} is there and that wlm-workloads was restarted with B2 in its configuration.`,
     });
   return ok({
     state: 'orphaned',
@@ -236,9 +283,9 @@ async function workloadState(
 }
 
 /**
- * The user the workload is assigned to: the run's choice (name or id), which must hold the trustee
- * role on the project, or the first holder by name (preferring someone other than the admin user,
- * whose access is temporary).
+ * The user a project's workloads are assigned to: the run's choice (name or id), which must hold the
+ * trustee role on the project, or the first holder by name (preferring someone other than the admin
+ * user, whose access is temporary).
  */
 async function findTrustee(
   ctx: DrContext,

@@ -1,169 +1,115 @@
-import type { RestoredInstance, RestoredWorkload } from '../../../../shared/report/restore-outcome.js';
-import { formatApiCallLog } from '../../../../shared/report/run-log.js';
 import {
-  parseRestoreChangeId,
-  pickSnapshot,
+  planRestores,
+  type RestoreProblemFacts,
+  type RestoreStepFacts,
+  type RestoreTargetFacts,
+} from '../../../../shared/plans/bulk-restore-plan.js';
+import {
   planRestore,
   restoreActionId,
-  restoreChangeId,
-  snapshotInstancesOf,
-  type RestoreFacts,
   type RestoreRequestBody,
-  type SnapshotSummary,
-  type TargetNetwork,
 } from '../../../../shared/plans/restore-plan.js';
+import type {
+  RestoredInstance,
+  RestoredWorkload,
+  RestoreOutcomeData,
+} from '../../../../shared/report/restore-outcome.js';
 import type { RestoreJson } from '../../../../shared/restore/restore-json.js';
-import { fail, ok, type Result } from '../../../../shared/result.js';
+import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { ApiAction } from '../../../../shared/run/plan-types.js';
-import type { VerifyRow } from '../../../../shared/run/run-types.js';
-import { CinderClient } from '../../clients/cinder-client.js';
-import { openCloudSession } from '../../clients/cloud-session.js';
+import type { StepOutcome, VerifyRow } from '../../../../shared/run/run-types.js';
 import type { HttpRequestLog } from '../../clients/http-client.js';
-import type { CloudClients } from '../../clients/index.js';
-import { KeystoneClient } from '../../clients/keystone-client.js';
-import { NeutronClient } from '../../clients/neutron-client.js';
-import { NovaClient } from '../../clients/nova-client.js';
-import { TrilioClient } from '../../clients/trilio-client.js';
-import type { TrilioRestore } from '../../clients/trilio-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
-import type { GetSecret } from '../../ssh/credentials.js';
+import { fanOut } from '../../ssh/fan-out.js';
+import { openProjectSessions, type ProjectSessions } from '../project-sessions.js';
 import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
-import { findTargetProject, singleRunParams } from './access-step.js';
+import { resolveTargets, type ResolvedTarget } from '../target-projects.js';
+import { discoverWorkloadRestore, projectOffer, type ProjectOffer } from './restore-discovery.js';
+import {
+  follow,
+  followOrStart,
+  restoreFailure,
+  restoredInstances,
+  type FollowedRestore,
+  type RestoreReporter,
+} from './restore-follow.js';
 
 /**
  * Runbook: "List all Snapshots … Get Snapshot Details … restore.json … do the actual restore … the
- * restore status is checked." The restore runs with a token of the TARGET project (the admin user got a
- * role there in the Access step), so Trilio creates the VMs there and maps networks of that project.
+ * restore status is checked." Each restore runs with a token of its TARGET project (the admin user got
+ * a role there in the Access step), so Trilio creates the VMs there and maps networks of that project.
  *
- * Idempotence: a started restore is recorded as a change `restore:<snapshot>:<restore id>` (no undo:
- * removing restored VMs is the owner's decision; clean-up deletes the workload record). Running the step
- * again follows the newest recorded restore of the snapshot while it is restoring or available, and
- * starts a new one only after it ended in error or was cancelled.
+ * Single-workload runs restore the chosen snapshot with the user's form. Full-cloud runs restore every
+ * reassigned workload's newest snapshot with the defaults, `restoreConcurrency` at once; a workload that
+ * fails does not stop the others, the step fails at the end naming it, and running it again follows the
+ * restores that are available or still running (recorded as `restore:<snapshot>:<restore id>`) and
+ * starts new ones only for the failed workloads.
  */
 
 export interface RestoreStepOptions {
-  /** How often the restore's status is read; default 2 s. */
+  /** How often a restore's status is read; default 2 s. */
   pollMs?: number;
 }
 
-export interface RestoreStepData {
+/**
+ * The step's outcome data: the per-workload table (`RestoreOutcomeData`, read by the report and the
+ * notifications), each workload's restore.json, and the first restored workload's restore in detail —
+ * the only one of a single-workload run, which the wizard shows.
+ */
+export interface RestoreStepData extends RestoreOutcomeData {
   restoreId: string;
   snapshotId: string;
   status: string;
   instances: RestoredInstance[];
   availableAt: string;
   restoreJson: RestoreJson;
-  /** The report's and the notifications' view (`RestoreOutcomeData`). */
-  workloads: RestoredWorkload[];
+  /** Workload id → the restore.json sent for it. */
+  restoreJsons: Record<string, RestoreJson>;
 }
 
-const FINAL = new Set(['available', 'error', 'cancelled']);
+interface RestoreJob {
+  facts: RestoreTargetFacts;
+  action: ApiAction;
+}
+
+type JobResult = FollowedRestore & { facts: RestoreTargetFacts; body: RestoreRequestBody };
 
 export function createRestoreStep(
   options: RestoreStepOptions = {},
-): StepDefinition<RestoreFacts, RunServices> {
+): StepDefinition<RestoreStepFacts, RunServices> {
   const pollMs = options.pollMs ?? 2000;
   return {
     key: 'restore',
-    async discover(ctx) {
-      const params = singleRunParams(ctx);
-      if (!params.ok) return params;
-      const workloadId = params.value.workloadId.trim();
-      if (!workloadId)
-        return fail({
-          code: 'validation',
-          message: 'The run has no workload to restore.',
-          hint: 'Choose the workload in the “Find the workload” step.',
-          fields: [{ path: 'workloadId', message: 'required' }],
-        });
-      const admin = await ctx.services.clouds.target();
-      if (!admin.ok) return admin;
-      const project = await findTargetProject(ctx, admin.value, params.value.targetProject);
-      if (!project.ok) return project;
-      const target = { ...project.value };
-      return withProjectClients(
-        ctx,
-        target,
-        () => false,
-        async (clients) => {
-          const info = await clients.session.tokenInfo(ctx.signal);
-          if (!info.ok) return info;
-          const workload = await clients.trilio.getWorkload(workloadId, { signal: ctx.signal });
-          if (!workload.ok)
-            return workload.error.httpStatus === 404
-              ? fail({
-                  code: 'precondition',
-                  message: `Trilio B does not list workload ${workloadId} in project ${target.name}.`,
-                  hint: 'Run the Reassign step first: it assigns the orphaned workload to the project.',
-                })
-              : workload;
-          const listed = await clients.trilio.listSnapshots(workloadId, { signal: ctx.signal });
-          if (!listed.ok) return listed;
-          const snapshots: SnapshotSummary[] = listed.value.map((s) => ({
-            id: s.id,
-            name: s.name,
-            status: s.status,
-            type: s.snapshot_type ?? '',
-            createdAt: s.created_at ?? '',
-          }));
-          const picked = pickSnapshot(snapshots, params.value.snapshot, workload.value.name);
-          if (!picked.ok) return picked;
-          const detail = await clients.trilio.getSnapshot(picked.value.id, {
-            workloadId,
-            signal: ctx.signal,
-          });
-          if (!detail.ok) return detail;
-          const instances = snapshotInstancesOf(detail.value.instances ?? []);
-          if (instances.length === 0)
-            return fail({
-              code: 'precondition',
-              message: `Snapshot ${picked.value.id} of ${workload.value.name} lists no VM to restore.`,
-              hint: 'Choose another snapshot; check its snapshot_db on the share.',
-            });
-          const networks = await targetNetworks(ctx, clients, target.id);
-          if (!networks.ok) return networks;
-          ctx.log(
-            `Snapshot ${picked.value.name} (${picked.value.id}, ${picked.value.createdAt}): ${instances.length} VM(s); ` +
-              `${networks.value.length} network(s) usable in ${target.name}.`,
-          );
-          return ok({
-            workloadId,
-            workloadName: workload.value.name,
-            targetProject: target,
-            restoreAs: info.value.userName,
-            snapshots,
-            snapshot: picked.value,
-            instances,
-            networks: networks.value,
-            availabilityZones: await zonesOf(ctx, clients),
-            volumeTypes: await volumeTypesOf(ctx, clients),
-          });
-        },
-      );
-    },
-    plan: (facts, ctx) => planRestore(facts, ctx.params.kind === 'single' ? ctx.params.restore : null),
+    discover: (ctx) => discoverRestores(ctx),
+    plan: (facts, ctx) => planRestores(facts, ctx.params.kind === 'single' ? ctx.params.restore : null),
     async execute(plan, facts, ctx) {
-      const action = plan.actions.find(
-        (a): a is ApiAction => a.kind === 'api' && a.id === restoreActionId(facts.snapshot.id),
-      );
-      if (!action) return fail({ code: 'internal', message: 'The restore plan has no restore request.' });
-      const body = action.body as RestoreRequestBody;
-      let polling = false;
-      // The status polls are narrated by progress lines; logging each request would bury the log.
-      const quiet = (e: HttpRequestLog) =>
-        polling && e.method === 'GET' && e.status === 200 && /\/restores\/[^/]+$/.test(e.url);
-      return withProjectClients(ctx, facts.targetProject, quiet, async (clients) => {
-        const started = await followOrStart(ctx, clients, facts, action, body);
-        if (!started.ok) return started;
-        polling = true;
-        const end = await follow(ctx, clients, started.value, pollMs);
-        polling = false;
-        if (!end.ok) return end;
-        const restore = end.value.restore;
-        if (restore.status !== 'available') return fail(restoreFailure(restore, facts));
-        return ok(outcomeOf(ctx, facts, body, restore, end.value.availableAt));
-      });
+      const single = ctx.params.kind === 'single';
+      const jobs: RestoreJob[] = [];
+      const unplanned: RestoreProblemFacts[] = [...facts.problems];
+      for (const w of facts.workloads) {
+        const action = plan.actions.find(
+          (a): a is ApiAction => a.kind === 'api' && a.id === restoreActionId(w.snapshot.id),
+        );
+        if (action) jobs.push({ facts: w, action });
+        else if (single)
+          return fail({ code: 'internal', message: 'The restore plan has no restore request.' });
+        else {
+          const why = planRestore(w, null);
+          unplanned.push(problemOf(w, why.ok ? 'No restore request was planned.' : why.error.message));
+        }
+      }
+      const results = await runJobs(ctx, jobs, facts.concurrency, pollMs);
+      if (!results.ok) return results;
+      if (single) {
+        const only = results.value[0];
+        if (!only) return fail({ code: 'internal', message: 'The restore step ran no restore.' });
+        if (!only.ok) return fail(only.error);
+        if (only.value.restore.status !== 'available')
+          return fail(restoreFailure(only.value.restore, only.value.facts));
+        return ok(singleOutcome(only.value));
+      }
+      return ok(bulkOutcome(jobs, results.value, unplanned));
     },
   };
 }
@@ -171,133 +117,183 @@ export function createRestoreStep(
 /** The restore step with the default 2 s status polling. */
 export const restoreStep = createRestoreStep();
 
-/** The newest restore of this snapshot recorded by this run while still usable, else a new restore. */
-async function followOrStart(
-  ctx: DrContext,
-  clients: CloudClients,
-  facts: RestoreFacts,
-  action: ApiAction,
-  body: RestoreRequestBody,
-): Promise<Result<string>> {
-  const recorded = ctx
-    .changes()
-    .filter((c) => c.step === ctx.step && c.kind === 'restore' && !c.undoneAt)
-    .sort((a, b) => b.id - a.id)
-    .map((c) => parseRestoreChangeId(c.actionId))
-    .find((r) => r?.snapshotId === facts.snapshot.id);
-  if (recorded) {
-    const earlier = await clients.trilio.getRestore(recorded.restoreId, { signal: ctx.signal });
-    if (!earlier.ok && earlier.error.httpStatus !== 404) return earlier;
-    if (earlier.ok && earlier.value.status !== 'error' && earlier.value.status !== 'cancelled') {
-      ctx.log(
-        `Following restore ${recorded.restoreId} started earlier by this run (${earlier.value.status}).`,
-      );
-      return ok(recorded.restoreId);
-    }
-    ctx.log(
-      `Restore ${recorded.restoreId} of an earlier attempt ${earlier.ok ? `ended ${earlier.value.status}` : 'is gone'}: starting a new one.`,
-    );
-  }
-  ctx.log(`${action.method} ${action.path}: ${action.description}`);
-  const started = await clients.trilio.restoreSnapshot(
-    facts.snapshot.id,
-    {
-      name: body.restore.name,
-      description: body.restore.description,
-      // restore.json is a plain JSON object; Trilio's client types it loosely.
-      options: body.restore.options as unknown as Record<string, unknown>,
-    },
-    { signal: ctx.signal },
-  );
-  if (!started.ok)
+/** Every workload of the run with its snapshot, VMs and what its target project offers. */
+async function discoverRestores(ctx: DrContext): Promise<Result<RestoreStepFacts>> {
+  const params = ctx.params;
+  if (params.kind === 'single' && !params.workloadId.trim())
     return fail({
-      ...started.error,
-      hint:
-        started.error.httpStatus === 400
-          ? 'Trilio refused the restore request; its message names the part of restore.json. Adjust the restore form, plan again, then run.'
-          : started.error.hint,
+      code: 'validation',
+      message: 'The run has no workload to restore.',
+      hint: 'Choose the workload in the “Find the workload” step.',
+      fields: [{ path: 'workloadId', message: 'required' }],
     });
-  const id = started.value.id;
-  ctx.recordChange({
-    actionId: restoreChangeId(facts.snapshot.id, id),
-    host: '',
-    kind: 'restore',
-    description: `${action.description}: restore ${id}`,
-    undo: [],
+  const admin = await ctx.services.clouds.target();
+  if (!admin.ok) return admin;
+  const targets = await resolveTargets(ctx, admin.value);
+  if (!targets.ok) return targets;
+  const wanted = params.kind === 'single' ? params.snapshot : 'latest';
+  const sessions = openProjectSessions(ctx, () => false);
+  const offers = new Map<string, Promise<Result<ProjectOffer>>>();
+  const workloads: RestoreTargetFacts[] = [];
+  const problems: RestoreProblemFacts[] = [];
+  try {
+    for (const t of targets.value) {
+      const found = await discoverOne(ctx, sessions, offers, t, wanted);
+      const source = { sourceProject: sourceOf(ctx, t), sourceProjectName: t.sourceProjectName };
+      if (found.ok) workloads.push({ ...found.value, ...source });
+      else if (params.kind === 'single') return found;
+      else {
+        ctx.log(`${t.workloadName}: cannot be restored: ${found.error.message}`, { stream: 'error' });
+        problems.push({
+          workloadId: t.workloadId,
+          workloadName: t.workloadName,
+          ...source,
+          targetProject: t.project.name,
+          error: found.error.message,
+        });
+      }
+    }
+  } finally {
+    sessions.close();
+  }
+  const only = workloads[0];
+  return ok({
+    workloads,
+    problems,
+    concurrency: params.kind === 'full' ? Math.max(1, params.restoreConcurrency) : 1,
+    ...(params.kind === 'single' && only ? { snapshots: only.snapshots } : {}),
   });
-  ctx.log(`Trilio started restore ${id} (${started.value.status}).`);
-  return ok(id);
 }
 
-/** Reads the restore every `pollMs` until it is available, in error or cancelled; reports progress. */
-async function follow(
+async function discoverOne(
   ctx: DrContext,
-  clients: CloudClients,
-  restoreId: string,
+  sessions: ProjectSessions,
+  offers: Map<string, Promise<Result<ProjectOffer>>>,
+  t: ResolvedTarget,
+  wanted: string,
+) {
+  const clients = await sessions.get(t.project);
+  if (!clients.ok) return clients;
+  let offer = offers.get(t.project.id);
+  if (!offer) {
+    offer = projectOffer(ctx, clients.value, t.project);
+    offers.set(t.project.id, offer);
+  }
+  const offered = await offer;
+  if (!offered.ok) return offered;
+  return discoverWorkloadRestore(ctx, clients.value, t, wanted, offered.value);
+}
+
+/**
+ * Runs the restores, `concurrency` at once, each in its project's session. Every workload gets a
+ * result; only a cancellation of the run fails the whole.
+ */
+async function runJobs(
+  ctx: DrContext,
+  jobs: RestoreJob[],
+  concurrency: number,
   pollMs: number,
-): Promise<Result<{ restore: TrilioRestore; availableAt: string }>> {
-  let lastMessage = '';
-  let first = true;
-  for (;;) {
-    const got = await clients.trilio.getRestore(restoreId, { signal: ctx.signal });
-    if (!got.ok) return got.error.code === 'cancelled' ? fail(stoppedFollowing(restoreId)) : got;
-    const r = got.value;
-    const percent = r.progress_percent ?? 0;
-    const message = r.progress_msg ?? r.status;
-    ctx.progress(Math.max(0, Math.min(1, percent / 100)), message);
-    if (`${r.status} ${message}` !== lastMessage) {
-      ctx.log(`Restore ${restoreId}: ${r.status}, ${percent}%: ${message}`);
-      lastMessage = `${r.status} ${message}`;
-    }
-    if (FINAL.has(r.status)) {
-      // Seen at once (an earlier attempt's restore): Trilio's own finish time is closer to the truth.
-      const availableAt = (first && trilioTime(r.finished_at)) || new Date().toISOString();
-      return ok({ restore: r, availableAt });
-    }
-    first = false;
-    if (!(await sleep(pollMs, ctx.signal))) return fail(stoppedFollowing(restoreId));
+): Promise<Result<Result<JobResult>[]>> {
+  const multi = jobs.length > 1;
+  const fractions = new Map<string, number>();
+  let finished = 0;
+  const byId = new Map(jobs.map((j) => [j.facts.workloadId, j]));
+  // The status polls are narrated by progress lines; logging each request would bury the log.
+  const quiet = (e: HttpRequestLog) =>
+    e.method === 'GET' && e.status === 200 && /\/restores\/[^/?]+$/.test(e.url);
+  const sessions = openProjectSessions(ctx, quiet);
+  try {
+    const outcomes = await fanOut(
+      jobs.map((j) => j.facts.workloadId),
+      async (id): Promise<Result<JobResult>> => {
+        const job = byId.get(id)!;
+        const name = job.facts.workloadName;
+        const report: RestoreReporter = {
+          log: (text, stream) => ctx.log(multi ? `${name}: ${text}` : text, stream ? { stream } : undefined),
+          progress: (fraction, message) => {
+            fractions.set(id, fraction);
+            const total = [...fractions.values()].reduce((a, b) => a + b, 0) / Math.max(1, jobs.length);
+            ctx.progress(total, multi ? `${finished}/${jobs.length} finished; ${name}: ${message}` : message);
+          },
+        };
+        const done = await restoreOne(ctx, sessions, job, pollMs, report);
+        finished += 1;
+        fractions.set(id, 1);
+        if (!done.ok) report.log(`not restored: ${done.error.message}`, 'error');
+        else if (done.value.restore.status !== 'available')
+          report.log(`not restored: ${restoreFailure(done.value.restore, job.facts).message}`, 'error');
+        return done;
+      },
+      { concurrency, signal: ctx.signal },
+    );
+    if (ctx.signal.aborted)
+      return fail({
+        code: 'cancelled',
+        message: 'Stopped following the restores; started ones keep running in Trilio.',
+        hint: 'Running the step again follows them.',
+      });
+    return ok(outcomes.map((o): Result<JobResult> => (o.ok ? ok(o.value) : fail(o.error))));
+  } finally {
+    sessions.close();
   }
 }
 
-function stoppedFollowing(restoreId: string) {
-  return {
-    code: 'cancelled' as const,
-    message: `Stopped following restore ${restoreId}; it keeps running in Trilio.`,
-    hint: 'Running the step again follows the same restore.',
-  };
-}
-
-function restoreFailure(restore: TrilioRestore, facts: RestoreFacts) {
-  const said = restore.error_msg?.trim() || `status ${restore.status}`;
-  const backing = /could not open|backing|no such file/i.test(said);
-  return {
-    code: 'precondition' as const,
-    message:
-      restore.status === 'cancelled'
-        ? `Restore ${restore.id} of snapshot ${facts.snapshot.id} was cancelled in Trilio.`
-        : `Trilio restore ${restore.id} of snapshot ${facts.snapshot.id} ended in error: ${said}`,
-    hint: backing
-      ? 'A backing file of the snapshot cannot be read on a compute node: the old share’s mount path is missing there. Run the Mount paths step (every compute node needs the bind mount), then run this step again; it starts a new restore.'
-      : `See the restore in Trilio (restore-show ${restore.id}) and the workloadmgr log; fix the cause and run the step again (a new restore is started).`,
-    request: `GET /restores/${restore.id}`,
-    ...(restore.error_msg ? { output: restore.error_msg } : {}),
-  };
-}
-
-function outcomeOf(
+async function restoreOne(
   ctx: DrContext,
-  facts: RestoreFacts,
-  body: RestoreRequestBody,
-  restore: TrilioRestore,
-  availableAt: string,
-) {
-  const sourceName = new Map(facts.instances.map((i) => [i.id, i.name]));
-  const instances: RestoredInstance[] = (restore.instances ?? []).map((i) => {
-    const metadata = (i.metadata ?? {}) as Record<string, unknown>;
-    const from = typeof metadata.instance_id === 'string' ? sourceName.get(metadata.instance_id) : undefined;
-    const name = i.name ?? i.id;
-    return { name, id: i.id, ...(from && from !== name ? { sourceName: from } : {}) };
-  });
+  sessions: ProjectSessions,
+  job: RestoreJob,
+  pollMs: number,
+  report: RestoreReporter,
+): Promise<Result<JobResult>> {
+  const clients = await sessions.get(job.facts.targetProject);
+  if (!clients.ok) return clients;
+  const started = await followOrStart(ctx, clients.value, job.facts, job.action, report);
+  if (!started.ok) return started;
+  const end = await follow(ctx, clients.value, started.value, pollMs, report);
+  if (!end.ok) return end;
+  return ok({ ...end.value, facts: job.facts, body: job.action.body as RestoreRequestBody });
+}
+
+function problemOf(w: RestoreTargetFacts, error: string): RestoreProblemFacts {
+  return {
+    workloadId: w.workloadId,
+    workloadName: w.workloadName,
+    sourceProject: w.sourceProject,
+    sourceProjectName: w.sourceProjectName,
+    targetProject: w.targetProject.name,
+    error,
+  };
+}
+
+function rowOf(
+  w: { workloadId: string; workloadName: string; sourceProject: string; sourceProjectName: string },
+  targetProject: string,
+): Pick<RestoredWorkload, 'workloadId' | 'name' | 'sourceProject' | 'sourceProjectName' | 'targetProject'> {
+  return {
+    workloadId: w.workloadId,
+    name: w.workloadName,
+    sourceProject: w.sourceProject,
+    ...(w.sourceProjectName ? { sourceProjectName: w.sourceProjectName } : {}),
+    targetProject,
+  };
+}
+
+function availableRow(done: JobResult): RestoredWorkload {
+  return {
+    ...rowOf(done.facts, done.facts.targetProject.name),
+    snapshotId: done.facts.snapshot.id,
+    restoreId: done.restore.id,
+    status: 'available',
+    availableAt: done.availableAt,
+    instances: restoredInstances(done.restore, done.facts),
+  };
+}
+
+/** The single-workload outcome, as the wizard's single view reads it. */
+function singleOutcome(done: JobResult): StepOutcome {
+  const { facts, restore, body, availableAt } = done;
+  const row = availableRow(done);
+  const instances = row.instances ?? [];
   const included = body.restore.options.openstack.instances.filter((i) => i.include);
   const verify: VerifyRow[] = [
     { check: `Restore ${restore.id} is available`, ok: restore.status === 'available' },
@@ -307,18 +303,6 @@ function outcomeOf(
       detail: instances.map((i) => i.name).join(', ') || 'Trilio lists no restored instance',
     },
   ];
-  const sourceProject = reassignedFrom(ctx, facts.workloadId);
-  const workload: RestoredWorkload = {
-    workloadId: facts.workloadId,
-    name: facts.workloadName,
-    sourceProject,
-    targetProject: facts.targetProject.name,
-    snapshotId: facts.snapshot.id,
-    restoreId: restore.id,
-    status: 'available',
-    availableAt,
-    instances,
-  };
   const data: RestoreStepData = {
     restoreId: restore.id,
     snapshotId: facts.snapshot.id,
@@ -326,7 +310,8 @@ function outcomeOf(
     instances,
     availableAt,
     restoreJson: body.restore.options,
-    workloads: [workload],
+    restoreJsons: { [facts.workloadId]: body.restore.options },
+    workloads: [row],
   };
   return {
     summary: `Restore ${restore.id} of ${facts.workloadName} is available in project ${facts.targetProject.name}: ${instances.map((i) => i.name).join(', ')}.`,
@@ -335,153 +320,81 @@ function outcomeOf(
   };
 }
 
-/** Cloud A's project of the workload, as the Reassign step found it (the record now says cloud B's). */
-function reassignedFrom(ctx: DrContext, workloadId: string): string {
+/**
+ * The per-workload table: available ones with their instances, failed ones with the reason. Each
+ * workload is a verification row, so a failed one fails the step (naming it) while the table stays
+ * with the step for the report and for the retry.
+ */
+function bulkOutcome(
+  jobs: RestoreJob[],
+  results: Result<JobResult>[],
+  unplanned: RestoreProblemFacts[],
+): StepOutcome {
+  const rows: RestoredWorkload[] = [];
+  const verify: VerifyRow[] = [];
+  const restoreJsons: Record<string, RestoreJson> = {};
+  let first: JobResult | undefined;
+  jobs.forEach((job, i) => {
+    const result = results[i]!;
+    const body = job.action.body as RestoreRequestBody;
+    restoreJsons[job.facts.workloadId] = body.restore.options;
+    const check = `${job.facts.workloadName} (${job.facts.workloadId}) restored into ${job.facts.targetProject.name}`;
+    if (result.ok && result.value.restore.status === 'available') {
+      const row = availableRow(result.value);
+      first ??= result.value;
+      rows.push(row);
+      const included = body.restore.options.openstack.instances.filter((x) => x.include).length;
+      const instances = row.instances ?? [];
+      verify.push({
+        check,
+        ok: instances.length >= included,
+        detail: `restore ${row.restoreId}: ${instances.map((x) => x.name).join(', ') || 'Trilio lists no restored instance'}`,
+      });
+      return;
+    }
+    const error: AppError = result.ok ? restoreFailure(result.value.restore, job.facts) : result.error;
+    rows.push({
+      ...rowOf(job.facts, job.facts.targetProject.name),
+      snapshotId: job.facts.snapshot.id,
+      ...(result.ok ? { restoreId: result.value.restore.id } : {}),
+      status: result.ok && result.value.restore.status === 'cancelled' ? 'cancelled' : 'error',
+      error: error.message,
+    });
+    verify.push({ check, ok: false, detail: error.hint ? `${error.message} ${error.hint}` : error.message });
+  });
+  for (const p of unplanned) {
+    rows.push({ ...rowOf(p, p.targetProject), status: 'error', error: p.error });
+    verify.push({
+      check: `${p.workloadName} (${p.workloadId}) restored into ${p.targetProject}`,
+      ok: false,
+      detail: p.error,
+    });
+  }
+  const failed = rows.filter((r) => r.status !== 'available');
+  const data: RestoreStepData = {
+    restoreId: first?.restore.id ?? '',
+    snapshotId: first?.facts.snapshot.id ?? '',
+    status: first?.restore.status ?? '',
+    instances: first ? restoredInstances(first.restore, first.facts) : [],
+    availableAt: first?.availableAt ?? '',
+    restoreJson: first ? first.body.restore.options : ({} as RestoreJson),
+    restoreJsons,
+    workloads: rows,
+  };
+  return {
+    summary:
+      failed.length === 0
+        ? `Restored all ${rows.length} workload(s): ${rows.map((r) => `${r.name} → ${r.targetProject}`).join(', ')}.`
+        : `Restored ${rows.length - failed.length} of ${rows.length} workload(s); not restored: ${failed.map((r) => `${r.name} (${r.error ?? r.status})`).join('; ')}. Run the step again to retry only these.`,
+    verify,
+    data,
+  };
+}
+
+/** Cloud A's project of a workload: as the Reassign step found it (the record now says cloud B's), else as found on the share. */
+function sourceOf(ctx: DrContext, t: ResolvedTarget): string {
   const data = ctx.outcomeOf('reassign')?.data as
     { workloads?: { workloadId?: string; sourceProjectId?: string; reassigned?: boolean }[] } | undefined;
-  const row = data?.workloads?.find((w) => w.workloadId === workloadId);
-  return row?.reassigned ? (row.sourceProjectId ?? '') : '';
-}
-
-/** Networks of the project plus shared ones, each with its subnets. */
-async function targetNetworks(
-  ctx: DrContext,
-  clients: CloudClients,
-  projectId: string,
-): Promise<Result<TargetNetwork[]>> {
-  const opts = { signal: ctx.signal };
-  const networks = await clients.neutron.listNetworks(projectId, { ...opts, includeShared: true });
-  if (!networks.ok) return networks;
-  const subnets = await clients.neutron.listSubnets({ projectId }, opts);
-  if (!subnets.ok) return subnets;
-  const all = [...subnets.value];
-  // Subnets of shared networks belong to their owner's project.
-  for (const n of networks.value.filter((x) => x.project_id !== projectId)) {
-    const theirs = await clients.neutron.listSubnets({ networkId: n.id }, opts);
-    if (!theirs.ok) return theirs;
-    all.push(...theirs.value);
-  }
-  return ok(
-    networks.value.map((n) => ({
-      id: n.id,
-      name: n.name,
-      shared: n.shared,
-      subnets: all
-        .filter((s) => s.network_id === n.id)
-        .map((s) => ({ id: s.id, name: s.name, cidr: s.cidr })),
-    })),
-  );
-}
-
-/** Available Nova zones; an error only leaves them unchecked (the restore reports a bad zone itself). */
-async function zonesOf(ctx: DrContext, clients: CloudClients): Promise<string[]> {
-  const zones = await clients.nova.listAvailabilityZones({ signal: ctx.signal });
-  if (zones.ok) return zones.value.filter((z) => z.zoneState.available).map((z) => z.zoneName);
-  ctx.log(`Availability zones could not be read (${zones.error.message}); they are not checked.`, {
-    stream: 'stderr',
-  });
-  return [];
-}
-
-async function volumeTypesOf(ctx: DrContext, clients: CloudClients): Promise<string[]> {
-  const types = await clients.cinder.listVolumeTypes({ signal: ctx.signal });
-  if (types.ok) return types.value.map((t) => t.name);
-  ctx.log(`Volume types could not be read (${types.error.message}); they are not checked.`, {
-    stream: 'stderr',
-  });
-  return [];
-}
-
-/**
- * The target cloud's clients with a token of the target project, for one piece of work; closed after.
- * API requests go to the step's log as the report reads them (`HTTP GET … -> 200 in 12 ms`).
- */
-async function withProjectClients<T>(
-  ctx: DrContext,
-  project: { id: string; name: string; domainId: string },
-  quiet: (entry: HttpRequestLog) => boolean,
-  work: (clients: CloudClients) => Promise<Result<T>>,
-): Promise<Result<T>> {
-  const getSecret = secretsOf(ctx.services);
-  if (!getSecret)
-    return fail({
-      code: 'internal',
-      message:
-        'The run services do not offer the profile’s secrets, which the restore needs to log in to the target project.',
-      hint: 'This is a bug in the wizard (RunServices.getSecret).',
-    });
-  const cloud = ctx.profile.clouds.target;
-  if (cloud.authKind === 'application-credential')
-    return fail({
-      code: 'precondition',
-      message: `The target cloud logs in with an application credential, which is bound to its own project; a restore into ${project.name} needs a token of that project.`,
-      hint: 'Use a password login for the target cloud in the profile: the Access step gives that user a role on the project.',
-    });
-  const session = await openCloudSession(
-    { ...cloud, project: project.name, projectDomain: project.domainId },
-    'target',
-    getSecret,
-    {
-      onRequest: (e) => {
-        if (!quiet(e)) ctx.log(formatApiCallLog(e));
-      },
-    },
-  );
-  if (!session.ok) return session;
-  try {
-    const info = await session.value.tokenInfo(ctx.signal);
-    if (!info.ok)
-      return fail({
-        ...info.error,
-        hint:
-          info.error.httpStatus === 401
-            ? `${cloud.username} cannot log in to project ${project.name}: run the Access step first (it grants the user a role there).`
-            : info.error.hint,
-      });
-    const s = session.value;
-    return await work({
-      side: 'target',
-      session: s,
-      keystone: new KeystoneClient(s),
-      neutron: new NeutronClient(s),
-      nova: new NovaClient(s),
-      cinder: new CinderClient(s),
-      trilio: new TrilioClient(s, { url: cloud.trilioUrl }),
-    });
-  } finally {
-    session.value.close();
-  }
-}
-
-/**
- * The secret lookup of the run, when the services carry it. RunServices does not declare it yet; the
- * core's services are asked to (see the step's report); until then it is read structurally.
- */
-function secretsOf(services: RunServices): GetSecret | undefined {
-  const candidate: unknown = (services as unknown as { getSecret?: unknown }).getSecret;
-  return typeof candidate === 'function' ? (candidate as GetSecret) : undefined;
-}
-
-/** Trilio's times are UTC without a zone (`2024-05-01T10:00:00.000000`). */
-function trilioTime(text: string | null | undefined): string | undefined {
-  if (!text) return undefined;
-  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
-  const ms = Date.parse(zoned);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-}
-
-/** Waits `ms` unless the signal aborts first; false when aborted. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  const row = data?.workloads?.find((w) => w.workloadId === t.workloadId);
+  return (row?.reassigned ? row.sourceProjectId : '') || t.sourceProjectId;
 }

@@ -22,7 +22,7 @@ export interface CliRun {
 export function startCli(
   dataDir: string,
   args: string[],
-  options: { onStderr?: (all: string, child: ChildProcess) => void } = {},
+  options: { onStderr?: (all: string, child: ChildProcess) => void; env?: Record<string, string> } = {},
 ): { child: ChildProcess; done: Promise<CliRun> } {
   if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run npm run build first.`);
   const child = spawn(process.execPath, [cliMain, '--data-dir', dataDir, ...args], {
@@ -30,6 +30,7 @@ export function startCli(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/root',
       TRILIO_DR_PASSPHRASE: PASSPHRASE,
+      ...options.env,
     },
   });
   let stdout = '';

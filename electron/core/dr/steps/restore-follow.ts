@@ -1,0 +1,183 @@
+import {
+  parseRestoreChangeId,
+  restoreChangeId,
+  type RestoreFacts,
+  type RestoreRequestBody,
+} from '../../../../shared/plans/restore-plan.js';
+import type { RestoredInstance } from '../../../../shared/report/restore-outcome.js';
+import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
+import type { ApiAction } from '../../../../shared/run/plan-types.js';
+import type { CloudClients } from '../../clients/index.js';
+import type { TrilioRestore } from '../../clients/trilio-types.js';
+import type { DrContext } from '../remote-action.js';
+
+/**
+ * One workload's restore: started once and recorded as `restore:<snapshot>:<restore id>`, then followed
+ * until Trilio says it is available, in error or cancelled. Running again follows the newest recorded
+ * restore of the snapshot while it is restoring or available, and starts a new one only after it ended
+ * in error or was cancelled — so a retry of a bulk restore only restarts the failed workloads.
+ */
+
+const FINAL = new Set(['available', 'error', 'cancelled']);
+
+export interface FollowedRestore {
+  restore: TrilioRestore;
+  availableAt: string;
+}
+
+/** Log and progress of one workload within the step (several run at once). */
+export interface RestoreReporter {
+  log(text: string, stream?: 'info' | 'error'): void;
+  progress(fraction: number, message: string): void;
+}
+
+/** The newest restore of this snapshot recorded by this run while still usable, else a new restore. */
+export async function followOrStart(
+  ctx: DrContext,
+  clients: CloudClients,
+  facts: RestoreFacts,
+  action: ApiAction,
+  report: RestoreReporter,
+): Promise<Result<string>> {
+  const body = action.body as RestoreRequestBody;
+  const recorded = ctx
+    .changes()
+    .filter((c) => c.step === ctx.step && c.kind === 'restore' && !c.undoneAt)
+    .sort((a, b) => b.id - a.id)
+    .map((c) => parseRestoreChangeId(c.actionId))
+    .find((r) => r?.snapshotId === facts.snapshot.id);
+  if (recorded) {
+    const earlier = await clients.trilio.getRestore(recorded.restoreId, { signal: ctx.signal });
+    if (!earlier.ok && earlier.error.httpStatus !== 404) return earlier;
+    if (earlier.ok && earlier.value.status !== 'error' && earlier.value.status !== 'cancelled') {
+      report.log(
+        `Following restore ${recorded.restoreId} started earlier by this run (${earlier.value.status}).`,
+      );
+      return ok(recorded.restoreId);
+    }
+    report.log(
+      `Restore ${recorded.restoreId} of an earlier attempt ${earlier.ok ? `ended ${earlier.value.status}` : 'is gone'}: starting a new one.`,
+    );
+  }
+  report.log(`${action.method} ${action.path}: ${action.description}`);
+  const started = await clients.trilio.restoreSnapshot(
+    facts.snapshot.id,
+    {
+      name: body.restore.name,
+      description: body.restore.description,
+      // restore.json is a plain JSON object; Trilio's client types it loosely.
+      options: body.restore.options as unknown as Record<string, unknown>,
+    },
+    { signal: ctx.signal },
+  );
+  if (!started.ok)
+    return fail({
+      ...started.error,
+      hint:
+        started.error.httpStatus === 400
+          ? 'Trilio refused the restore request; its message names the part of restore.json. Adjust the restore form, plan again, then run.'
+          : started.error.hint,
+    });
+  const id = started.value.id;
+  ctx.recordChange({
+    actionId: restoreChangeId(facts.snapshot.id, id),
+    host: '',
+    kind: 'restore',
+    description: `${action.description}: restore ${id}`,
+    undo: [],
+  });
+  report.log(`Trilio started restore ${id} (${started.value.status}).`);
+  return ok(id);
+}
+
+/** Reads the restore every `pollMs` until it is available, in error or cancelled; reports progress. */
+export async function follow(
+  ctx: DrContext,
+  clients: CloudClients,
+  restoreId: string,
+  pollMs: number,
+  report: RestoreReporter,
+): Promise<Result<FollowedRestore>> {
+  let lastMessage = '';
+  let first = true;
+  for (;;) {
+    const got = await clients.trilio.getRestore(restoreId, { signal: ctx.signal });
+    if (!got.ok) return got.error.code === 'cancelled' ? fail(stoppedFollowing(restoreId)) : got;
+    const r = got.value;
+    const percent = r.progress_percent ?? 0;
+    const message = r.progress_msg ?? r.status;
+    report.progress(Math.max(0, Math.min(1, percent / 100)), message);
+    if (`${r.status} ${message}` !== lastMessage) {
+      report.log(`Restore ${restoreId}: ${r.status}, ${percent}%: ${message}`);
+      lastMessage = `${r.status} ${message}`;
+    }
+    if (FINAL.has(r.status)) {
+      // Seen at once (an earlier attempt's restore): Trilio's own finish time is closer to the truth.
+      const availableAt = (first && trilioTime(r.finished_at)) || new Date().toISOString();
+      return ok({ restore: r, availableAt });
+    }
+    first = false;
+    if (!(await sleep(pollMs, ctx.signal))) return fail(stoppedFollowing(restoreId));
+  }
+}
+
+function stoppedFollowing(restoreId: string): AppError {
+  return {
+    code: 'cancelled',
+    message: `Stopped following restore ${restoreId}; it keeps running in Trilio.`,
+    hint: 'Running the step again follows the same restore.',
+  };
+}
+
+/** A restore that ended in error or was cancelled, with the hint for the usual cause. */
+export function restoreFailure(restore: TrilioRestore, facts: RestoreFacts): AppError {
+  const said = restore.error_msg?.trim() || `status ${restore.status}`;
+  const backing = /could not open|backing|no such file/i.test(said);
+  return {
+    code: 'precondition',
+    message:
+      restore.status === 'cancelled'
+        ? `Restore ${restore.id} of snapshot ${facts.snapshot.id} was cancelled in Trilio.`
+        : `Trilio restore ${restore.id} of snapshot ${facts.snapshot.id} ended in error: ${said}`,
+    hint: backing
+      ? 'A backing file of the snapshot cannot be read on a compute node: the old share’s mount path is missing there. Run the Mount paths step (every compute node needs the bind mount), then run this step again; it starts a new restore.'
+      : `See the restore in Trilio (restore-show ${restore.id}) and the workloadmgr log; fix the cause and run the step again (a new restore is started).`,
+    request: `GET /restores/${restore.id}`,
+    ...(restore.error_msg ? { output: restore.error_msg } : {}),
+  };
+}
+
+/** The restored instances, named as in the target cloud, with their snapshot VM's name when it differs. */
+export function restoredInstances(restore: TrilioRestore, facts: RestoreFacts): RestoredInstance[] {
+  const sourceName = new Map(facts.instances.map((i) => [i.id, i.name]));
+  return (restore.instances ?? []).map((i) => {
+    const metadata = (i.metadata ?? {}) as Record<string, unknown>;
+    const from = typeof metadata.instance_id === 'string' ? sourceName.get(metadata.instance_id) : undefined;
+    const name = i.name ?? i.id;
+    return { name, id: i.id, ...(from && from !== name ? { sourceName: from } : {}) };
+  });
+}
+
+/** Trilio's times are UTC without a zone (`2024-05-01T10:00:00.000000`). */
+function trilioTime(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
+  const ms = Date.parse(zoned);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** Waits `ms` unless the signal aborts first; false when aborted. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

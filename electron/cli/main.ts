@@ -7,6 +7,7 @@ import { profileCommand, profileUsage } from './profile-command.js';
 import { runCommand, runUsage } from './run-command.js';
 import { reportCommand, reportUsage } from './report-command.js';
 import { logsCommand, logsUsage } from './logs-command.js';
+import { runbookCommand, runbookUsage } from './runbook-command.js';
 import { readVersion } from '../core/app-version.js';
 import type { Core } from '../core/core-types.js';
 import { AppFailure } from '../../shared/result.js';
@@ -21,6 +22,7 @@ ${profileUsage}
 ${runUsage}
 ${reportUsage}
 ${logsUsage}
+${runbookUsage}
 
 environment: TRILIO_DR_PASSPHRASE unlocks the secret store; TRILIO_DR_DATA_DIR sets the data folder.`;
 
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
         return await reportCommand(core, args, io);
       case 'logs':
         return await logsCommand(core, args, io);
+      case 'runbook':
+        return await runbookCommand(core, args, io);
       default:
         io.err(`unknown command "${command}"\n\n${usage}`);
         return 2;

@@ -111,6 +111,16 @@ describe('trilio-dr profile', () => {
     expect(JSON.parse((await run(['profile', 'list', '--json'])).stdout).value).toHaveLength(1);
   });
 
+  it('writes the environment runbook for the profile, with its base64 mount paths and no secret', async () => {
+    const out = join(dir, 'runbook.md');
+    const written = await run(['runbook', '--profile', 'Lab A to B', '--kind', 'full', '--out', out]);
+    expect(written.code, written.stderr).toBe(0);
+    const text = await readFile(out, 'utf8');
+    expect(text).toContain(Buffer.from('10.20.3.23:/s').toString('base64'));
+    expect(text).toContain('vault_storage_nfs_export');
+    for (const secret of [HOST_PW, CLOUD_PW]) expect(text).not.toContain(secret);
+  });
+
   it('refuses a wrong passphrase before touching anything', async () => {
     const wrong = await run(['profile', 'list'], { TRILIO_DR_PASSPHRASE: 'not it' });
     expect(wrong.code).toBe(1);

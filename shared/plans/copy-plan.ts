@@ -58,8 +58,16 @@ export function copyFolderArgv(source: string, partial: string, target: string):
       '[ -e "$3" ] && { echo "trilio-dr: $3 already exists" >&2; exit 3; }',
       'rm -rf "$2" && mkdir -p "$2" || exit 1',
       'cp -a "$1/." "$2/" & pid=$!',
-      'while kill -0 "$pid" 2>/dev/null; do printf "trilio-dr-progress %s\\n" "$(du -sb "$2" | cut -f1)"; sleep 1; done',
-      'wait "$pid" || exit 1',
+      // Progress from the bytes cp wrote (/proc, cheap), else the partial folder's size; the monitor runs
+      // beside cp, so the copy ends as soon as cp does.
+      '( while kill -0 "$pid" 2>/dev/null; do',
+      '    w=$(awk \'/^wchar:/ { print $2 }\' "/proc/$pid/io" 2>/dev/null) || w=""',
+      '    [ -n "$w" ] || w=$(du -sb "$2" 2>/dev/null | cut -f1)',
+      '    printf "trilio-dr-progress %s\\n" "$w"; sleep 1 </dev/null >/dev/null 2>&1',
+      '  done ) & mon=$!',
+      'wait "$pid"; rc=$?',
+      'kill "$mon" 2>/dev/null',
+      '[ "$rc" -eq 0 ] || exit 1',
       'mv -T "$2" "$3"',
     ].join('\n'),
     [source, partial, target],

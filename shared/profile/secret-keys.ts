@@ -28,7 +28,8 @@ export function secretKeysOf(profile: Pick<Profile, 'hosts'>): SecretKey[] {
   const keys: SecretKey[] = [];
   for (const side of ['source', 'target'] as const)
     for (const field of cloudSecretFields) keys.push(cloudSecretKey(side, field));
-  for (const host of profile.hosts) for (const field of hostSecretFields) keys.push(hostSecretKey(host.id, field));
+  for (const host of profile.hosts)
+    for (const field of hostSecretFields) keys.push(hostSecretKey(host.id, field));
   keys.push('smtp.password');
   return keys;
 }

@@ -24,12 +24,14 @@ export function validateProfile(profile: Profile): FieldError[] {
 
   const s = profile.ssh;
   if (s.concurrency < 1 || s.concurrency > 1000) add('ssh.concurrency', 'Between 1 and 1000 hosts at once.');
-  if (s.connectTimeoutSec < 1 || s.connectTimeoutSec > 600) add('ssh.connectTimeoutSec', 'Between 1 and 600 s.');
+  if (s.connectTimeoutSec < 1 || s.connectTimeoutSec > 600)
+    add('ssh.connectTimeoutSec', 'Between 1 and 600 s.');
   if (s.commandTimeoutSec < 1 || s.commandTimeoutSec > 86_400)
     add('ssh.commandTimeoutSec', 'Between 1 s and 24 h.');
   if (s.keepaliveSec < 0 || s.keepaliveSec > 600) add('ssh.keepaliveSec', 'Between 0 (off) and 600 s.');
 
-  if (profile.trilio.trusteeRole.trim() === '') add('trilio.trusteeRole', 'Name the trustee role (e.g. creator).');
+  if (profile.trilio.trusteeRole.trim() === '')
+    add('trilio.trusteeRole', 'Name the trustee role (e.g. creator).');
   if (profile.trilio.adminRole.trim() === '') add('trilio.adminRole', 'Name the role to grant (e.g. admin).');
 
   const smtp = profile.smtp;

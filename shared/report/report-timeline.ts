@@ -1,5 +1,5 @@
 import type { Profile } from '../profile/profile.js';
-import type { StepKey } from '../run/plan-types.js';
+import { stepKeys, type StepKey } from '../run/plan-types.js';
 import type { ReportChange, ReportHost, TimelineEntry } from './report-schema.js';
 import type { LoggedApiCall, LoggedCommand } from './run-log.js';
 
@@ -33,21 +33,9 @@ export function timelineOf(commands: LoggedCommand[], apiCalls: LoggedApiCall[])
     }));
 }
 
-const stepKeys = new Set<string>([
-  'preflight',
-  'find',
-  'copy',
-  'reconfigure',
-  'mount-paths',
-  'access',
-  'reassign',
-  'restore',
-  'notify',
-  'revert',
-  'cleanup',
-]);
+const knownSteps = new Set<string>(stepKeys);
 function isStepKey(value: string): value is StepKey {
-  return stepKeys.has(value);
+  return knownSteps.has(value);
 }
 
 /** Hosts the run touched: where commands ran or changes were recorded, in profile order. */

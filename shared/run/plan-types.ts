@@ -4,18 +4,20 @@
  * manual actions for changes that must go through an orchestrator (Juju, director). The executor runs
  * exactly these actions and records what each changed and how to undo it.
  */
-export type StepKey =
-  | 'preflight'
-  | 'find'
-  | 'copy'
-  | 'reconfigure'
-  | 'mount-paths'
-  | 'access'
-  | 'reassign'
-  | 'restore'
-  | 'notify'
-  | 'revert'
-  | 'cleanup';
+export const stepKeys = [
+  'preflight',
+  'find',
+  'copy',
+  'reconfigure',
+  'mount-paths',
+  'access',
+  'reassign',
+  'restore',
+  'notify',
+  'revert',
+  'cleanup',
+] as const;
+export type StepKey = (typeof stepKeys)[number];
 
 export interface RemoteAction {
   kind: 'remote';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepKeys } from './plan-types.js';
 
 /**
  * Runtime schemas of a run's parameters, for the contract door (renderer, CLI). They mirror the types in
@@ -54,16 +55,4 @@ export const fullRunParamsSchema = z.object({
 
 export const runParamsSchema = z.discriminatedUnion('kind', [singleRunParamsSchema, fullRunParamsSchema]);
 
-export const stepKeySchema = z.enum([
-  'preflight',
-  'find',
-  'copy',
-  'reconfigure',
-  'mount-paths',
-  'access',
-  'reassign',
-  'restore',
-  'notify',
-  'revert',
-  'cleanup',
-]);
+export const stepKeySchema = z.enum(stepKeys);

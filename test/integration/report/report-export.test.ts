@@ -8,7 +8,7 @@ import { ProfileRepo } from '../../../electron/core/store/profile-repo.js';
 import { buildRunReport, type RunReport } from '../../../shared/report/report-model.js';
 import { validateRunReport } from '../../../shared/report/report-schema.js';
 import { recordLabRun, type LabRun } from './support/lab-run.js';
-import { inkPerPage, pdfPages, pdfToPngs } from './support/pdf-tools.js';
+import { inkPerPage, ocrPng, pdfPages, pdfToPngs } from './support/pdf-tools.js';
 
 // The report of a real run (SSH commands on lab hosts, a SQLite store, the run engine) exported as
 // JSON, HTML and PDF; the PDF printed by Debian's Chromium and read back with poppler.
@@ -145,6 +145,13 @@ describe('the report of a real run', () => {
       // A4 portrait: 210 × 297 mm.
       expect(png.height / png.width).toBeCloseTo(297 / 210, 1);
     }
+    // Text read back off the first page's pixels (OCR at 150 dpi; 60 dpi is too coarse for it).
+    const ocrDir = path.join(out, 'ocr');
+    await mkdir(ocrDir);
+    const sharp = await pdfToPngs(file, ocrDir, 150);
+    const seen = await ocrPng(sharp[0]!.file);
+    for (const words of ['Disaster recovery run report', 'report-tester', 'fin-erp'])
+      expect(seen).toContain(words);
     const ink = await inkPerPage(file, pngDir);
     expect(ink).toHaveLength(pages.length);
     expect(ink.every((share) => share > 0.001)).toBe(true);

@@ -43,6 +43,18 @@ export async function pdfToPngs(file: string, outDir: string, dpi = 60): Promise
 }
 
 /**
+ * Reads the text off a rendered page image with Tesseract OCR (Debian's tesseract-ocr, English model):
+ * proof that the PNG pages carry the report's words as pixels, not only the PDF's text layer.
+ * Whitespace is collapsed so that checks do not depend on the OCR's line breaking.
+ */
+export async function ocrPng(file: string): Promise<string> {
+  const { stdout } = await run('tesseract', [file, 'stdout', '-l', 'eng', '--psm', '3'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout.replace(/\s+/g, ' ').trim();
+}
+
+/**
  * Share of dark pixels on each page (rendered in grey by pdftoppm as PGM): a page with text has ink,
  * a blank page has none. Independent of the PNG files so that their encoding needs no decoder here.
  */

@@ -19,6 +19,7 @@ const callNameSet = {
   'profiles.delete': true,
   'profiles.export': true,
   'profiles.import': true,
+  'profiles.runbook': true,
   'hosts.trustKey': true,
   'runs.create': true,
   'runs.list': true,

@@ -31,6 +31,13 @@ export interface ProfileExport {
   fileName: string;
 }
 
+/** A file the main process made (report, runbook) handed over as bytes for a download or the CLI to write. */
+export interface FileDownload {
+  fileName: string;
+  mimeType: string;
+  base64: string;
+}
+
 export const calls = {
   'app.info': call(z.object({}), returns<AppInfo>()),
   'store.unlock': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
@@ -44,6 +51,16 @@ export const calls = {
   'profiles.delete': call(z.object({ id }), returns<{ deleted: boolean }>()),
   'profiles.export': call(z.object({ id }), returns<ProfileExport>()),
   'profiles.import': call(z.object({ text: z.string().max(4 * 1024 * 1024) }), returns<Profile>()),
+  /** The environment runbook of a profile (Markdown or HTML); with a run, including that run's plans. */
+  'profiles.runbook': call(
+    z.object({
+      id,
+      kind: z.enum(['single', 'full']).default('single'),
+      runId: id.optional(),
+      format: z.enum(['md', 'html']).default('html'),
+    }),
+    returns<FileDownload>(),
+  ),
   /** Trusts the host key a host presented (after the user compared the fingerprint). */
   'hosts.trustKey': call(
     z.object({
@@ -75,7 +92,7 @@ export const calls = {
   /** The run report (HTML, PDF or JSON) as bytes for a download or the CLI to write. */
   'runs.report': call(
     z.object({ runId: id, format: z.enum(['html', 'pdf', 'json']) }),
-    returns<{ fileName: string; mimeType: string; base64: string }>(),
+    returns<FileDownload>(),
   ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),

@@ -11,6 +11,7 @@ import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
+import { runbookHandlers } from './handlers/runbook-handlers.js';
 import { LogWriter } from './store/log-repo.js';
 import { RunRepo } from './store/run-repo.js';
 
@@ -62,6 +63,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
     ...reportHandlers(state, logs),
+    ...runbookHandlers(state, engine),
   };
 
   return {

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { FileDownload } from '../../../shared/contract.js';
 import { ok, type Result } from '../../../shared/result.js';
 import type { CoreState } from '../core-state.js';
 import { writeReport } from '../report/report-pdf.js';
@@ -8,12 +9,8 @@ import { loadRunReport } from '../report/run-report-source.js';
 import type { LogWriter } from '../store/log-repo.js';
 import type { PartialHandlers } from './handler-types.js';
 
-export interface ReportFile {
-  fileName: string;
-  mimeType: string;
-  /** The file's bytes, base64: the renderer offers it as a download, the CLI writes it. */
-  base64: string;
-}
+/** The file's bytes travel base64: the renderer offers them as a download, the CLI writes them. */
+export type ReportFile = FileDownload;
 
 const mimeTypes = { html: 'text/html', pdf: 'application/pdf', json: 'application/json' } as const;
 

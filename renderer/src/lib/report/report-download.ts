@@ -1,7 +1,8 @@
-import type { Api } from '../../../../shared/contract.js';
+import type { Api, FileDownload } from '../../../../shared/contract.js';
 import type { AppError } from '../../../../shared/result.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'json';
+export type RunbookFormat = 'html' | 'md';
 
 /**
  * Asks the main process for the run report and hands it to the browser as a download. The bytes come
@@ -14,17 +15,33 @@ export async function downloadReport(
 ): Promise<AppError | null> {
   const report = await api.call('runs.report', { runId, format });
   if (!report.ok) return report.error;
-  const bytes = Uint8Array.from(atob(report.value.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: report.value.mimeType }));
+  saveDownload(report.value);
+  return null;
+}
+
+/** The environment runbook of a saved profile (optionally with a run's plans), as a download. */
+export async function downloadRunbook(
+  api: Pick<Api, 'call'>,
+  request: { profileId: string; kind: 'single' | 'full'; runId?: string; format: RunbookFormat },
+): Promise<AppError | null> {
+  const { profileId, ...rest } = request;
+  const doc = await api.call('profiles.runbook', { id: profileId, ...rest });
+  if (!doc.ok) return doc.error;
+  saveDownload(doc.value);
+  return null;
+}
+
+function saveDownload(file: FileDownload): void {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
   try {
     const link = document.createElement('a');
     link.href = url;
-    link.download = report.value.fileName;
+    link.download = file.fileName;
     document.body.append(link);
     link.click();
     link.remove();
   } finally {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
-  return null;
 }

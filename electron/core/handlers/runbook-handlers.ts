@@ -1,0 +1,64 @@
+import {
+  envRunbookHtml,
+  envRunbookMarkdown,
+  type EnvRunbookInput,
+} from '../../../shared/report/env-runbook.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import type { FileDownload } from '../../../shared/contract.js';
+import type { StepPlan } from '../../../shared/run/plan-types.js';
+import type { CoreState } from '../core-state.js';
+import type { RunEngine } from '../runs/run-engine.js';
+import type { PartialHandlers } from './handler-types.js';
+
+const mimeTypes = { md: 'text/markdown', html: 'text/html' } as const;
+
+/**
+ * The environment runbook of a profile: the DR procedure written for its real hosts, exports, fstab lines
+ * and config edits, before any run; given a run, with the exact plans that run made. Returned as bytes
+ * (like the run report) so that browser mode never writes to a path the page chose. The profile's secrets
+ * are scrubbed from the text as a second line of defence: the document is built from the profile without
+ * them.
+ */
+export function runbookHandlers<S>(
+  state: CoreState,
+  engine: RunEngine<S>,
+): PartialHandlers<'profiles.runbook'> {
+  return {
+    'profiles.runbook': ({ id, kind, runId, format }): Result<FileDownload> => {
+      const profile = state.profiles.get(id);
+      if (!profile.ok) return profile;
+      let plans: StepPlan[] = [];
+      let notifyOnly = false;
+      if (runId) {
+        const run = engine.get(runId);
+        if (!run.ok) return run;
+        if (run.value.profileId !== id)
+          return fail({
+            code: 'invalid-argument',
+            message: `Run ${runId} belongs to another profile.`,
+            hint: 'Export the runbook from the profile the run was made with.',
+          });
+        kind = run.value.kind;
+        notifyOnly = run.value.params.notifyOnly;
+        plans = run.value.steps.flatMap((s) => (s.plan ? [s.plan] : []));
+      }
+      const input: EnvRunbookInput = {
+        profile: profile.value,
+        kind,
+        notifyOnly,
+        plans,
+        meta: { generatedAt: new Date().toISOString(), appVersion: state.version },
+      };
+      const text = state.scrubber.scrub(
+        format === 'html' ? envRunbookHtml(input) : envRunbookMarkdown(input),
+      );
+      const safeName =
+        profile.value.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'profile';
+      return ok({
+        fileName: `runbook-${safeName}-${kind}.${format}`,
+        mimeType: mimeTypes[format],
+        base64: Buffer.from(text, 'utf8').toString('base64'),
+      });
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import { validateRunReport } from '../../../shared/report/report-schema.js';
 import { runOnHost } from '../../lab/hosts/index.js';
 import { readLabJson } from '../../lab/lab.js';
 import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
@@ -183,6 +184,39 @@ describe('trilio-dr run full (lab)', () => {
     expect(purgeLines.length).toBeGreaterThan(0);
     for (const w of sources()) expect(purgeLines[0]).toContain(w.id);
     expect(summaryOf(cleaned).changes.filter((c) => c.kind === 'purge')).toHaveLength(sources().length);
+
+    // The run report of the whole full-cloud DR: valid against its schema, every workload with its
+    // measured RTO, the configuration edits shown as undone by the revert, every node on the timeline.
+    const reportFile = join(dataDir, `${runId}.json`);
+    const exported = await cli(['report', '--run', runId, '--format', 'json', '--out', reportFile]);
+    expect(exported.code, why(exported)).toBe(0);
+    const report = validateRunReport(JSON.parse(await readFile(reportFile, 'utf8')));
+    if (!report.ok) throw new Error(report.problems.join('\n'));
+    const r = report.report;
+    expect(r.run).toMatchObject({ id: runId, kind: 'full', status: 'succeeded' });
+    expect(r.summary).toMatchObject({ workloads: sources().length, available: sources().length, failed: 0 });
+    expect(r.workloads.map((w) => w.name).sort()).toEqual(
+      sources()
+        .map((w) => w.name)
+        .sort(),
+    );
+    for (const w of r.workloads) {
+      expect(w, w.name).toMatchObject({ deliveredBy: 'restore', status: 'available' });
+      expect(w.rtoFromRunStartMs!, w.name).toBeGreaterThanOrEqual(w.rtoFromStepStartMs!);
+      expect(w.rtoFromStepStartMs!, w.name).toBeGreaterThan(0);
+    }
+    const configEdits = r.changes.filter((c) => c.step === 'reconfigure' && c.kind === 'config-edit');
+    expect(configEdits.map((c) => c.host).sort()).toEqual(
+      nodes()
+        .map((n) => n.name)
+        .sort(),
+    );
+    expect(configEdits.every((c) => c.undone && c.undoneAt)).toBe(true);
+    expect(r.steps.map((s) => s.key)).toEqual(
+      expect.arrayContaining(['reconfigure', 'restore', 'revert', 'cleanup']),
+    );
+    const onTimeline = new Set(r.timeline.entries.filter((e) => e.step === 'reconfigure').map((e) => e.host));
+    for (const n of nodes()) expect(onTimeline.has(n.name), `${n.name} on the timeline`).toBe(true);
   });
 
   it('with --notify-only, mails each target project’s owners the list of their workloads', async () => {

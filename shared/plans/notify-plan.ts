@@ -29,7 +29,7 @@ export interface NotifyProjectFacts {
 }
 
 export type NotifyTransport =
-  | { kind: 'smtp'; host: string; port: number; starttls: boolean; username: string }
+  | { kind: 'smtp'; host: string; port: number; starttls: boolean; username: string; caFile: string }
   | { kind: 'eml'; parentDir: string };
 
 export interface NotifyFacts {
@@ -105,7 +105,7 @@ export function planNotify(facts: NotifyFacts): Result<StepPlan> {
   }
   const how =
     facts.transport.kind === 'smtp'
-      ? `sent through ${facts.transport.host}:${facts.transport.port}${facts.transport.starttls ? ' (STARTTLS)' : ''} from ${facts.from}`
+      ? `sent through ${facts.transport.host}:${facts.transport.port}${facts.transport.starttls ? ' (STARTTLS)' : ''}${facts.transport.caFile ? `, server certificate checked against ${facts.transport.caFile}` : ''} from ${facts.from}`
       : `saved as .eml files in a new folder below ${facts.transport.parentDir} (the profile has no SMTP server), to be sent by you`;
   if (facts.transport.kind === 'eml')
     warnings.push(

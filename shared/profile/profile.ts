@@ -112,6 +112,11 @@ export const smtpSchema = z.object({
   username: z.string().default(''),
   password: secretState.default('not set'),
   from: z.string().default(''),
+  /**
+   * PEM file of the CA that signed the mail server's certificate, on the machine running the wizard
+   * ('' = the system CAs): internal relays often use a private CA.
+   */
+  caFile: z.string().default(''),
 });
 export type SmtpConfig = z.infer<typeof smtpSchema>;
 

@@ -83,6 +83,7 @@ export function labProfile(
         starttls: true,
         username: lab.smtp.username ?? '',
         from: 'dr-wizard@cloud-b.test',
+        caFile: lab.smtp.caCertFile ?? '',
       },
     },
     secrets,

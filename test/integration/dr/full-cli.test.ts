@@ -28,9 +28,8 @@ const nodes = () => lab.hosts.filter((h) => h.role !== 'jump');
 const confOf = (role: string) =>
   role === 'tvm' ? '/etc/workloadmgr/workloadmgr.conf' : '/etc/tvault-contego/tvault-contego.conf';
 
-/** The CLI, trusting the SMTP sink's self-signed certificate as an operator would (system CA list). */
-const cli = (args: string[]): Promise<CliRun> =>
-  startCli(dataDir, args, { env: { NODE_EXTRA_CA_CERTS: lab.smtp.caCertFile ?? '' } }).done;
+/** The CLI; the SMTP sink's private CA comes from the lab profile's mail settings (smtp.caFile). */
+const cli = (args: string[]): Promise<CliRun> => startCli(dataDir, args).done;
 
 interface Row {
   workloadId: string;

@@ -144,7 +144,14 @@ describe('planNotify', () => {
         alreadySent: false,
       },
     ],
-    transport: { kind: 'smtp', host: 'smtp.example', port: 587, starttls: true, username: 'mailer' },
+    transport: {
+      kind: 'smtp',
+      host: 'smtp.example',
+      port: 587,
+      starttls: true,
+      username: 'mailer',
+      caFile: '/etc/pki/relay-ca.pem',
+    },
     from: 'dr-wizard@cloud-b.test',
     trusteeRole: 'creator',
     domain: 'cloud_b',
@@ -165,6 +172,7 @@ describe('planNotify', () => {
     if (!plan.ok) return;
     expect(plan.value.summary).toContain('finance-dr → alice-dr@cloud-b.test: fin-erp');
     expect(plan.value.summary).toContain('smtp.example:587');
+    expect(plan.value.summary).toContain('checked against /etc/pki/relay-ca.pem');
     expect(plan.value.warnings.join(' ')).toContain(
       'No owner of project engineering-dr has an e-mail address',
     );

@@ -105,6 +105,7 @@ export const notifyStep: StepDefinition<NotifyFacts, RunServices> = {
           port: smtp.port,
           starttls: smtp.starttls,
           username: smtp.username,
+          caFile: smtp.caFile.trim(),
         }
       : { kind: 'eml', parentDir: os.tmpdir() };
     if (transport.kind === 'smtp' && !smtp.from.trim())
@@ -246,6 +247,7 @@ function sendSmtp(
       starttls: transport.starttls,
       ...(transport.username ? { username: transport.username } : {}),
       ...(password ? { password } : {}),
+      ...(transport.caFile ? { caFile: transport.caFile } : {}),
     },
     prepared,
     { signal: ctx.signal },

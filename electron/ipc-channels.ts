@@ -29,6 +29,7 @@ const callNameSet = {
   'runs.execute': true,
   'runs.cancel': true,
   'runs.suggestMapping': true,
+  'runs.targetProjects': true,
   'runs.report': true,
   'runs.logs': true,
 } as const satisfies Record<CallName, true>;

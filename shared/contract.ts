@@ -31,6 +31,12 @@ export interface ProfileExport {
   fileName: string;
 }
 
+/** A project of the target cloud's domain a source project can be mapped to. */
+export interface TargetProjectChoice {
+  id: string;
+  name: string;
+}
+
 /** A file the main process made (report, runbook) handed over as bytes for a download or the CLI to write. */
 export interface FileDownload {
   fileName: string;
@@ -96,6 +102,8 @@ export const calls = {
   ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),
+  /** Full-cloud runs: the projects of the target domain, for choosing a mapping's target project. */
+  'runs.targetProjects': call(z.object({ runId: id }), returns<TargetProjectChoice[]>()),
   'runs.logs': call(
     z.object({
       runId: id,

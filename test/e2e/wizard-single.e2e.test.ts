@@ -8,6 +8,7 @@ import { runOnHost } from '../lab/hosts/index.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson, LabWorkload } from '../lab/lab-json.js';
 import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
 
 /**
  * The single-workload DR in the wizard, as a person does it, against the lab: import the lab profile,
@@ -22,67 +23,14 @@ let ui: LabBrowser;
 let page: Page;
 const stepEvents: string[] = [];
 
-const byTest = (id: string) => page.getByTestId(id);
-const panel = () => byTest('step-panel');
-
-async function openStep(key: string): Promise<void> {
-  await byTest(`step-${key}`).click();
-  await expect.poll(() => panel().getAttribute('data-step')).toBe(key);
-}
-
-/** The panel is idle again: its Plan button is enabled only when no call of the run is under way. */
-async function idle(timeout: number): Promise<void> {
-  await expect.poll(() => byTest('step-plan').isEnabled(), { timeout, interval: 250 }).toBe(true);
-}
-
-async function errorText(): Promise<string> {
-  return (await byTest('step-error').count()) > 0
-    ? await byTest('step-error').innerText()
-    : '(no error shown)';
-}
-
-async function plan(key: string, shot: string): Promise<void> {
-  await openStep(key);
-  await byTest('step-plan').click();
-  await idle(STEP_TIMEOUT);
-  if ((await byTest('plan-view').count()) === 0) {
-    await ui.shot(`wizard-${shot}-plan-failed`);
-    throw new Error(`Planning “${key}” failed in the UI: ${await errorText()}`);
-  }
-  expect(await byTest('plan-summary').innerText()).not.toBe('');
-  await ui.shot(`wizard-${shot}-plan`);
-}
-
-/** Clicks Run and waits for the outcome; a failure carries the error the panel shows. */
-async function run(key: string, shot: string): Promise<void> {
-  await byTest('step-run').click();
-  // While it runs, the progress area is shown and the buttons are disabled.
-  await expect.poll(() => byTest('step-plan').isDisabled(), { timeout: 5_000, interval: 20 }).toBe(true);
-  await idle(STEP_TIMEOUT);
-  const status = await byTest('step-panel-status').innerText();
-  await ui.shot(`wizard-${shot}`);
-  if (status !== 'succeeded') throw new Error(`“${key}” ended ${status}: ${await errorText()}`);
-  expect(await byTest('step-error').count()).toBe(0);
-}
-
-/** Every verification row of the panel's outcome, as "ok|host|check". */
-async function verifyRows(): Promise<string[]> {
-  const rows = byTest('verify-row');
-  const out: string[] = [];
-  for (let i = 0; i < (await rows.count()); i++) {
-    const row = rows.nth(i);
-    out.push(`${await row.getAttribute('data-ok')}|${(await row.innerText()).replace(/\s+/g, ' ')}`);
-  }
-  return out;
-}
-
-async function expectAllChecksPass(): Promise<void> {
-  const rows = await verifyRows();
-  expect(
-    rows.filter((r) => !r.startsWith('true|')),
-    rows.join('\n'),
-  ).toEqual([]);
-}
+let w: WizardDriver;
+const byTest = (id: string) => w.byTest(id);
+const idle = (timeout: number) => w.idle(timeout);
+const plan = (key: string, shot: string) => w.plan(key, `wizard-${shot}`);
+const run = (key: string, shot: string) => w.run(key, `wizard-${shot}`);
+const errorText = () => w.errorText();
+const verifyRows = () => w.verifyRows();
+const expectAllChecksPass = () => w.expectAllChecksPass();
 
 beforeAll(async () => {
   lab = await readLabJson();
@@ -93,6 +41,7 @@ beforeAll(async () => {
   expect(existsSync(join(lab.sharesDir.B1, `workload_${erp.id}`))).toBe(false);
   ui = await openLabBrowser({ prefix: 'trilio-dr-wizard-e2e-', passphrase: 'wizard e2e passphrase' });
   page = ui.page;
+  w = wizardDriver(ui, STEP_TIMEOUT);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   cdp.on('Network.eventSourceMessageReceived', (m) => {
@@ -211,7 +160,7 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
   });
 
   it('8 clean-up: also removes the bind mounts when asked', async () => {
-    await openStep('cleanup');
+    await w.openStep('cleanup');
     await byTest('cleanup-remove-mounts').check();
     await idle(30_000);
     await plan('cleanup', '08-cleanup');

@@ -199,7 +199,7 @@ describe('plan lines', () => {
 
 describe('wizard steps', () => {
   it('follows the catalog; clean-up is on demand', () => {
-    expect(wizardStepsFor(false).map((s) => s.key)).toEqual([
+    expect(wizardStepsFor('single', false).map((s) => s.key)).toEqual([
       'preflight',
       'find',
       'copy',
@@ -209,11 +209,28 @@ describe('wizard steps', () => {
       'restore',
       'cleanup',
     ]);
-    expect(wizardStepsFor(true).map((s) => s.key)).toContain('notify');
+    expect(wizardStepsFor('single', true).map((s) => s.key)).toContain('notify');
     expect(
-      wizardStepsFor(false)
+      wizardStepsFor('single', false)
         .filter((s) => s.onDemand)
         .map((s) => s.key),
     ).toEqual(['cleanup']);
+  });
+
+  it('full cloud: reconfigure instead of copy, revert and clean-up on demand', () => {
+    const full = wizardStepsFor('full', false);
+    expect(full.map((s) => s.key)).toEqual([
+      'preflight',
+      'find',
+      'reconfigure',
+      'mount-paths',
+      'access',
+      'reassign',
+      'restore',
+      'revert',
+      'cleanup',
+    ]);
+    expect(full.filter((s) => s.onDemand).map((s) => s.key)).toEqual(['revert', 'cleanup']);
+    expect(wizardStepsFor('full', true).map((s) => s.key)).not.toContain('restore');
   });
 });

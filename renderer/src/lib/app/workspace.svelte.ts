@@ -1,4 +1,5 @@
 import type { Api } from '../../../../shared/contract.js';
+import type { Profile } from '../../../../shared/profile/profile.js';
 import { copyName } from '../profiles/blank-profile.js';
 import { ProfileDraft } from '../profiles/profile-draft.svelte.js';
 import { ProfileList } from '../profiles/profile-list.svelte.js';
@@ -76,6 +77,16 @@ export class Workspace {
     await this.list.refresh();
     this.draft = new ProfileDraft(result.value);
     return true;
+  }
+
+  /**
+   * The profile was saved outside the editor (the wizard saved a run's project mapping into it): an
+   * editor without unsaved changes shows the saved version, so a later save does not undo it.
+   */
+  async profileSaved(profile: Profile): Promise<void> {
+    await this.list.refresh();
+    const draft = this.draft;
+    if (draft && draft.profile.id === profile.id && !draft.dirty) draft.load(profile);
   }
 
   async duplicate(): Promise<boolean> {

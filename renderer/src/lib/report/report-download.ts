@@ -1,5 +1,6 @@
 import type { Api, FileDownload } from '../../../../shared/contract.js';
 import type { AppError } from '../../../../shared/result.js';
+import { downloadBlob } from '../app/download.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'json';
 export type RunbookFormat = 'html' | 'md';
@@ -33,15 +34,5 @@ export async function downloadRunbook(
 
 function saveDownload(file: FileDownload): void {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
-  try {
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = file.fileName;
-    document.body.append(link);
-    link.click();
-    link.remove();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  downloadBlob(new Blob([bytes], { type: file.mimeType }), file.fileName);
 }

@@ -2,11 +2,24 @@ import { downloadReport, type ReportFormat } from '../report/report-download.js'
 import type { Api, StepProgress } from '../../../../shared/contract.js';
 import type { AppError, HostKeyInfo } from '../../../../shared/result.js';
 import type { StepKey } from '../../../../shared/run/plan-types.js';
-import type { RunView, SingleRunParams, StepState } from '../../../../shared/run/run-types.js';
+import type { Profile } from '../../../../shared/profile/profile.js';
+import type {
+  FullRunParams,
+  RunParams,
+  RunView,
+  SingleRunParams,
+  StepState,
+} from '../../../../shared/run/run-types.js';
 import type { Confirm } from '../app/workspace.svelte.js';
+import { MappingDraft } from './mapping-draft.svelte.js';
 import { manualActionIds } from './plan-lines.js';
 
-export type SessionWork = 'plan' | 'execute' | 'params' | 'trust';
+export type SessionWork = 'plan' | 'execute' | 'params' | 'trust' | 'retry';
+
+export interface SessionHooks {
+  /** The profile was saved from the run (the project mapping), so an open editor can reload it. */
+  onProfileSaved?: (profile: Profile) => void;
+}
 
 /** What a running step reported last (progress bar and its message). */
 export interface StepLive {
@@ -34,13 +47,17 @@ export class RunSession {
   /** A failure to re-read the run (the step results still show). */
   error = $state.raw<AppError | null>(null);
 
+  /** Full-cloud runs: the project mapping being edited (null for single-workload runs). */
+  readonly mapping: MappingDraft | null;
+
   readonly #api: Pick<Api, 'call'>;
   readonly #confirm: Confirm | undefined;
 
-  constructor(api: Pick<Api, 'call'>, run: RunView, confirm?: Confirm) {
+  constructor(api: Pick<Api, 'call'>, run: RunView, confirm?: Confirm, hooks: SessionHooks = {}) {
     this.#api = api;
     this.#confirm = confirm;
     this.run = run;
+    this.mapping = run.kind === 'full' ? new MappingDraft(api, this, hooks.onProfileSaved) : null;
   }
 
   get id(): string {
@@ -52,8 +69,14 @@ export class RunSession {
     this.error = await downloadReport(this.#api, this.id, format);
   }
 
+  /** The params of a single-workload run (null for a full-cloud run). */
   get params(): SingleRunParams | null {
     return this.run.params.kind === 'single' ? this.run.params : null;
+  }
+
+  /** The params of a full-cloud run (null for a single-workload run). */
+  get fullParams(): FullRunParams | null {
+    return this.run.params.kind === 'full' ? this.run.params : null;
   }
 
   stepState(key: StepKey): StepState | undefined {
@@ -93,9 +116,34 @@ export class RunSession {
   async updateParams(step: StepKey, patch: Partial<Omit<SingleRunParams, 'kind'>>): Promise<boolean> {
     const params = this.params;
     if (!params) return false;
-    return this.#act(step, 'params', () =>
-      this.#api.call('runs.updateParams', { runId: this.id, params: { ...params, ...patch } }),
-    );
+    return this.#saveParams(step, { ...params, ...patch });
+  }
+
+  /** Changes the choices of a full-cloud run (mapping, concurrency, clean-up options). */
+  async updateFullParams(step: StepKey, patch: Partial<Omit<FullRunParams, 'kind'>>): Promise<boolean> {
+    const params = this.fullParams;
+    if (!params) return false;
+    return this.#saveParams(step, { ...params, ...patch });
+  }
+
+  #saveParams(step: StepKey, params: RunParams): Promise<boolean> {
+    return this.#act(step, 'params', () => this.#api.call('runs.updateParams', { runId: this.id, params }));
+  }
+
+  /**
+   * Bulk steps (access, reassign, restore, notify): plans again and runs the step again. The steps check
+   * before they act, so what succeeded is kept (restores available or still running are followed, not
+   * started again) and only the failed workloads are tried once more.
+   */
+  retryFailed(key: StepKey): Promise<boolean> {
+    // One busy span for both calls, so the panel never looks idle between the plan and the run.
+    return this.#act(key, 'retry', async () => {
+      const planned = await this.#api.call('runs.plan', { runId: this.id, step: key });
+      if (!planned.ok) return planned;
+      this.live[key] = { fraction: undefined, message: 'Trying the failed workloads again…' };
+      const confirmed = manualActionIds(planned.value.plan).filter((id) => this.confirmed[id]);
+      return this.#api.call('runs.execute', { runId: this.id, step: key, confirmed });
+    });
   }
 
   /** Find step: the user picked a workload in the table; find runs again so it verifies that one. */
@@ -106,7 +154,11 @@ export class RunSession {
 
   /** Clean-up: whether the bind mounts and fstab lines go too; an existing plan is made again. */
   async setRemoveMounts(on: boolean): Promise<boolean> {
-    if (!(await this.updateParams('cleanup', { removeMountsOnCleanup: on }))) return false;
+    const patch = { removeMountsOnCleanup: on };
+    const saved = this.params
+      ? await this.updateParams('cleanup', patch)
+      : await this.updateFullParams('cleanup', patch);
+    if (!saved) return false;
     return this.stepState('cleanup')?.plan ? this.plan('cleanup') : true;
   }
 

@@ -1,7 +1,8 @@
 import type { Api, LogRecord, StepProgress, StepStatus } from '../../../../shared/contract.js';
+import type { Profile } from '../../../../shared/profile/profile.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { StepKey } from '../../../../shared/run/plan-types.js';
-import type { RunSummary, RunView } from '../../../../shared/run/run-types.js';
+import type { RunKind, RunParams, RunSummary, RunView } from '../../../../shared/run/run-types.js';
 import type { Confirm } from '../app/workspace.svelte.js';
 import type { LogView } from '../log/log-view.svelte.js';
 import { RunSession } from '../run/run-session.svelte.js';
@@ -13,21 +14,33 @@ export interface WizardStepView extends WizardStepInfo {
   fraction: number | undefined;
 }
 
-/** The run setup form: what a single-workload run starts with (the workload can be chosen later). */
+/**
+ * The run setup form: a single-workload run (the workload can be chosen later) or a full-cloud run
+ * (cloud A lost: every workload, the project mapping reviewed after the Find step).
+ */
 export interface RunSetupForm {
+  kind: RunKind;
   targetProject: string;
   trusteeUser: string;
   snapshot: string;
   workloadId: string;
   notifyOnly: boolean;
+  /** Full cloud: how many restores run at once. */
+  restoreConcurrency: number;
 }
 
+/** The limits of the run params schema (fullRunParamsSchema.restoreConcurrency). */
+export const CONCURRENCY_MIN = 1;
+export const CONCURRENCY_MAX = 50;
+
 const blankSetup = (): RunSetupForm => ({
+  kind: 'single',
   targetProject: '',
   trusteeUser: '',
   snapshot: 'latest',
   workloadId: '',
   notifyOnly: false,
+  restoreConcurrency: 4,
 });
 
 /** Lines per `runs.logs` page when a run is reopened, and the most pages read (the panel keeps 20 000). */
@@ -56,7 +69,7 @@ export class WizardState {
   readonly steps: WizardStepView[] = $derived.by(() => {
     const session = this.session;
     if (!session)
-      return wizardStepsFor(this.setup.notifyOnly).map((s) => ({
+      return wizardStepsFor(this.setup.kind, this.setup.notifyOnly).map((s) => ({
         ...s,
         status: 'pending' as const,
         message: '',
@@ -79,13 +92,18 @@ export class WizardState {
   readonly #api: Pick<Api, 'call'>;
   readonly #log: LogView | undefined;
   readonly #confirm: Confirm | undefined;
+  readonly #onProfileSaved: ((profile: Profile) => void) | undefined;
   /** Log lines that arrived while the open run's past lines were being read. */
   #pending: LogRecord[] | null = null;
 
-  constructor(api: Pick<Api, 'call'>, options: { log?: LogView; confirm?: Confirm } = {}) {
+  constructor(
+    api: Pick<Api, 'call'>,
+    options: { log?: LogView; confirm?: Confirm; onProfileSaved?: (profile: Profile) => void } = {},
+  ) {
     this.#api = api;
     this.#log = options.log;
     this.#confirm = options.confirm;
+    this.#onProfileSaved = options.onProfileSaved;
   }
 
   /** The run whose events and log lines are shown, if any. */
@@ -118,34 +136,18 @@ export class WizardState {
     this.runs = result.value;
   }
 
-  /** Creates a single-workload run from the setup form and opens it. */
+  /** Creates a run from the setup form and opens it. */
   async start(): Promise<boolean> {
     const profileId = this.profileId;
     if (!profileId || this.opening) return false;
-    const form = this.setup;
-    if (form.targetProject.trim() === '') {
-      this.error = {
-        code: 'validation',
-        message: 'Enter the target project (name or id in the target cloud).',
-        fields: [{ path: 'targetProject', message: 'required' }],
-      };
+    const params = this.#paramsOf(this.setup);
+    if (!params.ok) {
+      this.error = params.error;
       return false;
     }
     this.opening = 'start';
     try {
-      const result = await this.#api.call('runs.create', {
-        profileId,
-        params: {
-          kind: 'single',
-          workloadId: form.workloadId.trim(),
-          targetProject: form.targetProject.trim(),
-          trusteeUser: form.trusteeUser.trim(),
-          snapshot: form.snapshot.trim() || 'latest',
-          restore: null,
-          notifyOnly: form.notifyOnly,
-          removeMountsOnCleanup: false,
-        },
-      });
+      const result = await this.#api.call('runs.create', { profileId, params: params.value });
       if (!result.ok) {
         this.error = result.error;
         return false;
@@ -157,6 +159,54 @@ export class WizardState {
     } finally {
       this.opening = null;
     }
+  }
+
+  #paramsOf(form: RunSetupForm): { ok: true; value: RunParams } | { ok: false; error: AppError } {
+    if (form.kind === 'full') {
+      const n = form.restoreConcurrency;
+      if (!Number.isInteger(n) || n < CONCURRENCY_MIN || n > CONCURRENCY_MAX)
+        return {
+          ok: false,
+          error: {
+            code: 'validation',
+            message: `Concurrent restores: a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}.`,
+            fields: [{ path: 'restoreConcurrency', message: 'out of range' }],
+          },
+        };
+      // The mapping starts empty: it is suggested from the workloads the Find step sees.
+      return {
+        ok: true,
+        value: {
+          kind: 'full',
+          mapping: [],
+          notifyOnly: form.notifyOnly,
+          restoreConcurrency: n,
+          removeMountsOnCleanup: false,
+        },
+      };
+    }
+    if (form.targetProject.trim() === '')
+      return {
+        ok: false,
+        error: {
+          code: 'validation',
+          message: 'Enter the target project (name or id in the target cloud).',
+          fields: [{ path: 'targetProject', message: 'required' }],
+        },
+      };
+    return {
+      ok: true,
+      value: {
+        kind: 'single',
+        workloadId: form.workloadId.trim(),
+        targetProject: form.targetProject.trim(),
+        trusteeUser: form.trusteeUser.trim(),
+        snapshot: form.snapshot.trim() || 'latest',
+        restore: null,
+        notifyOnly: form.notifyOnly,
+        removeMountsOnCleanup: false,
+      },
+    };
   }
 
   /** Reopens a saved run (how a run resumes after the app was closed), with its past log lines. */
@@ -216,7 +266,9 @@ export class WizardState {
   }
 
   async #show(run: RunView): Promise<void> {
-    const session = new RunSession(this.#api, run, this.#confirm);
+    const session = new RunSession(this.#api, run, this.#confirm, {
+      ...(this.#onProfileSaved ? { onProfileSaved: this.#onProfileSaved } : {}),
+    });
     this.session = session;
     // Where the user left off: the first step of the main sequence that has not succeeded.
     this.selected =

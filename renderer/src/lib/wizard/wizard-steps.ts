@@ -1,5 +1,6 @@
 import type { StepKey } from '../../../../shared/run/plan-types.js';
 import { stepInfo, stepsFor } from '../../../../shared/run/step-catalog.js';
+import type { RunKind } from '../../../../shared/run/run-types.js';
 
 export interface WizardStepInfo {
   key: StepKey;
@@ -10,9 +11,9 @@ export interface WizardStepInfo {
   onDemand: boolean;
 }
 
-/** The steps of a single-workload DR in runbook order, from the shared catalog (notify replaces restore). */
-export function wizardStepsFor(notifyOnly: boolean): WizardStepInfo[] {
-  return stepsFor('single', notifyOnly).map((key) => infoOf(key));
+/** The steps of a DR run in runbook order, from the shared catalog (notify replaces restore). */
+export function wizardStepsFor(kind: RunKind, notifyOnly: boolean): WizardStepInfo[] {
+  return stepsFor(kind, notifyOnly).map((key) => infoOf(key));
 }
 
 export function infoOf(key: StepKey): WizardStepInfo {

@@ -1,0 +1,91 @@
+import type { Locator } from 'playwright-core';
+import { expect } from 'vitest';
+import type { LabBrowser } from './lab-browser.js';
+
+/**
+ * Driving the DR wizard as a person does: open a step, plan it, read the plan, run it, read the result.
+ * A failure says which step and carries the error the panel shows, with a screenshot taken first.
+ */
+export interface WizardDriver {
+  byTest(id: string): Locator;
+  openStep(key: string): Promise<void>;
+  /** Waits until no call of the run is under way (the Plan button is enabled again). */
+  idle(timeout: number): Promise<void>;
+  errorText(): Promise<string>;
+  /** Opens the step, plans it and waits for the plan; screenshot `<shot>-plan` when a name is given. */
+  plan(key: string, shot?: string): Promise<void>;
+  /** Clicks Run on the open step and waits for its outcome; it must succeed. Screenshot `<shot>`. */
+  run(key: string, shot: string): Promise<void>;
+  /** Clicks Run and waits for the step to end, whatever its status; returns the status. */
+  runToEnd(shot: string): Promise<string>;
+  /** Every verification row of the panel's outcome, as "ok|host check detail". */
+  verifyRows(): Promise<string[]>;
+  expectAllChecksPass(): Promise<void>;
+}
+
+export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver {
+  const page = ui.page;
+  const byTest = (id: string) => page.getByTestId(id);
+
+  const openStep = async (key: string) => {
+    await byTest(`step-${key}`).click();
+    await expect.poll(() => byTest('step-panel').getAttribute('data-step')).toBe(key);
+  };
+  const idle = async (timeout: number) => {
+    await expect.poll(() => byTest('step-plan').isEnabled(), { timeout, interval: 250 }).toBe(true);
+  };
+  const errorText = async () =>
+    (await byTest('step-error').count()) > 0 ? await byTest('step-error').innerText() : '(no error shown)';
+
+  const runToEnd = async (shot: string) => {
+    await byTest('step-run').click();
+    // While it runs, the buttons are disabled.
+    await expect.poll(() => byTest('step-plan').isDisabled(), { timeout: 5_000, interval: 20 }).toBe(true);
+    await idle(stepTimeout);
+    const status = await byTest('step-panel-status').innerText();
+    await ui.shot(shot);
+    return status;
+  };
+
+  const verifyRows = async () => {
+    const rows = byTest('verify-row');
+    const out: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      out.push(`${await row.getAttribute('data-ok')}|${(await row.innerText()).replace(/\s+/g, ' ')}`);
+    }
+    return out;
+  };
+
+  return {
+    byTest,
+    openStep,
+    idle,
+    errorText,
+    runToEnd,
+    verifyRows,
+    async plan(key, shot) {
+      await openStep(key);
+      await byTest('step-plan').click();
+      await idle(stepTimeout);
+      if ((await byTest('plan-view').count()) === 0) {
+        await ui.shot(`${shot ?? key}-plan-failed`);
+        throw new Error(`Planning “${key}” failed in the UI: ${await errorText()}`);
+      }
+      expect(await byTest('plan-summary').innerText()).not.toBe('');
+      if (shot) await ui.shot(`${shot}-plan`);
+    },
+    async run(key, shot) {
+      const status = await runToEnd(shot);
+      if (status !== 'succeeded') throw new Error(`“${key}” ended ${status}: ${await errorText()}`);
+      expect(await byTest('step-error').count()).toBe(0);
+    },
+    async expectAllChecksPass() {
+      const rows = await verifyRows();
+      expect(
+        rows.filter((r) => !r.startsWith('true|')),
+        rows.join('\n'),
+      ).toEqual([]);
+    },
+  };
+}

@@ -113,6 +113,8 @@ async function listing(ctx: DrContext, host: string, dir: string): Promise<Resul
 
 function copyWithProgress(ctx: DrContext, action: RemoteAction, facts: CopyFacts) {
   const total = Math.max(1, facts.sourceListing?.bytes ?? 1);
+  // Shown at once: a small copy may end before the script's first progress line.
+  ctx.progress(0, `0 of ${total} bytes copied`);
   return runOn(
     ctx,
     action.host,

@@ -1,25 +1,38 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, type ExecContext } from '../electron/core/ssh/exec.js';
-import { fanOut } from '../electron/core/ssh/fan-out.js';
-import { importKnownHosts } from '../electron/core/ssh/known-hosts-file.js';
-import { MemoryKnownHostsStore } from '../electron/core/ssh/memory-known-hosts-store.js';
-import { SshPool } from '../electron/core/ssh/pool.js';
-import type { SshCredentials, SshTarget } from '../electron/core/ssh/ssh-target.js';
-import { ok, type Result } from '../shared/result.js';
-import { shQuote } from '../shared/shell/quote.js';
-import type { LabHost, LabJson } from '../test/lab/lab-json.js';
+import { mountPathFor } from '../shared/nfs/mount-path.js';
+import type { LabJson } from '../test/lab/lab-json.js';
 import { labJsonPath } from '../test/lab/topology.js';
+import {
+  ANSIBLE_FORKS,
+  ansibleRecap,
+  runAnsible,
+  writeAnsibleFiles,
+  type MountJob,
+} from './fanout-ansible.js';
+import {
+  openAll,
+  openHarness,
+  resetHosts,
+  runMountPathsStep,
+  undoStep,
+  worldProfile,
+  type StepTiming,
+} from './fanout-step.js';
+import { startFanoutWorld, worldCpuMs, worldPssMiB, type FanoutWorld } from './fanout-world.js';
 import { type BenchRow, median, millis, notMeasured, secs } from './rows.js';
 
+/** Computes, as the issue asks (plus the TVM, which the step also covers). */
+const COMPUTES = Number(process.env.BENCH_FANOUT_COMPUTES ?? 200);
+const ISSUE_COMPUTES = 200;
 const ROUNDS = 3;
-/** Ansible's forks, and the fan-out's concurrency, as the issue asks. */
-const WIDTH = 50;
-const ISSUE_HOSTS = 200;
+/** One Ansible round takes 10+ minutes at 200 hosts on 2 cores; BENCH_ANSIBLE_ROUNDS raises it. */
+const ANSIBLE_ROUNDS = Number(process.env.BENCH_ANSIBLE_ROUNDS ?? 1);
 const TARGET = '≤ 1/3 of Ansible';
+const BENCHMARK = 'Fan-out (mount-path step)';
 
 /** Reads `.lab/lab.json`, or undefined when the lab was never brought up. */
 export function readLab(): LabJson | undefined {
@@ -44,233 +57,214 @@ export function answers(host: string, port: number, timeoutMs = 2_000): Promise<
   });
 }
 
-/**
- * The harmless stand-in for the mount-path step on one host, as four round trips like its actions:
- * make a directory, read fstab, verify the directory, remove it. Each host gets its own directory
- * (the lab hosts share this machine's /tmp).
- */
-const tasks = (host: string): string[][] => {
-  const dir = `/tmp/bench-fanout-${host}`;
-  return [
-    ['mkdir', '-p', dir],
-    ['grep', '-c', '.', '/etc/fstab'],
-    ['test', '-d', dir],
-    ['rmdir', dir],
-  ];
+function missingTool(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the lab hosts need root (mount namespaces).';
+  for (const tool of ['ansible-playbook', 'qemu-img', 'unshare', 'sshpass'])
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `${tool} is not installed.`;
+    }
+  return undefined;
+}
+
+/** CPU of this process, ms. */
+const nodeCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 };
 
-function labPool(lab: LabJson): { pool: SshPool; workers: string[] } {
-  const key = readFileSync(lab.hosts.find((h) => h.keyFile)!.keyFile!, 'utf8');
-  const targets: SshTarget[] = lab.hosts.map((h) => ({
-    id: h.name,
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    sudo: h.sudo === true,
-    ...(h.via ? { via: h.via } : {}),
-  }));
-  const byName = new Map(lab.hosts.map((h) => [h.name, h]));
-  const known = lab.hosts
-    .map((h) => `${h.port === 22 ? h.address : `[${h.address}]:${h.port}`} ${h.hostKey}`)
-    .join('\n');
-  const pool = new SshPool({
-    hosts: targets,
-    credentials: (t): Result<SshCredentials> => {
-      const h = byName.get(t.id)!;
-      return ok(h.password ? { password: h.password } : { privateKey: key });
-    },
-    knownHosts: new MemoryKnownHostsStore(importKnownHosts(known).entries),
-    connectTimeoutSec: 10,
-    keepaliveSec: 5,
-  });
-  const workers = lab.hosts.filter((h) => h.role !== 'jump').map((h) => h.name);
-  return { pool, workers };
+/** Waits until the world's CPU counter stops moving (closed connections are reaped), at most 5 s. */
+async function settledWorldCpu(): Promise<number> {
+  let last = worldCpuMs();
+  for (let i = 0; i < 25; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = worldCpuMs();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
 }
 
-async function oursOnce(lab: LabJson): Promise<{ stepMs: number; handshakeMs: number }> {
-  const ctx: ExecContext = { runId: 'bench', step: 'fan-out', sink: () => {} };
-  // Handshake bound: a fresh pool opening every connection at the same width.
-  const first = labPool(lab);
-  let t = performance.now();
-  const opened = await fanOut(first.workers, (host) => first.pool.get(host), { concurrency: WIDTH });
-  const handshakeMs = performance.now() - t;
-  await first.pool.closeAll();
-  const failedOpen = opened.find((o) => !o.ok);
-  if (failedOpen && !failedOpen.ok)
-    throw new Error(`connect ${failedOpen.host}: ${failedOpen.error.message}`);
-
-  // The step: another fresh pool, so it pays for its handshakes like a run does.
-  const second = labPool(lab);
-  t = performance.now();
-  const outcomes = await fanOut(
-    second.workers,
-    async (host) => {
-      const conn = await second.pool.get(host);
-      if (!conn.ok) return conn;
-      for (const argv of tasks(host)) {
-        const r = await runCommand(conn.value, { argv }, ctx);
-        if (!r.ok) return r;
-      }
-      return ok(undefined);
-    },
-    { concurrency: WIDTH },
-  );
-  const stepMs = performance.now() - t;
-  await second.pool.closeAll();
-  const failed = outcomes.find((o) => !o.ok);
-  if (failed && !failed.ok) throw new Error(`${failed.host}: ${failed.error.message}`);
-  return { stepMs, handshakeMs };
+interface OursRound {
+  handshakeMs: number;
+  step: StepTiming;
+  hostCpuMs: number;
+  nodeCpuMs: number;
+  handshakeHostCpuMs: number;
 }
 
-/** Runs `body` until it succeeds or 90 s have passed since the first try (then its error). */
-async function retrying<T>(body: () => Promise<T>): Promise<{ value: T; retries: number }> {
-  const deadline = Date.now() + 90_000;
-  for (let retries = 0; ; retries++) {
+async function oursRound(world: FanoutWorld, round: number): Promise<OursRound> {
+  const profile = worldProfile(world);
+  const concurrency = profile.ssh.concurrency;
+  // Handshake bound: a fresh pool opening every connection at the step's concurrency.
+  const bound = openHarness(world, profile, `bench-handshakes-${round}`);
+  let cpu = await settledWorldCpu();
+  let handshakeMs: number;
+  try {
+    handshakeMs = await openAll(bound, concurrency);
+  } finally {
+    await bound.close();
+  }
+  const afterHandshakes = await settledWorldCpu();
+  const handshakeHostCpuMs = afterHandshakes - cpu;
+
+  const harness = openHarness(world, profile, `bench-fanout-${round}`);
+  try {
+    cpu = afterHandshakes;
+    const node = nodeCpuMs();
+    const step = await runMountPathsStep(harness);
+    const nodeUsed = nodeCpuMs() - node;
+    // Connections closed before the clean-up, so the step's sshd CPU can be read alone.
+    await harness.services.pool.closeAll();
+    const hostCpuMs = (await settledWorldCpu()) - cpu;
+    await undoStep(harness);
+    return { handshakeMs, step, hostCpuMs, nodeCpuMs: nodeUsed, handshakeHostCpuMs };
+  } finally {
+    await harness.close();
+  }
+}
+
+/** Ends the SSH control masters Ansible left for the round (they hold sessions whose CPU is not yet counted). */
+async function endControlMasters(controlDir: string): Promise<void> {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline = '';
     try {
-      return { value: await body(), retries };
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 1_000));
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
     }
+    // `ssh …` while starting, `ssh: <control path> [mux]` once it is the background master.
+    if (cmdline.startsWith('ssh') && cmdline.includes(controlDir)) pids.push(Number(entry));
   }
+  for (const pid of pids)
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // gone already
+    }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && pids.some((pid) => readdirSync('/proc').includes(String(pid))))
+    await new Promise((r) => setTimeout(r, 100));
 }
 
-/** An inventory, known_hosts and playbook doing the same four tasks with Ansible. */
-export function ansibleFiles(lab: LabJson, dir: string, workers: string[]): void {
-  const known = lab.hosts.map((h) => `${h.address} ${h.hostKey}`).join('\n') + '\n';
-  writeFileSync(join(dir, 'known_hosts'), known);
-  const byName = new Map(lab.hosts.map((h) => [h.name, h]));
-  const sshArgs = (h: LabHost) => {
-    const common = `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(dir, 'known_hosts')}`;
-    if (!h.via) return common;
-    const jump = byName.get(h.via)!;
-    const proxy = `ssh -i ${jump.keyFile} ${common} -o BatchMode=yes -W %h:%p ${jump.user}@${jump.address}`;
-    return `${common} -o ProxyCommand="${proxy}"`;
-  };
-  const lines = ['[nodes]'];
-  for (const name of workers) {
-    const h = byName.get(name)!;
-    const vars = [
-      `ansible_host=${h.address}`,
-      `ansible_port=${h.port}`,
-      `ansible_user=${h.user}`,
-      'ansible_python_interpreter=/usr/bin/python3',
-      h.password ? `ansible_password=${h.password}` : `ansible_ssh_private_key_file=${h.keyFile}`,
-      ...(h.sudo ? ['ansible_become=true'] : []),
-      `ansible_ssh_common_args=${shQuote(sshArgs(h))}`,
-    ];
-    lines.push(`${name} ${vars.join(' ')}`);
-  }
-  writeFileSync(join(dir, 'inventory.ini'), lines.join('\n') + '\n');
-  const play = [
-    '- hosts: nodes',
-    '  gather_facts: false',
-    '  tasks:',
-    '    - command: mkdir -p /tmp/bench-fanout-{{ inventory_hostname }}',
-    '    - command: grep -c . /etc/fstab',
-    '    - command: test -d /tmp/bench-fanout-{{ inventory_hostname }}',
-    '    - command: rmdir /tmp/bench-fanout-{{ inventory_hostname }}',
-  ];
-  writeFileSync(join(dir, 'play.yml'), play.join('\n') + '\n');
+interface AnsibleRound {
+  ms: number;
+  hostCpuMs: number;
 }
 
-function ansibleOnce(dir: string, round: number): Promise<{ ms: number; code: number; output: string }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn('ansible-playbook', ['-i', 'inventory.ini', '-f', String(WIDTH), 'play.yml'], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        ANSIBLE_PIPELINING: 'True',
-        ANSIBLE_FORKS: String(WIDTH),
-        ANSIBLE_HOST_KEY_CHECKING: 'True',
-        ANSIBLE_RETRY_FILES_ENABLED: 'False',
-        ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
-        ANSIBLE_HOME: join(dir, 'home'),
-        // A fresh ControlMaster directory per round: every round pays its handshakes, like ours.
-        ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, `cp-${round}`),
-        ANSIBLE_NOCOLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? 1, output }));
-  });
+async function ansibleRound(
+  world: FanoutWorld,
+  dir: string,
+  round: number,
+  job: MountJob,
+): Promise<AnsibleRound> {
+  const cpu = await settledWorldCpu();
+  const run = await runAnsible(dir, round);
+  await endControlMasters(join(dir, `cp-${round}`));
+  const hostCpuMs = (await settledWorldCpu()) - cpu;
+  const recap = ansibleRecap(run.output, world.hosts.length);
+  if (run.code !== 0 || recap.okHosts !== world.hosts.length)
+    throw new Error(
+      `ansible-playbook exited ${run.code}, ${recap.okHosts}/${world.hosts.length} hosts ok: ${run.output.slice(-600)}`,
+    );
+  // Back to the state before the work, for the next round (not timed).
+  const harness = openHarness(world, worldProfile(world), `bench-reset-${round}`);
+  try {
+    await resetHosts(harness, job.live, job.target);
+  } finally {
+    await harness.close();
+  }
+  return { ms: run.ms, hostCpuMs };
 }
 
 /**
- * Fan-out: four harmless commands per host (standing in for mkdir, mount --bind, fstab line, verify,
- * which must not change the lab's hosts) on every lab host but the jump host, through `SshPool` +
- * `fanOut` + `runCommand`, against `ansible-playbook` (forks 50, pipelining) with the same tasks.
- * Fresh connections every round on both sides; median of three alternating rounds.
+ * Fan-out: the product's mount-path step (discover → plan → execute with its verification, through
+ * `openRunServices`' SSH pool and `fanOut`) on a world of its own with a TVM and 200 computes (real
+ * sshds in their own mount namespaces), against `ansible-playbook` (forks 50, pipelining) doing mkdir,
+ * mount --bind, the fstab line and a findmnt check on the same hosts. Fresh connections every round on
+ * both sides; every host is put back between rounds. Also the handshake bound: a fresh pool opening
+ * all connections at the step's concurrency.
  */
 export async function fanOutRows(log: (line: string) => void): Promise<BenchRow[]> {
-  const lab = readLab();
-  const tvm = lab?.hosts.find((h) => h.name === 'tvm-1');
-  if (!lab || !tvm || !(await answers(tvm.address, tvm.port)))
-    return [
-      notMeasured(
-        'Fan-out (mount-path step)',
-        TARGET,
-        'the lab is not up (`npm run lab -- up`): no hosts to fan out to.',
-      ),
-    ];
-  const { workers } = labPool(lab);
+  const missing = missingTool();
+  if (missing) return [notMeasured(BENCHMARK, TARGET, missing)];
+  const started = performance.now();
+  const world = await startFanoutWorld(COMPUTES);
   const dir = mkdtempSync(join(tmpdir(), 'bench-ansible-'));
   try {
-    const ours: number[] = [];
-    const handshakes: number[] = [];
-    const ansible: number[] = [];
-    let retries = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      // Other lab users restart hosts now and then (new host keys too): a round that meets one is
-      // repeated with lab.json read again, for a while.
-      const a = await retrying(() => {
-        ansibleFiles(readLab() ?? lab, dir, workers);
-        return ansibleOnce(dir, round).then((r) =>
-          r.code === 0
-            ? r
-            : Promise.reject(new Error(`ansible-playbook exited ${r.code}: ${r.output.slice(-600)}`)),
-        );
-      });
-      const o = await retrying(() => oursOnce(readLab() ?? lab));
-      retries += a.retries + o.retries;
-      ansible.push(a.value.ms);
-      ours.push(o.value.stepMs);
-      handshakes.push(o.value.handshakeMs);
+    const hosts = world.hosts.length;
+    const pss = worldPssMiB();
+    log(`  world: ${hosts} hosts up in ${secs(world.bootMs)}, sshd listeners ${pss.toFixed(0)} MiB (PSS)`);
+    const job: MountJob = {
+      live: mountPathFor(world.nfs.B1, world.mountRoot),
+      target: mountPathFor(world.nfs.A1, world.mountRoot),
+    };
+    writeAnsibleFiles(dir, world.hosts, job);
+    const ours: OursRound[] = [];
+    const ansible: AnsibleRound[] = [];
+    // Ansible's round(s) between ours, so both see similar machine load.
+    const plan: ('ours' | 'ansible')[] = ['ours'];
+    for (let i = 0; i < Math.max(ROUNDS - 1, ANSIBLE_ROUNDS); i++) {
+      if (i < ANSIBLE_ROUNDS) plan.push('ansible');
+      if (i + 1 < ROUNDS) plan.push('ours');
     }
-    const oursMs = median(ours);
-    const ansibleMs = median(ansible);
-    const handshakeMs = median(handshakes);
-    log(
-      `  ours ${ours.map(millis).join(', ')}; handshakes ${handshakes.map(millis).join(', ')}; ansible ${ansible.map(millis).join(', ')}`,
-    );
+    for (const which of plan) {
+      if (which === 'ours') {
+        const r = await oursRound(world, ours.length);
+        ours.push(r);
+        log(
+          `  ours: step ${secs(r.step.totalMs)} (discover ${secs(r.step.discoverMs)}, execute ${secs(r.step.executeMs)}), ` +
+            `handshakes ${secs(r.handshakeMs)}, sshd CPU ${secs(r.hostCpuMs)}, node CPU ${secs(r.nodeCpuMs)}`,
+        );
+      } else {
+        const r = await ansibleRound(world, dir, ansible.length, job);
+        ansible.push(r);
+        log(`  ansible: ${secs(r.ms)}, sshd CPU ${secs(r.hostCpuMs)}`);
+      }
+    }
+    const oursMs = median(ours.map((r) => r.step.totalMs));
+    const ansibleMs = median(ansible.map((r) => r.ms));
+    const handshakeMs = median(ours.map((r) => r.handshakeMs));
+    const first = ours[0]!;
+    const concurrency = worldProfile(world).ssh.concurrency;
+    const perCommand =
+      (median(ours.map((r) => r.hostCpuMs)) - median(ours.map((r) => r.handshakeHostCpuMs))) /
+      Math.max(1, first.step.commands);
+    const computes = hosts - 1;
     return [
       {
-        benchmark: `Fan-out (${workers.length} lab hosts, 4 commands each)`,
+        benchmark: `Fan-out (mount-path step, ${computes} computes + TVM)`,
         ours: secs(oursMs),
         peer: secs(ansibleMs),
-        ratio: `${(oursMs / ansibleMs).toFixed(2)} of Ansible`,
+        ratio: `${(oursMs / ansibleMs).toFixed(3)} of Ansible`,
         target: TARGET,
-        met: workers.length >= ISSUE_HOSTS && oursMs <= ansibleMs / 3,
+        met: computes >= ISSUE_COMPUTES && oursMs <= ansibleMs / 3,
         note:
-          `only ${workers.length} hosts here (${workers.join(', ')}; compute-4 behind jump-1, compute-2 by password, compute-3 via sudo), ` +
-          `not the issue's ${ISSUE_HOSTS}: the lab has no more and must not be reconfigured, so \`met\` stays no until it runs there; here ours took ` +
-          `${(oursMs / ansibleMs).toFixed(2)} of Ansible's time. The commands are harmless stand-ins ` +
-          `(mkdir, read fstab, test -d, rmdir) for mkdir / mount --bind / fstab line / verify. ` +
-          `Handshake bound (fresh pool, open all ${workers.length} connections at width ${WIDTH}): ${millis(handshakeMs)}; ` +
-          `the step took ${(oursMs / handshakeMs).toFixed(1)}× that. Ansible: forks ${WIDTH}, pipelining on, gather_facts off, ` +
-          `fresh ControlPersist directory each round. Medians of ${ROUNDS} rounds: ours ${ours.map(millis).join(', ')}; ` +
-          `Ansible ${ansible.map(millis).join(', ')}` +
-          (retries
-            ? `; ${retries} round(s) repeated because a lab host was being restarted by another lab user.`
-            : '.'),
+          `a world of its own (test/lab/hosts: ${hosts} sshds in their own mount namespaces on 127.0.97.11 and 127.0.98.x, ` +
+          `booted in ${secs(world.bootMs)}, idle listeners ${pss.toFixed(0)} MiB PSS, torn down after). Ours: the product's ` +
+          `mount-path step (discover: the TVM's chain check, a probe and fstab read per host; plan; execute: ${first.step.actions} actions ` +
+          `= mkdir, mount --bind, fstab line with backup on every host; verify: the backing chains followed on every host) through ` +
+          `openRunServices' SSH pool at the profile's concurrency ${concurrency}, ${first.step.commands} commands in all; ` +
+          `discover ${secs(median(ours.map((r) => r.step.discoverMs)))}, execute with verification ${secs(median(ours.map((r) => r.step.executeMs)))}. ` +
+          `Handshake bound (fresh pool, all ${hosts} connections at width ${concurrency}): ${secs(handshakeMs)}; the step took ` +
+          `${(oursMs / handshakeMs).toFixed(1)}× that. Where the time goes (CPU, this machine's 2 cores are the limit): sshd side ` +
+          `${secs(median(ours.map((r) => r.hostCpuMs)))} per step, of which ${secs(median(ours.map((r) => r.handshakeHostCpuMs)))} ` +
+          `for the ${hosts} handshakes (${millis(median(ours.map((r) => r.handshakeHostCpuMs)) / hosts)} each) and about ${millis(perCommand)} ` +
+          `per command (the session, the login shell and the command's own processes, Python for the chain check; process ` +
+          `start-up is costly on this VM: /bin/true alone takes 13 ms of CPU); the wizard's own process ${secs(median(ours.map((r) => r.nodeCpuMs)))}. ` +
+          `Ansible: forks ${ANSIBLE_FORKS}, pipelining on, gather_facts off, a fresh ControlPersist directory per round, the same ` +
+          `fstab line via lineinfile (backup on), mount --bind unless mountpoint, findmnt as its check; all ${hosts} hosts ok=4; ` +
+          `sshd side ${secs(median(ansible.map((r) => r.hostCpuMs)))} (a Python module per task per host). Rounds: ours ` +
+          `${ours.map((r) => secs(r.step.totalMs)).join(', ')} (handshakes ${ours.map((r) => secs(r.handshakeMs)).join(', ')}); ` +
+          `Ansible ${ansible.map((r) => secs(r.ms)).join(', ')} (${ANSIBLE_ROUNDS} round${ANSIBLE_ROUNDS === 1 ? ': one takes many minutes here' : 's'}). ` +
+          `Every host put back between rounds (the step's own undo for ours). Whole benchmark ${secs(performance.now() - started)}.`,
       },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await world.down();
   }
 }

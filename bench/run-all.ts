@@ -5,8 +5,9 @@
  *
  *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,copy,renderer]
  *
- * Uses the lab's hosts read-only when the lab is up (`npm run lab -- up`); without it the fan-out is
- * not measured and the discovery benchmarks run locally.
+ * Uses the lab's hosts read-only when the lab is up (`npm run lab -- up`); without it the discovery
+ * benchmarks run locally. The fan-out brings up its own world of 200 compute hosts (root, ansible-playbook,
+ * qemu-img and sshpass needed) and removes it afterwards.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -145,10 +146,11 @@ async function main(): Promise<void> {
     '',
     ...notes(rows),
     ...buildNotes.map((n) => `- ${n}`),
-    '- Lab hosts were used read-only; the lab was not reset or reconfigured. The issue asks for the lab at scale ' +
-      '(200 computes); this run used the lab as it was, so the fan-out row reports the host count it had.',
+    "- The main lab's hosts were used read-only (NFS scan and chain check over SSH through tvm-1); the lab was not " +
+      'reset or reconfigured. The fan-out row builds, uses and tears down a world of its own (bench/fanout-world.ts).',
     '',
-    'Reproduce: `npm run lab -- up` (for the SSH rows), then `npm run bench` (`-- --only logs,copy` to run some).',
+    'Reproduce: `npm run lab -- up` (for the SSH rows), then `npm run bench` (`-- --only logs,copy` to run some; ' +
+      "BENCH_FANOUT_COMPUTES and BENCH_ANSIBLE_ROUNDS change the fan-out's size and Ansible rounds).",
     '',
   ].join('\n');
   if (only.size === parts.length) writeFileSync(resultsFile, md);

@@ -35,7 +35,8 @@ export default defineConfig({
           name: 'resilience',
           include: ['test/resilience/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/lab/global-setup.ts'],
+          // The summary's teardown prints `resilience: N passed, N failed` over the suites that ran.
+          globalSetup: ['test/lab/global-setup.ts', 'test/resilience/summary.ts'],
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 900_000,

@@ -261,7 +261,12 @@ export async function runCommand(core: Core, args: CliArgs, io: CliOutput): Prom
       io.err(`--run ID is required.\n${runUsage}`);
       return 2;
     }
-    if (command === 'resume') return finish(io, await runSteps(core, runId, io), runId, core);
+    if (command === 'resume') {
+      // A full run stopped before its mapping was saved gets it now, as `run full` would have.
+      const mapped = await ensureMapping(core, runId, io);
+      if (!mapped.ok) return finish(io, mapped, runId, core);
+      return finish(io, await runSteps(core, runId, io), runId, core);
+    }
     if (command === 'revert') return finish(io, await runSteps(core, runId, io, ['revert']), runId, core);
     if (command === 'cleanup') {
       if (args.options['remove-mounts'] === true) {
@@ -308,32 +313,44 @@ async function runFull(core: Core, args: CliArgs, io: CliOutput): Promise<number
   if (!run.ok) return printResult(io, run, () => '');
   const runId = run.value.id;
   io.err(`Run ${runId} created.`);
-  const first = await runSteps(core, runId, io, ['preflight', 'find']);
-  if (!first.ok) return finish(io, first, runId, core);
-  if (mapping.length === 0) {
-    const suggested = (await core.handle('runs.suggestMapping', { runId })) as Result<ProjectMapping[]>;
-    if (!suggested.ok) return finish(io, suggested, runId, core);
-    io.err(`Project mapping (suggested by name):\n${formatMappingCsv(suggested.value)}`);
-    const missing = suggested.value.filter((m) => !m.targetProject);
-    if (missing.length > 0)
-      return finish(
-        io,
-        {
-          ok: false,
-          error: {
-            code: 'precondition',
-            message: `No target project found by name for ${missing.map((m) => m.sourceProjectName || m.sourceProjectId).join(', ')}.`,
-            hint: 'Save the mapping above to a file, complete it, and run again with --mapping FILE.csv.',
-          },
-        },
-        runId,
-        core,
-      );
-    const updated = await core.handle('runs.updateParams', {
-      runId,
-      params: { ...params, mapping: suggested.value },
-    });
-    if (!updated.ok) return finish(io, updated as Result<RunView>, runId, core);
-  }
+  const mapped = await ensureMapping(core, runId, io);
+  if (!mapped.ok) return finish(io, mapped, runId, core);
   return finish(io, await runSteps(core, runId, io), runId, core);
+}
+
+/**
+ * A full run without a mapping (no --mapping file): pre-flight and find run first (those not done yet),
+ * then the mapping suggested by name is printed and saved in the run. `resume` calls it too, so a run
+ * killed before the mapping was saved continues with the same mapping `run full` would have used.
+ * An unmapped source project stops the run before anything is reassigned.
+ */
+async function ensureMapping(core: Core, runId: string, io: CliOutput): Promise<Result<RunView>> {
+  const run = await get(core, runId);
+  if (!run.ok) return run;
+  const params = run.value.params;
+  if (params.kind !== 'full' || params.mapping.length > 0) return run;
+  const first = run.value.steps
+    .filter((s) => (s.key === 'preflight' || s.key === 'find') && s.status !== 'succeeded')
+    .map((s) => s.key);
+  if (first.length > 0) {
+    const done = await runSteps(core, runId, io, first);
+    if (!done.ok) return done;
+  }
+  const suggested = (await core.handle('runs.suggestMapping', { runId })) as Result<ProjectMapping[]>;
+  if (!suggested.ok) return suggested;
+  io.err(`Project mapping (suggested by name):\n${formatMappingCsv(suggested.value)}`);
+  const missing = suggested.value.filter((m) => !m.targetProject);
+  if (missing.length > 0)
+    return {
+      ok: false,
+      error: {
+        code: 'precondition',
+        message: `No target project found by name for ${missing.map((m) => m.sourceProjectName || m.sourceProjectId).join(', ')}.`,
+        hint: 'Save the mapping above to a file, complete it, and run again with --mapping FILE.csv.',
+      },
+    };
+  return (await core.handle('runs.updateParams', {
+    runId,
+    params: { ...params, mapping: suggested.value },
+  })) as Result<RunView>;
 }

@@ -50,7 +50,8 @@ export function sameListing(a: FolderListing | null, b: FolderListing | null): b
 /**
  * Copies into a partial folder with progress lines (`trilio-dr-progress BYTES`), then renames it into
  * place: an interrupted copy never looks like a complete workload, and a repeat starts the partial
- * folder over. Refuses when the destination exists.
+ * folder over. A copy that fails removes its partial folder (on a full share it holds the space a
+ * repeat needs); one killed with the wizard leaves it for the repeat. Refuses when the destination exists.
  */
 export function copyFolderArgv(source: string, partial: string, target: string): string[] {
   return scriptArgv(
@@ -67,7 +68,8 @@ export function copyFolderArgv(source: string, partial: string, target: string):
       '  done ) & mon=$!',
       'wait "$pid"; rc=$?',
       'kill "$mon" 2>/dev/null',
-      '[ "$rc" -eq 0 ] || exit 1',
+      // A failed cp (disk full, permission denied) gives back the space its partial folder took.
+      '[ "$rc" -eq 0 ] || { rm -rf "$2"; exit 1; }',
       'mv -T "$2" "$3"',
     ].join('\n'),
     [source, partial, target],

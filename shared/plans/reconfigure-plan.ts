@@ -114,8 +114,13 @@ export function planReconfigure(facts: ReconfigureFacts): Result<StepPlan> {
           host: node.hostName,
           hint: 'Check the deployment flavor and config paths in the profile.',
         });
-      if (node.exports.includes(facts.syncedCopy)) continue;
       const restart = node.role === 'tvm' ? facts.flavor.restartWlm : facts.flavor.restartContego;
+      if (node.exports.includes(facts.syncedCopy)) {
+        // Configured but not mounted: an earlier attempt stopped between the edit and the restart (or
+        // the service never picked the file up). Restart only; the edit, if it was ours, is recorded.
+        if (!node.mounted) actions.push(...editAction(node, 'add', facts.syncedCopy, restart).slice(1));
+        continue;
+      }
       const [edit, ...rest] = editAction(node, 'add', facts.syncedCopy, restart);
       const undo = editAction(node, 'remove', facts.syncedCopy, restart);
       actions.push({ ...edit!, change: { kind: 'config-edit', undo } }, ...rest);

@@ -10,6 +10,8 @@ import { runOnHost } from '../lab/hosts/index.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson, LabWorkload } from '../lab/lab-json.js';
 import { cli, resetDrWorld, startCli } from '../integration/dr/support/dr-cli.js';
+import { isLogLine } from '../integration/dr/support/full-crash.js';
+import { figureLine, recordFigure } from './figures.js';
 
 /**
  * Crash points (issue 8): a single-workload DR in the lab, killed with SIGKILL at N points spread over
@@ -119,8 +121,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const passed = results.filter((r) => r.ok).length;
+  const failures = results.filter((x) => !x.ok).map((r) => ({ point: r.point, line: r.line, why: r.why }));
+  if (results.length > 0)
+    await recordFigure('crash-points', passed, results.length - passed, {
+      points: N,
+      linesPerRun: baselineLines,
+      failures,
+    });
   console.log(
-    `crash points: ${passed} passed, ${results.length - passed} failed (of ${N}, ${baselineLines} output lines per run)`,
+    `${figureLine('crash-points', passed, results.length - passed)} (of ${N}, ${baselineLines} output lines per run)`,
   );
   for (const r of results.filter((x) => !x.ok))
     console.log(`  point ${r.point} (after line ${r.line}): ${r.why}`);
@@ -143,7 +152,8 @@ describe(`crash points: SIGKILL at ${N} points of a single-workload DR, then res
             const lines = all.split('\n');
             seen = lines.length;
             if (seen >= line && child.exitCode === null && !child.killed) {
-              const logLines = lines.slice(0, -1).filter((l) => /^[a-z-]+\s{2,}\S+\s{2,}\S/.test(l));
+              // Log records only (steps named with 11 letters, mount-paths, have one space after).
+              const logLines = lines.slice(0, -1).filter(isLogLine);
               lastLog = logLines.at(-1) ?? '';
               child.kill('SIGKILL');
             }

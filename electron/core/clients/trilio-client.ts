@@ -169,6 +169,14 @@ export class TrilioClient {
     return restore ? ok(restore) : this.shapeError('POST', `/snapshots/${snapshotId}`, 'restore');
   }
 
+  /** `restore-list --snapshot_id S` (detail view): the token's project's restores of a snapshot. */
+  listRestores(snapshotId: string, opts: Opts = {}): Promise<Result<TrilioRestore[]>> {
+    return this.get('/restores/detail', 'restores', {
+      signal: opts.signal,
+      query: { snapshot_id: snapshotId },
+    });
+  }
+
   /** `restore-show`: `status` goes restoring → available | error (`error_msg`, `progress_percent`). */
   getRestore(restoreId: string, opts: Opts = {}): Promise<Result<TrilioRestore>> {
     return this.get(`/restores/${seg(restoreId)}`, 'restore', opts);

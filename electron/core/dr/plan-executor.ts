@@ -13,7 +13,8 @@ export interface HostRunSummary {
 /**
  * Runs a plan's remote actions: hosts in parallel (the profile's concurrency), each host's actions in
  * order, stopping at a host's first failure. Every action that changes something is recorded with its
- * undo as soon as it succeeded, so a crash right after still leaves it in the run's change log.
+ * undo before it runs, so a crash at any moment still leaves it in the run's change log (undo commands
+ * are idempotent: they check before they act).
  * One host failing never stops the others; the result names every failed host.
  */
 export async function executeRemoteActions(
@@ -29,8 +30,10 @@ export async function executeRemoteActions(
     async (host) => {
       let ran = 0;
       for (const action of remote.filter((a) => a.host === host)) {
-        const result = await runRemoteAction(ctx, action);
-        if (!result.ok) return fail({ ...result.error, host: result.error.host ?? hostName(ctx, host) });
+        // Recorded before the command, not after: a process killed while the command runs would leave
+        // a mount or an fstab line no change records (the next plan finds it done and skips it, and
+        // clean-up would never remove it). Undo commands check first, so undoing what never happened
+        // is a no-op; a repeat of the record is ignored.
         if (action.change)
           ctx.recordChange({
             actionId: action.id,
@@ -39,6 +42,8 @@ export async function executeRemoteActions(
             description: action.description,
             undo: action.change.undo,
           });
+        const result = await runRemoteAction(ctx, action);
+        if (!result.ok) return fail({ ...result.error, host: result.error.host ?? hostName(ctx, host) });
         ran += 1;
         done += 1;
         ctx.progress(done / Math.max(1, remote.length), action.description);

@@ -3,6 +3,7 @@ import { AppFailure, fail, ok, type AppError, type Result } from '../../../share
 import { displayCommand, shellCommand } from '../../../shared/shell/quote.js';
 import type { LogSink } from '../log-sink.js';
 import type { SshConnection } from './connection.js';
+import { classifyFailure, connectionLostHint } from './failure-hints.js';
 import { LineSplitter, TailBuffer } from './line-splitter.js';
 import { stopRemoteGroup } from './remote-stop.js';
 import { sudoPasswordError, withSudo } from './sudo.js';
@@ -240,6 +241,7 @@ export async function runCommand(
             message: exitSignal
               ? `${target.name}: the command was killed by SIG${exitSignal}.`
               : `${target.name}: the connection was lost before the command finished.`,
+            ...(exitSignal ? {} : { hint: connectionLostHint }),
             ...base,
             output,
           }),
@@ -249,10 +251,13 @@ export async function runCommand(
           ? sudoPasswordError(stderrTail.text(), target.name, target.user, shown)
           : undefined;
         if (sudoError) return resolve(fail({ ...sudoError, output: scrub(sudoError.output ?? '') }));
+        // Disk full, permission denied, a service that did not start…: named in the message, with what to do.
+        const known = classifyFailure(output);
         return resolve(
           fail({
             code: 'ssh-command',
-            message: `${target.name}: the command failed with exit code ${exitCode}.`,
+            message: `${target.name}: the command failed with exit code ${exitCode}${known ? ` (${known.label})` : ''}.`,
+            ...(known ? { hint: known.hint } : {}),
             ...base,
             output,
             exitCode,

@@ -58,6 +58,22 @@ describe('planReconfigure', () => {
     expect(plan.value.warnings[0]).toMatch(/backups of the target region are on hold/);
   });
 
+  it('a node whose file has B2 but does not mount it (stopped before the restart) is restarted only', () => {
+    const base = facts('systemd');
+    const nodes = base.nodes.map((n) => (n.host === 'c1' ? { ...n, mounted: false } : n));
+    const plan = planReconfigure({ ...base, nodes });
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.actions.map((a) => a.id)).toEqual([
+      'edit:add:tvm-1',
+      'restart-add:tvm-1',
+      'restart-add:c1',
+      'edit:add:c2',
+      'restart-add:c2',
+    ]);
+    const restart = plan.value.actions.find((a) => a.id === 'restart-add:c1');
+    expect(restart?.kind === 'remote' && restart.change).toBe(undefined);
+  });
+
   it('kolla and director restart their containers; profile overrides win over default paths', () => {
     const kolla = planReconfigure(facts('kolla'));
     expect(kolla.ok && kolla.value.actions[1]?.kind === 'remote' && kolla.value.actions[1].argv).toEqual([

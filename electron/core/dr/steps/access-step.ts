@@ -59,9 +59,23 @@ export const accessStep: StepDefinition<AccessFacts, RunServices> = {
       if (action.kind !== 'api' || !project)
         return fail({ code: 'internal', message: `The access plan has an unknown action ${action.id}.` });
       ctx.log(`${action.method} ${action.path}: ${action.description}`);
+      // Recorded before the grant, not after: a process killed while Keystone answers would leave a
+      // grant no change records, and the next plan sees the role as there before the run (clean-up
+      // would leave it). A repeat is ignored by the store; the revoke of a missing grant is a no-op.
+      const recorded = action.change
+        ? ctx.recordChange({
+            actionId: action.id,
+            host: '',
+            kind: action.change.kind,
+            description: action.description,
+            undo: action.change.undo,
+          })
+        : null;
       // Checks first (HEAD), grants only when missing: a second run changes nothing.
       const granted = await keystone.grantProjectRole(project.id, user.id, role.id, { signal: ctx.signal });
-      if (!granted.ok)
+      if (!granted.ok) {
+        // Keystone answered with an error: nothing was granted, nothing is left for clean-up.
+        if (recorded && granted.error.httpStatus !== undefined) ctx.markUndone(recorded.id);
         return fail({
           ...granted.error,
           hint:
@@ -69,21 +83,12 @@ export const accessStep: StepDefinition<AccessFacts, RunServices> = {
               ? `${user.name} may not grant roles on project ${project.name}: the target cloud's user needs the admin role (cloud or domain ${project.domain}).`
               : granted.error.hint,
         });
-      // The plan saw the role missing, so a grant found now is this run's (an attempt that stopped
-      // before recording it): record it so clean-up revokes it. A repeat is ignored by the store.
+      }
       ctx.log(
         granted.value.changed
           ? `Granted role ${role.name} on ${project.name}.`
           : `Role ${role.name} on ${project.name} is present already (granted by an earlier attempt of this run).`,
       );
-      if (action.change)
-        ctx.recordChange({
-          actionId: action.id,
-          host: '',
-          kind: action.change.kind,
-          description: action.description,
-          undo: action.change.undo,
-        });
     }
     const verify: VerifyRow[] = [];
     for (const project of facts.projects) {

@@ -31,7 +31,8 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
     const workloadIds = [
       ...new Set(
         changes
-          .filter((c) => c.kind === 'reassign')
+          // A move marked undone never happened (Trilio refused it after it was recorded).
+          .filter((c) => c.kind === 'reassign' && !c.undoneAt)
           .flatMap((c) => {
             const id = parseReassignActionId(c.actionId);
             return id ? [id] : [];

@@ -14,6 +14,7 @@ export async function applyExportEdit(
   ctx: DrContext,
   host: string,
   edit: ExportEdit,
+  beforeWrite?: () => void,
 ): Promise<Result<FileChange>> {
   const name = hostName(ctx, host);
   const conn = await ctx.services.pool.get(host);
@@ -39,13 +40,21 @@ export async function applyExportEdit(
     `${edit.file}: vault_storage_nfs_export = ${next.after.join(', ')} (was ${next.before.join(', ')})`,
     { host: name },
   );
+  beforeWrite?.();
   return writeRemoteFile(conn.value, edit.file, next.text, exec);
 }
 
-/** Runs an action that may be a config edit (carries `edit`) or a plain command. */
-export function runEditOrCommand(ctx: DrContext, action: RemoteAction): Promise<Result<unknown>> {
+/**
+ * Runs an action that may be a config edit (carries `edit`) or a plain command. `beforeWrite` is called
+ * when an edit is about to write the file (not for an unchanged file or a failed read).
+ */
+export function runEditOrCommand(
+  ctx: DrContext,
+  action: RemoteAction,
+  beforeWrite?: () => void,
+): Promise<Result<unknown>> {
   const edit = (action as RemoteAction & { edit?: ExportEdit }).edit;
-  return edit ? applyExportEdit(ctx, action.host, edit) : runRemoteAction(ctx, action);
+  return edit ? applyExportEdit(ctx, action.host, edit, beforeWrite) : runRemoteAction(ctx, action);
 }
 
 export function hostName(ctx: DrContext, id: string): string {

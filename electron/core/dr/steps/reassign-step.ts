@@ -191,6 +191,14 @@ async function reassignGroup(
   }
   if (pending.length === 0) return errors;
   const names = pending.map((w) => `${w.workloadName} (${w.workloadId})`).join(', ');
+  // Recorded before the call, not after: a process killed while Trilio answers would leave moved
+  // workloads no change records; the next plan finds them in the target project and clean-up would
+  // never delete or purge them. What Trilio then refuses (or an error it answers) is marked undone.
+  for (const w of pending) recordMove(ctx, group, w);
+  const notMoved = (refused: readonly ReassignWorkloadFacts[]) => {
+    const ids = new Set(refused.map((w) => reassignActionId(w.workloadId)));
+    for (const c of ctx.changes()) if (ids.has(c.actionId) && !c.undoneAt) ctx.markUndone(c.id);
+  };
   ctx.log(
     `POST /workloads/reasign_workloads: ${names} → project ${group.targetProject.name}, user ${group.trustee.name}`,
   );
@@ -206,15 +214,17 @@ async function reassignGroup(
     ],
     { signal: ctx.signal },
   );
-  if (!answer.ok) return [...errors, { names, error: answer.error }];
+  if (!answer.ok) {
+    if (answer.error.httpStatus !== undefined) notMoved(pending);
+    return [...errors, { names, error: answer.error }];
+  }
   const moved = new Set(answer.value.reassigned_workloads.map((r: TrilioWorkload) => r.id));
   const refused = pending.filter(
     (w) => !moved.has(w.workloadId) || answer.value.failed_workloads.includes(w.workloadId),
   );
-  for (const w of pending.filter((x) => !refused.includes(x))) {
-    recordMove(ctx, group, w);
+  notMoved(refused);
+  for (const w of pending.filter((x) => !refused.includes(x)))
     ctx.log(`Trilio reassigned ${w.workloadName} (${w.workloadId}).`);
-  }
   if (refused.length > 0)
     errors.push({
       names: refused.map((w) => w.workloadName).join(', '),

@@ -4,6 +4,7 @@ import { flavorFacts } from '../../../../shared/plans/flavors.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import {
   planReconfigure,
+  type ExportEdit,
   type NodeConfig,
   type ReconfigureFacts,
 } from '../../../../shared/plans/reconfigure-plan.js';
@@ -12,7 +13,7 @@ import type { RemoteAction } from '../../../../shared/run/plan-types.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import { fanOut } from '../../ssh/fan-out.js';
-import { readRemoteFile } from '../../ssh/remote-files.js';
+import { readRemoteFile, type FileChange } from '../../ssh/remote-files.js';
 import { execContextOf, runOn, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { hostName, runEditOrCommand } from './export-edit.js';
@@ -53,16 +54,33 @@ export async function readNodeConfigs(ctx: DrContext, nfsExport: string): Promis
   return ok(outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
 }
 
-/** Runs edit/restart actions per host (hosts in parallel), recording each edit with its undo. */
+/**
+ * Runs edit/restart actions per host (hosts in parallel), recording each edit with its undo. When the
+ * step runs again after a failure, a host whose file already has the edit and whose service already
+ * runs with it (B2 mounted, or unmounted for a removal) is not restarted again: only the hosts that
+ * failed are touched.
+ */
 export async function runNodeActions(ctx: DrContext, actions: RemoteAction[]): Promise<Result<void>> {
   const hosts = [...new Set(actions.map((a) => a.host))];
   const outcomes = await fanOut(
     hosts,
     async (host) => {
+      let unchanged: ExportEdit | undefined;
       for (const action of actions.filter((a) => a.host === host)) {
-        const done = await runEditOrCommand(ctx, action);
-        if (!done.ok) return done;
-        if (action.change)
+        const edit = editOf(action);
+        if (!edit && unchanged) {
+          const applied = await serviceRunsWith(ctx, host, unchanged);
+          if (!applied.ok) return applied;
+          if (applied.value) {
+            ctx.log(
+              `Not restarting: ${unchanged.file} is already edited and ${unchanged.nfsExport} is ${unchanged.mode === 'add' ? 'mounted' : 'not mounted'}, so the service runs with it.`,
+              { host: hostName(ctx, host) },
+            );
+            continue;
+          }
+        }
+        const record = () =>
+          action.change &&
           ctx.recordChange({
             actionId: action.id,
             host,
@@ -70,6 +88,13 @@ export async function runNodeActions(ctx: DrContext, actions: RemoteAction[]): P
             description: action.description,
             undo: action.change.undo,
           });
+        // An edit is recorded right before its write, not after: a process killed between the two
+        // would leave B2 in the file with no change to revert (the next plan sees B2 and skips the
+        // node). Editing back a file that never got B2 changes nothing. A repeat record is ignored.
+        const done = await runEditOrCommand(ctx, action, record);
+        if (!done.ok) return done;
+        record();
+        unchanged = edit && !(done.value as FileChange).changed ? edit : undefined;
       }
       return ok(undefined);
     },
@@ -79,11 +104,28 @@ export async function runNodeActions(ctx: DrContext, actions: RemoteAction[]): P
   if (failed.length === 0) return ok(undefined);
   const first = failed[0]!;
   if (first.ok) return ok(undefined);
+  const names = failed.map((f) => hostName(ctx, f.host));
+  // The first host's message usually starts with its name already.
+  const detail = first.error.message.startsWith(`${names[0]}: `)
+    ? first.error.message.slice(names[0]!.length + 2)
+    : first.error.message;
   return fail({
     ...first.error,
-    message: `${failed.map((f) => hostName(ctx, f.host)).join(', ')}: ${first.error.message}`,
-    hint: `${first.error.hint ?? ''} Run the step again when fixed: nodes already done are not edited twice.`.trim(),
+    message: `${names.join(', ')}: ${detail}`,
+    hint: `${first.error.hint ?? ''} Run the step again when fixed: nodes already done are not edited or restarted again.`.trim(),
   });
+}
+
+function editOf(action: RemoteAction): ExportEdit | undefined {
+  return (action as RemoteAction & { edit?: ExportEdit }).edit;
+}
+
+/** Whether the host's service already runs with `edit` applied: the export mounted (add) or not (remove). */
+async function serviceRunsWith(ctx: DrContext, host: string, edit: ExportEdit): Promise<Result<boolean>> {
+  const path = mountPathFor(edit.nfsExport, ctx.profile.nfs.mountRoot);
+  const probe = await runOn(ctx, host, { argv: probePathsArgv([path]), privileged: true });
+  if (!probe.ok) return probe;
+  return ok(parseProbe(probe.value.stdout).mounts.has(path) === (edit.mode === 'add'));
 }
 
 /** B2 mounted (or not) at its base64 path on every node, polled for a while after the restarts. */

@@ -6,7 +6,7 @@ import {
 } from '../../../../shared/plans/restore-plan.js';
 import type { RestoredInstance } from '../../../../shared/report/restore-outcome.js';
 import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
-import type { ApiAction } from '../../../../shared/run/plan-types.js';
+import type { ApiAction, StepPlan } from '../../../../shared/run/plan-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { TrilioRestore } from '../../clients/trilio-types.js';
 import type { DrContext } from '../remote-action.js';
@@ -59,6 +59,21 @@ export async function followOrStart(
       `Restore ${recorded.restoreId} of an earlier attempt ${earlier.ok ? `ended ${earlier.value.status}` : 'is gone'}: starting a new one.`,
     );
   }
+  const lost = await unrecordedRestore(ctx, clients, facts, body);
+  if (!lost.ok) return lost;
+  if (lost.value) {
+    ctx.recordChange({
+      actionId: restoreChangeId(facts.snapshot.id, lost.value.id),
+      host: '',
+      kind: 'restore',
+      description: `${action.description}: restore ${lost.value.id}`,
+      undo: [],
+    });
+    report.log(
+      `Following restore ${lost.value.id} (${lost.value.status}): started by an earlier attempt of this run that stopped before recording it.`,
+    );
+    return ok(lost.value.id);
+  }
   report.log(`${action.method} ${action.path}: ${action.description}`);
   const started = await clients.trilio.restoreSnapshot(
     facts.snapshot.id,
@@ -88,6 +103,44 @@ export async function followOrStart(
   });
   report.log(`Trilio started restore ${id} (${started.value.status}).`);
   return ok(id);
+}
+
+/** Marks a run's restore requests (in their description) so Trilio's list tells which are the run's. */
+export const restoreRunTag = (runId: string): string => `[trilio-dr ${runId}]`;
+
+/** The plan with the run's tag appended to each restore request's description (shown as sent). */
+export function tagRestoreRequests(plan: StepPlan, runId: string): StepPlan {
+  const tag = restoreRunTag(runId);
+  return {
+    ...plan,
+    actions: plan.actions.map((a) => {
+      const body = a.kind === 'api' ? (a.body as RestoreRequestBody | undefined) : undefined;
+      if (a.kind !== 'api' || !body?.restore || body.restore.description.includes(tag)) return a;
+      const description = `${body.restore.description} ${tag}`.trim();
+      return { ...a, body: { ...body, restore: { ...body.restore, description } } };
+    }),
+  };
+}
+
+/**
+ * A restore of this snapshot that carries the run's tag and is restoring or available, which the run
+ * never recorded: the process was killed while Trilio answered the POST. Following it instead of
+ * starting another keeps every workload restored once.
+ */
+async function unrecordedRestore(
+  ctx: DrContext,
+  clients: CloudClients,
+  facts: RestoreFacts,
+  body: RestoreRequestBody,
+): Promise<Result<TrilioRestore | undefined>> {
+  const tag = restoreRunTag(ctx.runId);
+  if (!body.restore.description.includes(tag)) return ok(undefined);
+  const listed = await clients.trilio.listRestores(facts.snapshot.id, { signal: ctx.signal });
+  if (!listed.ok) return listed;
+  const usable = listed.value
+    .filter((r) => (r.description ?? '').includes(tag) && r.status !== 'error' && r.status !== 'cancelled')
+    .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+  return ok(usable[0]);
 }
 
 /** Reads the restore every `pollMs` until it is available, in error or cancelled; reports progress. */

@@ -33,6 +33,7 @@ import {
   restoredInstances,
   type FollowedRestore,
   type RestoreReporter,
+  tagRestoreRequests,
 } from './restore-follow.js';
 
 /**
@@ -82,7 +83,10 @@ export function createRestoreStep(
   return {
     key: 'restore',
     discover: (ctx) => discoverRestores(ctx),
-    plan: (facts, ctx) => planRestores(facts, ctx.params.kind === 'single' ? ctx.params.restore : null),
+    plan: (facts, ctx) => {
+      const planned = planRestores(facts, ctx.params.kind === 'single' ? ctx.params.restore : null);
+      return planned.ok ? ok(tagRestoreRequests(planned.value, ctx.runId)) : planned;
+    },
     async execute(plan, facts, ctx) {
       const single = ctx.params.kind === 'single';
       const jobs: RestoreJob[] = [];

@@ -283,6 +283,10 @@ describe('soft delete and the TVM’s purge script', () => {
     expect(purged.stdout).toMatch(/DELETE FROM snapshots +4 row\(s\)/);
     expect(purged.stdout).toMatch(/DELETE FROM workloads +1 row\(s\)/);
     expect(purged.stdout).toContain('1 of 1 workload(s) purged.');
+    // Repeated (a clean-up resumed after a crash mid-purge): nothing left to delete, and no error.
+    const again = await purge(w.id);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/DELETE FROM workloads +0 row\(s\)/);
 
     expect((await reassign()).body.workloads.reassigned_workloads).toHaveLength(1);
   });

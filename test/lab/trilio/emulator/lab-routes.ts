@@ -81,7 +81,8 @@ export function labRoutes(app: EmulatorApp): Route[] {
 
 /**
  * Removes soft-deleted workloads and everything hanging off them, reporting rows per table the way
- * the clean-up script does. A workload that is not deleted (or unknown) is refused, not touched.
+ * the clean-up script does. A workload that is not deleted is refused, not touched; an unknown id (already
+ * purged) deletes nothing and succeeds, like the SQL it stands in for.
  */
 async function purge(
   app: EmulatorApp,
@@ -96,7 +97,9 @@ async function purge(
   for (const id of ids) {
     const workload = state.workloads[id];
     if (!workload) {
-      errors.push({ id, message: `Workload ${id} is not in the workloadmgr database.` });
+      // The real clean-up is SQL `DELETE … WHERE workload_id IN (…)`: for an id already gone it deletes
+      // nothing and succeeds, so a clean-up repeated after a crash mid-purge goes through.
+      purged.push({ id, name: '(no rows left)', tables: purgeTables.map((table) => ({ table, rows: 0 })) });
       continue;
     }
     if (!workload.deleted) {

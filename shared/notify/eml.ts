@@ -33,7 +33,9 @@ export function isEmailAddress(value: string): boolean {
 
 /** Splits `Name <addr>` into its parts; a bare address has an empty name. */
 export function parseMailbox(value: string): { name: string; address: string } {
-  const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value);
+  // Any character in the name (`.` would stop at U+2028 and refuse a good address); the address part
+  // is checked by `isEmailAddress`.
+  const m = /^\s*([\s\S]*?)\s*<([^<>]+)>\s*$/.exec(value);
   if (m) return { name: m[1]!.replace(/^"(.*)"$/, '$1'), address: m[2]!.trim() };
   return { name: '', address: value.trim() };
 }

@@ -136,12 +136,12 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
       },
       remote(
         'chown',
-        ['chown', '-R', 'nova:nova', facts.target],
+        ['chown', '-R', '--', 'nova:nova', facts.target],
         `Set ownership of ${facts.target} to nova:nova`,
       ),
       remote(
         'chmod',
-        ['chmod', '-R', 'u+rwX,g+rwX', facts.target],
+        ['chmod', '-R', '--', 'u+rwX,g+rwX', facts.target],
         `Let nova read and write everything in ${facts.target}`,
       ),
     ],

@@ -16,7 +16,7 @@ export function probePathsArgv(paths: readonly string[]): string[] {
 }
 
 export function mkdirArgv(path: string): string[] {
-  return ['mkdir', '-p', path];
+  return ['mkdir', '-p', '--', path];
 }
 
 /** Removes a directory this run created, only if it is still empty. */

@@ -1,5 +1,6 @@
 import type { NeededMountPath } from '../discovery/chain-report.js';
 import { addBindMount, bindMountLine } from '../fstab/fstab.js';
+import { isNfsExport } from '../nfs/nfs-export.js';
 import { fail, ok, type Result } from '../result.js';
 import type { RemoteAction, StepPlan } from '../run/plan-types.js';
 import {
@@ -39,12 +40,20 @@ export interface MountPathsFacts {
  * onto it and add the fstab line once (after a backup). Only what is missing is planned.
  */
 export function planMountPaths(facts: MountPathsFacts, runId: string): Result<StepPlan> {
-  const targets = facts.needed.filter((n) => n.mountPath !== facts.livePath);
-  const actions: RemoteAction[] = [];
   const warnings: string[] = [];
-  for (const n of targets)
-    if (n.nfsExport === null)
-      warnings.push(`${n.mountPath} is referenced by backing files but is not base64 of an NFS export.`);
+  // Backing paths come from qcow2 headers on the share: data, not trust. Only a folder whose name is
+  // base64 of an NFS export is a Trilio mount path; anything else (`..`, garbage) is never created
+  // or bound onto, so a damaged or hostile image cannot make the wizard mount over a system folder.
+  const targets = facts.needed.filter((n) => {
+    if (n.mountPath === facts.livePath) return false;
+    if (n.nfsExport !== null && isNfsExport(n.nfsExport)) return true;
+    warnings.push(
+      `${n.mountPath} is referenced by backing files but is not a Trilio mount path (base64 of HOST:/path): ` +
+        'it is left alone, and chains through it stay broken.',
+    );
+    return false;
+  });
+  const actions: RemoteAction[] = [];
 
   for (const host of facts.hosts) {
     if (!host.mounts.includes(facts.livePath))

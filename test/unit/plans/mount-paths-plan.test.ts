@@ -67,4 +67,38 @@ describe('planMountPaths', () => {
     const plan = planMountPaths(facts({ needed: facts().needed.slice(0, 1) }), 'run-1');
     expect(plan.ok && plan.value.actions).toEqual([]);
   });
+
+  it('never creates or binds a path that is not base64 of an NFS export (a hostile backing name)', () => {
+    // A qcow2 header naming `/var/triliovault-mounts/../../etc/x` parses to the folder `..`: binding
+    // B1 there would cover /var on every node.
+    const hostile = [
+      '/var/triliovault-mounts/..',
+      '/var/triliovault-mounts/YWJj',
+      '/var/triliovault-mounts/%24(id)',
+    ];
+    const needed = [
+      ...facts().needed,
+      ...hostile.map((mountPath) => ({
+        mountPath,
+        hash: mountPath.split('/').pop()!,
+        nfsExport: mountPath.endsWith('YWJj') ? 'abc' : null,
+        files: 1,
+        missing: 1,
+      })),
+    ];
+    const plan = planMountPaths(facts({ needed }), 'run-1');
+    if (!plan.ok) throw new Error(plan.error.message);
+    const touched = plan.value.actions.flatMap((a) => (a.kind === 'remote' ? a.argv : []));
+    for (const path of hostile) {
+      expect(touched).not.toContain(path);
+      expect(plan.value.warnings.join('\n')).toContain(
+        `${path} is referenced by backing files but is not a Trilio mount path`,
+      );
+    }
+    expect(plan.value.actions.map((a) => a.id)).toEqual([
+      `mkdir:tvm-1:${old}`,
+      `bind:tvm-1:${old}`,
+      `fstab:tvm-1:${old}`,
+    ]);
+  });
 });

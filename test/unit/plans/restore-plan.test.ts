@@ -5,17 +5,22 @@ import {
   planRestore,
   restoreChangeId,
   restoreChoicesFor,
-  snapshotInstancesOf,
-  type RawSnapshotInstance,
   type RestoreFacts,
   type SnapshotSummary,
 } from '../../../shared/plans/restore-plan.js';
 import type { RestoreChoices } from '../../../shared/restore/restore-json.js';
+import { readSnapshotInstances } from '../../../shared/restore/snapshot-instances.js';
 import type { ApiAction } from '../../../shared/run/plan-types.js';
+
+function instancesOf(json: unknown) {
+  const read = readSnapshotInstances(json);
+  if (!read.ok) throw new Error(read.error.message);
+  return read.value;
+}
 
 // eng-git's newest incremental as Trilio's snapshot show returns it: one VM, a boot disk and a data
 // volume of cloud A's Ceph types, one NIC on cloud A's engineering-net.
-const raw: RawSnapshotInstance[] = [
+const raw = [
   {
     id: '59a84c3a-16bb-4c3e-97c1-9c20e540ab97',
     name: 'git-1',
@@ -97,7 +102,7 @@ const facts = (): RestoreFacts => ({
   restoreAs: 'admin',
   snapshots,
   snapshot: snapshots[0]!,
-  instances: snapshotInstancesOf(raw),
+  instances: instancesOf(raw),
   networks: [
     {
       id: '03883e5b-cf77-44b1-bfe1-420a9bc2d0e1',
@@ -120,9 +125,9 @@ const facts = (): RestoreFacts => ({
   volumeTypes: ['__DEFAULT__', 'standard', 'fast-ssd'],
 });
 
-describe('snapshotInstancesOf', () => {
+describe('readSnapshotInstances', () => {
   it('turns Trilio’s snapshot JSON into the form’s VMs, NICs and disks', () => {
-    const [vm] = snapshotInstancesOf(raw);
+    const [vm] = instancesOf(raw);
     expect(vm).toEqual({
       id: '59a84c3a-16bb-4c3e-97c1-9c20e540ab97',
       name: 'git-1',
@@ -154,6 +159,18 @@ describe('snapshotInstancesOf', () => {
         },
       ],
     });
+  });
+
+  it('reads a damaged answer as data: a VM without id is refused with a message, wrong types count as absent', () => {
+    const noId = readSnapshotInstances([{ name: 'git-1' }]);
+    expect(!noId.ok && noId.error.message).toBe('VM 1 of the snapshot has no id (got {"name":"git-1"}).');
+    const notList = readSnapshotInstances({ id: 'x' });
+    expect(!notList.ok && notList.error.message).toBe(
+      "the snapshot's instances are not a list (got object).",
+    );
+    expect(
+      instancesOf([{ id: 'vm', nics: 'eth0', vdisks: [null, { volume_size: '-3', id: 'd' }], flavor: [] }]),
+    ).toEqual([{ id: 'vm', name: 'vm', nics: [], disks: [{ id: 'd', name: 'd' }] }]);
   });
 });
 

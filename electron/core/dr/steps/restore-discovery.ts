@@ -1,10 +1,10 @@
 import {
   pickSnapshot,
-  snapshotInstancesOf,
   type RestoreFacts,
   type SnapshotSummary,
   type TargetNetwork,
 } from '../../../../shared/plans/restore-plan.js';
+import { readSnapshotInstances } from '../../../../shared/restore/snapshot-instances.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { DrContext } from '../remote-action.js';
@@ -70,7 +70,14 @@ export async function discoverWorkloadRestore(
   if (!picked.ok) return picked;
   const detail = await clients.trilio.getSnapshot(picked.value.id, { workloadId, signal: ctx.signal });
   if (!detail.ok) return detail;
-  const instances = snapshotInstancesOf(detail.value.instances ?? []);
+  const read = readSnapshotInstances(detail.value.instances);
+  if (!read.ok)
+    return fail({
+      code: 'precondition',
+      message: `Trilio B's details of snapshot ${picked.value.id} of ${workload.value.name} cannot be used: ${read.error.message}`,
+      hint: 'Choose another snapshot; check its snapshot_db on the share (it may be damaged).',
+    });
+  const instances = read.value;
   if (instances.length === 0)
     return fail({
       code: 'precondition',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from '../json/own-record.js';
 import { ok, type Result } from '../result.js';
 import { scanWorkloadsVersion } from '../remote-scripts/scan-workloads.js';
 import { firstIssue, outputError, readFramedLines } from './json-lines.js';
@@ -85,7 +86,7 @@ const workloadSchema = z.object({
   userId: text,
   status: text,
   createdAt: text,
-  metadata: z.record(z.string(), z.string()),
+  metadata: ownRecord(z.string(), z.string()),
   vms: z.array(z.object({ id: text, name: text })),
   snapshots: z.array(snapshotSchema),
   sizeBytes: count,

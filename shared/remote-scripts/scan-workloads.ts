@@ -73,26 +73,47 @@ def read_json(path, rel, errors, sizes):
         sizes[path] = len(raw)
     except FileNotFoundError:
         errors.append(problem(rel, 'missing', 'the file does not exist'))
-        return None
+        return UNREAD
     except TooLarge:
         errors.append(problem(rel, 'unreadable', 'larger than %d MiB, not a Trilio database file' % (MAX_DB_BYTES >> 20)))
-        return None
+        return UNREAD
     except OSError as error:
         errors.append(problem(rel, 'unreadable', describe(error)))
-        return None
+        return UNREAD
     try:
         return json.loads(raw.decode('utf-8'))
     except UnicodeDecodeError as error:
         errors.append(problem(rel, 'invalid-json', 'not UTF-8 text (byte %d)' % error.start))
+    except RecursionError:
+        errors.append(problem(rel, 'invalid-json', 'not a Trilio database file: nested too deeply to read'))
     except ValueError as error:
         errors.append(problem(rel, 'invalid-json', 'not valid JSON: %s' % error))
-    return None
+    return UNREAD
+
+
+# What read_json returns for a file it could not read (the error is already reported): a file that
+# holds a JSON null is read, and is the wrong shape.
+UNREAD = object()
+
+
+def json_type(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    return 'a list' if isinstance(value, list) else 'an object'
 
 
 def json_object(value, rel, errors):
-    if value is None or isinstance(value, dict):
+    if value is UNREAD:
+        return None
+    if isinstance(value, dict):
         return value
-    errors.append(problem(rel, 'invalid-shape', 'expected a JSON object, found %s' % type(value).__name__))
+    errors.append(problem(rel, 'invalid-shape', 'expected a JSON object, found %s' % json_type(value)))
     return None
 
 
@@ -142,10 +163,10 @@ def metadata_of(value):
 
 
 def vms_of(value, rel, errors):
-    if value is None:
+    if value is UNREAD:
         return []
     if not isinstance(value, list):
-        errors.append(problem(rel, 'invalid-shape', 'expected a JSON list, found %s' % type(value).__name__))
+        errors.append(problem(rel, 'invalid-shape', 'expected a JSON list, found %s' % json_type(value)))
         return []
     vms = []
     for item in value:

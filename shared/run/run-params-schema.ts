@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from '../json/own-record.js';
 import { stepKeys } from './plan-types.js';
 
 /**
@@ -18,11 +19,11 @@ export const restoreChoicesSchema = z.object({
         include: z.boolean(),
         newName: name,
         availabilityZone: name,
-        volumeTypes: z.record(name, name),
+        volumeTypes: ownRecord(name, name),
       }),
     )
     .max(1000),
-  networkMapping: z.record(name, z.object({ networkId: name, networkName: name, subnetId: name })),
+  networkMapping: ownRecord(name, z.object({ networkId: name, networkName: name, subnetId: name })),
 });
 
 export const singleRunParamsSchema = z.object({

@@ -170,8 +170,8 @@ describe('workload scan (script run locally on a share folder)', () => {
 
     const ccc = result.workloads.find((w) => w.id === 'ccc')!;
     expect(ccc.errors.map((e) => [e.file, e.code, e.message])).toEqual([
-      ['workload_db', 'invalid-shape', 'expected a JSON object, found list'],
-      ['workload_vms_db', 'invalid-shape', 'expected a JSON list, found dict'],
+      ['workload_db', 'invalid-shape', 'expected a JSON object, found a list'],
+      ['workload_vms_db', 'invalid-shape', 'expected a JSON list, found an object'],
     ]);
     expect(ccc.snapshots[0]!.size).toBe(123);
   });

@@ -12,6 +12,8 @@ export const hostileFiles = [
   'test/unit/shell/**/*.test.ts',
   'test/unit/nfs/**/*.test.ts',
   'test/unit/mapping/**/*.test.ts',
+  'test/unit/discovery/**/*.test.ts',
+  'test/unit/json/**/*.test.ts',
   'test/unit/ssh/line-splitter.test.ts',
   'test/integration/remote/hostile-args.test.ts',
 ];

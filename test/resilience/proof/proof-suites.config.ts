@@ -23,6 +23,8 @@ export const securityFiles = [
   'test/unit/secrets/**/*.test.ts',
   'test/unit/store/**/*.test.ts',
   'test/integration/report/secret-scan.test.ts',
+  // A second instance on the same data folder is refused (the store's lock).
+  'test/integration/cli/profile-cli.test.ts',
 ];
 
 export default defineConfig({

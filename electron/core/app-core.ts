@@ -12,6 +12,8 @@ import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
+import { argumentStrings } from './secrets/argument-strings.js';
+import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
 import { RunRepo } from './store/run-repo.js';
 
@@ -76,8 +78,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return await (handlers[name] as Handler<CallName>)(args.value as never);
       } catch (error) {
         if (error instanceof AppFailure) return fail(error.error);
-        // A bug, not a user error: say which call, never echo its arguments (they may hold secrets).
-        const message = state.scrubber.scrub(error instanceof Error ? error.message : String(error));
+        // A bug, not a user error: say which call, never echo its arguments (they may hold secrets
+        // the store has not registered yet: a password being saved, the passphrase being set).
+        const callScrubber = createScrubber();
+        for (const text of argumentStrings(rawArgs)) callScrubber.add(text);
+        const message = callScrubber.scrub(
+          state.scrubber.scrub(error instanceof Error ? error.message : String(error)),
+        );
         return fail({ code: 'internal', message: `${name} failed unexpectedly: ${message}` });
       }
     },

@@ -94,6 +94,7 @@ export function openHarness(world: FanoutWorld, profile: Profile, runId: string)
     services,
     log: () => {},
     progress: () => {},
+    previousFacts: () => undefined,
     outcomeOf: (): StepOutcome | undefined => undefined,
     recordChange: (change) => {
       if (changes.some((c) => c.actionId === change.actionId && c.host === change.host)) return null;

@@ -19,6 +19,12 @@ export interface CopyFacts {
   partial: string;
   sourceListing: FolderListing | null;
   targetListing: FolderListing | null;
+  /**
+   * The target is this run's own copy: an earlier plan of this step in this run found no target. A
+   * kill between the copy's rename and the step's record leaves it there; planned again, the step
+   * records the copy and sets its ownership rather than skipping both as "already there".
+   */
+  copiedByThisRun?: boolean;
 }
 
 /** Prints `absent`, or `files N bytes B` and the digest line. */
@@ -102,12 +108,13 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     verify: [],
     warnings: [],
   };
-  if (sameListing(facts.sourceListing, facts.targetListing))
+  const identical = sameListing(facts.sourceListing, facts.targetListing);
+  if (identical && !facts.copiedByThisRun)
     return ok({
       ...base,
       summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes): nothing to copy.`,
     });
-  if (facts.targetListing)
+  if (facts.targetListing && !identical)
     return fail({
       code: 'precondition',
       message: `${facts.tvmName}: ${facts.target} already exists and differs from the copy on the synced share (${facts.targetListing.files} vs ${facts.sourceListing.files} files).`,
@@ -122,18 +129,25 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     privileged: true,
     description,
   });
+  const copy: RemoteAction = identical
+    ? // The copy finished before the interruption: check it is in place, and record it as this run's.
+      remote(
+        'copy',
+        ['test', '-d', facts.target],
+        `Copy the workload folder to ${facts.target} (finished before the run was interrupted; checked in place)`,
+      )
+    : remote(
+        'copy',
+        copyFolderArgv(facts.source, facts.partial, facts.target),
+        `Copy the workload folder to ${facts.target}`,
+      );
   return ok({
     ...base,
-    summary: `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
+    summary: identical
+      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
+      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
     actions: [
-      {
-        ...remote(
-          'copy',
-          copyFolderArgv(facts.source, facts.partial, facts.target),
-          `Copy the workload folder to ${facts.target}`,
-        ),
-        change: { kind: 'workload-copy', undo: [] },
-      },
+      { ...copy, change: { kind: 'workload-copy', undo: [] } },
       remote(
         'chown',
         ['chown', '-R', '--', 'nova:nova', facts.target],

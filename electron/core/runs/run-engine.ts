@@ -337,6 +337,7 @@ export class RunEngine<S> {
       log: (text, options) => record(options?.stream ?? 'info', text, options?.host ?? ''),
       progress: (fraction, message) =>
         this.emitStep({ runId: run.id, step, status: 'running', fraction, ...(message ? { message } : {}) }),
+      previousFacts: () => store.getRun(run.id)?.steps.find((s) => s.key === step)?.facts,
       outcomeOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.outcome,
       recordChange: (change) => store.addChange(run.id, { ...change, step }, this.now().toISOString()),
       changes: () => store.getRun(run.id)?.changes ?? [],

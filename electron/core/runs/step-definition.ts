@@ -21,6 +21,12 @@ export interface StepContext<S = unknown> {
   log(text: string, options?: { host?: string; stream?: LogRecord['stream'] }): void;
   /** Progress of the step, 0..1, with a short message for the progress bar. */
   progress(fraction: number, message?: string): void;
+  /**
+   * The facts this step's last plan in this run found, or undefined before its first plan. A step
+   * planned again after a kill compares them with what it finds now, to tell its own earlier work
+   * (a copy that finished just before the kill) from what was there before the run.
+   */
+  previousFacts(): unknown;
   /** The outcome of an earlier step of this run (e.g. the workload `find` chose). */
   outcomeOf(step: StepKey): StepOutcome | undefined;
   /** Records a change this step made and how to undo it; a repeat of the same (action, host) is ignored. */

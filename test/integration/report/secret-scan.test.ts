@@ -88,6 +88,9 @@ beforeAll(async () => {
     exportsText.set(`${path.basename(file)} (decoded)`, decodeQuotedPrintable(eml));
   }
 
+  // What the store itself keeps: every log line of the run, as streamed and saved.
+  exportsText.set('store: log lines', labRun.logs.map((l) => `${l.host ?? ''} ${l.text}`).join('\n'));
+
   const plans = labRun.run.steps.flatMap((s) => (s.plan ? [s.plan as StepPlan] : []));
   for (const kind of ['single', 'full'] as const) {
     const input = { profile: profile.value, kind, plans, meta, scrub: scrubber.scrub };
@@ -110,7 +113,7 @@ describe('secret scan of every export', () => {
     expect(exportsText.size).toBeGreaterThanOrEqual(12);
     // The exports are about this run: a scan of empty files would prove nothing.
     for (const [name, text] of exportsText)
-      if (!name.includes('file bytes') && !name.startsWith('runbook'))
+      if (!name.includes('file bytes') && !name.startsWith('runbook') && !name.startsWith('store:'))
         expect(text, name).toContain(labRun.run.id);
   });
 

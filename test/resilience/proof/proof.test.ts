@@ -38,7 +38,7 @@ function runVitest(outputFile: string, casesFile: string): Promise<number | null
       ],
       {
         cwd: root,
-        env: { ...process.env, PROPERTY_CASES_FILE: casesFile },
+        env: { ...process.env, PROPERTY_CASES_FILE: casesFile, HOSTILE_INPUT_FULL: '1' },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );

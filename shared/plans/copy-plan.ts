@@ -27,6 +27,19 @@ export interface CopyFacts {
   copiedByThisRun?: boolean;
 }
 
+/**
+ * Whether the target found now is this run's own copy: an earlier plan of this step in this run (its
+ * stored facts) found no target there, or already knew the copy was its own.
+ */
+export function isOwnEarlierCopy(
+  previous: Partial<CopyFacts> | undefined,
+  target: string,
+  targetListing: FolderListing | null,
+): boolean {
+  if (targetListing === null || previous?.target !== target) return false;
+  return previous.copiedByThisRun === true || previous.targetListing === null;
+}
+
 /** Prints `absent`, or `files N bytes B` and the digest line. */
 export function listFolderArgv(dir: string): string[] {
   return scriptArgv(

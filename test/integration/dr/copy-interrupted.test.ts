@@ -8,6 +8,7 @@ import type { StepDefinition } from '../../../electron/core/runs/step-definition
 import { runOnHost } from '../../lab/hosts/index.js';
 import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
 import { readLabJson } from '../../lab/lab.js';
+import { must } from '../remote/clients/support/lab-clouds.js';
 import { resetDrWorld } from './support/dr-cli.js';
 import { apiRunWorld, type ApiRunWorld } from './support/api-run-world.js';
 
@@ -21,11 +22,6 @@ import { apiRunWorld, type ApiRunWorld } from './support/api-run-world.js';
 let lab: LabJson;
 let world: ApiRunWorld;
 let workload: LabWorkload;
-
-const must = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error, null, 2)}`);
-  return r.value;
-};
 
 beforeAll(async () => {
   lab = await readLabJson();

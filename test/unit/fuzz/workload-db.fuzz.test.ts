@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,15 +122,6 @@ function scan(root: string): ScannedWorkload[] {
   if (!parsed.ok) throw new Error(parsed.error.message);
   return parsed.value.workloads;
 }
-
-const isUtf8 = (bytes: Uint8Array) => {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The error codes a file with this content may be reported with (none for a good record). */
 function allowedCodes(c: Content<unknown>): string[] {

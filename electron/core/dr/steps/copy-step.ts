@@ -1,4 +1,5 @@
 import {
+  isOwnEarlierCopy,
   listFolderArgv,
   parseListing,
   planCopy,
@@ -40,9 +41,6 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     if (!sourceListing.ok) return sourceListing;
     const targetListing = await listing(ctx, tvm.id, target);
     if (!targetListing.ok) return targetListing;
-    const previous = ctx.previousFacts() as Partial<CopyFacts> | undefined;
-    const plannedBefore =
-      previous?.target === target && (previous.copiedByThisRun === true || previous.targetListing === null);
     return ok({
       tvm: tvm.id,
       tvmName: tvm.name,
@@ -52,7 +50,11 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       partial: `${targetRoot}/.trilio-dr-partial-${dir}`,
       sourceListing: sourceListing.value,
       targetListing: targetListing.value,
-      copiedByThisRun: plannedBefore && targetListing.value !== null,
+      copiedByThisRun: isOwnEarlierCopy(
+        ctx.previousFacts() as Partial<CopyFacts> | undefined,
+        target,
+        targetListing.value,
+      ),
     });
   },
   plan: (facts) => planCopy(facts),

@@ -48,7 +48,7 @@ export function reassignGroupBody(group: ReassignGroup): unknown[] {
       old_tenant_ids: [],
       new_tenant_id: group.targetProject.id,
       user_id: group.trustee.id,
-      migrate: true,
+      migrate_cloud: true,
     },
   ];
 }

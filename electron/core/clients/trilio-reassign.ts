@@ -36,8 +36,8 @@ export function validateReassignMaps(maps: readonly ReassignMap[]): Result<Reass
         path: at('user_id'),
         message: 'user_id (the new owner, a user of the target project) is required',
       });
-    if (typeof map.migrate !== 'boolean')
-      fields.push({ path: at('migrate'), message: 'migrate must be true or false' });
+    if (typeof map.migrate_cloud !== 'boolean')
+      fields.push({ path: at('migrate_cloud'), message: 'migrate_cloud must be true or false' });
   });
   if (fields.length)
     return fail({
@@ -53,7 +53,7 @@ export function validateReassignMaps(maps: readonly ReassignMap[]): Result<Reass
       old_tenant_ids: [...(m.old_tenant_ids ?? [])],
       new_tenant_id: m.new_tenant_id,
       user_id: m.user_id,
-      migrate: m.migrate,
+      migrate_cloud: m.migrate_cloud,
     })),
   );
 }

@@ -136,7 +136,7 @@ export interface ReassignMap {
   new_tenant_id: string;
   user_id: string;
   /** Trilio's name: move workloads whose data was written by another cloud (the DR case). */
-  migrate: boolean;
+  migrate_cloud: boolean;
 }
 
 export interface ReassignResult {

@@ -202,7 +202,7 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
     old_tenant_ids: [],
     new_tenant_id: lab.clouds.B.projects['finance-dr'],
     user_id: lab.clouds.B.users['alice-dr']!.id,
-    migrate: true,
+    migrate_cloud: true,
     ...over,
   });
   const bad = (message: string) => ({ status: 400, body: { badRequest: { code: 400, message } } });

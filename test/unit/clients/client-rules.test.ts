@@ -90,19 +90,19 @@ describe('trilioApiBase', () => {
 });
 
 describe('validateReassignMaps', () => {
-  const good = { workload_ids: ['w1'], new_tenant_id: 't', user_id: 'u', migrate: true };
+  const good = { workload_ids: ['w1'], new_tenant_id: 't', user_id: 'u', migrate_cloud: true };
 
   it('sends both id lists, the unused one empty (Trilio reads both keys)', () => {
     expect(validateReassignMaps([good])).toEqual({
       ok: true,
-      value: [{ workload_ids: ['w1'], old_tenant_ids: [], new_tenant_id: 't', user_id: 'u', migrate: true }],
+      value: [{ workload_ids: ['w1'], old_tenant_ids: [], new_tenant_id: 't', user_id: 'u', migrate_cloud: true }],
     });
   });
 
   it('refuses what Trilio refuses, listing every problem', () => {
     const result = validateReassignMaps([
       { ...good, old_tenant_ids: ['p-old'] },
-      { workload_ids: [], new_tenant_id: '', user_id: ' ', migrate: true },
+      { workload_ids: [], new_tenant_id: '', user_id: ' ', migrate_cloud: true },
     ]);
     expect(result.ok).toBe(false);
     if (result.ok) return;

@@ -56,10 +56,10 @@ describe('planReassign over many workloads', () => {
           old_tenant_ids: [],
           new_tenant_id: 'p-fin',
           user_id: 'u-alice',
-          migrate: true,
+          migrate_cloud: true,
         },
       ],
-      [{ workload_ids: ['w2'], old_tenant_ids: [], new_tenant_id: 'p-eng', user_id: 'u-bob', migrate: true }],
+      [{ workload_ids: ['w2'], old_tenant_ids: [], new_tenant_id: 'p-eng', user_id: 'u-bob', migrate_cloud: true }],
     ]);
     expect(posts.map((a) => a.id)).toEqual(['reassign:w1,w3', reassignActionId('w2')]);
     expect(posts[0]!.description).toContain('fin-erp (w1), fin-web (w3)');

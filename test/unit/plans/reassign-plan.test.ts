@@ -26,7 +26,7 @@ const facts = (state: ReassignWorkloadFacts['state']): ReassignFacts => ({
 });
 
 describe('planReassign', () => {
-  it('reassigns an orphan with Trilio’s list body (both id lists present, migrate true)', () => {
+  it('reassigns an orphan with Trilio’s list body (both id lists present, migrate_cloud true)', () => {
     const plan = planReassign(facts('orphaned'));
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
@@ -46,7 +46,7 @@ describe('planReassign', () => {
         old_tenant_ids: [],
         new_tenant_id: 'fd6e2137d0464f9c894121e770f65e3e',
         user_id: '2406538d96e447f8b9c78946e7a65264',
-        migrate: true,
+        migrate_cloud: true,
       },
     ]);
     expect(post.description).toContain('engineering-dr');

@@ -209,7 +209,7 @@ async function reassignGroup(
         old_tenant_ids: [],
         new_tenant_id: group.targetProject.id,
         user_id: group.trustee.id,
-        migrate: true,
+        migrate_cloud: true,
       },
     ],
     { signal: ctx.signal },

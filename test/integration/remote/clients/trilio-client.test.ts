@@ -180,7 +180,7 @@ describe('reassignment', () => {
         old_tenant_ids: ['x'],
         new_tenant_id: project('engineering-dr'),
         user_id: 'u',
-        migrate: true,
+        migrate_cloud: true,
       },
     ]);
     expect(result).toMatchObject({ ok: false, error: { code: 'validation' } });
@@ -195,7 +195,7 @@ describe('reassignment', () => {
           workload_ids: [managed.id],
           new_tenant_id: project('engineering-dr'),
           user_id: bob.id,
-          migrate: true,
+          migrate_cloud: true,
         },
       ]),
     );
@@ -205,7 +205,7 @@ describe('reassignment', () => {
     ]);
     const ops = world.lab.clouds.B.users['ops-member']!;
     const refused = await asAdmin.reassignWorkloads([
-      { workload_ids: [managed.id], new_tenant_id: project('ops'), user_id: ops.id, migrate: true },
+      { workload_ids: [managed.id], new_tenant_id: project('ops'), user_id: ops.id, migrate_cloud: true },
     ]);
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
@@ -220,7 +220,7 @@ describe('reassignment', () => {
           workload_ids: [managed.id],
           new_tenant_id: project('finance-dr'),
           user_id: alice.id,
-          migrate: false,
+          migrate_cloud: false,
         },
       ]),
     );

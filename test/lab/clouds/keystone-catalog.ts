@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { keystoneUrl } from './clouds-paths.js';
 import { query, type OpenStackSession } from './openstack-session.js';
 
@@ -95,7 +95,7 @@ async function ensureEndpoint(
   // Filter again locally: older Keystones ignore unknown filters instead of refusing them.
   const mine = endpoints.filter((e) => e.interface === iface && e.region_id === spec.region);
   if (mine.length > 1)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'conflict',
       message: `Keystone has ${mine.length} ${iface} endpoints for ${spec.type}/${spec.name} in ${spec.region}; the lab expects one.`,
       hint: 'Delete the extra endpoints with `openstack endpoint delete`, or purge the lab (`down --purge`).',

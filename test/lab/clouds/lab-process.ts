@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { cmdlineOf, isAlive, terminateGroup } from './proc-table.js';
 import { assertPortFree, waitReady } from './readiness.js';
 
@@ -41,7 +41,7 @@ export async function startService(runDir: string, spec: ServiceSpec): Promise<n
     });
     const pid = child.pid;
     if (pid === undefined)
-      throw new AppFailure({ code: 'internal', message: `Could not start ${spec.name} (${spec.command}).` });
+      throw new LabFailure({ code: 'internal', message: `Could not start ${spec.name} (${spec.command}).` });
     child.unref();
     await writeFile(pidFile(runDir, spec.name), `${pid}\n`);
     return pid;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 
 /** Local commands of the lab, run from argument lists (never through a shell), failing with their output. */
 
@@ -22,7 +22,7 @@ export interface RunOptions {
   hint?: string;
 }
 
-/** Runs a command to completion; throws an AppFailure carrying the command, its output and a log tail. */
+/** Runs a command to completion; throws an LabFailure carrying the command, its output and a log tail. */
 export async function runCommand(
   command: string,
   args: string[],
@@ -45,7 +45,7 @@ export async function runCommand(
         if (!error) return resolve({ stdout, stderr });
         void describeFailure(options.logFile).then((logTail) =>
           reject(
-            new AppFailure({
+            new LabFailure({
               code: 'internal',
               message: `Lab command failed: ${path.basename(command)} (${error.killed ? 'timed out' : `exit ${String(error.code)}`})`,
               command: [file, ...argv].join(' '),

@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 
 /**
  * A minimal admin session against the lab's Keystone, used to seed it and Neutron over their REST
@@ -38,7 +38,7 @@ export class OpenStackSession {
     return token;
   }
 
-  /** JSON request to `baseUrl + path` with the session's token; throws an `http` AppFailure on other statuses. */
+  /** JSON request to `baseUrl + path` with the session's token; throws an `http` LabFailure on other statuses. */
   async request<T = unknown>(method: string, baseUrl: string, path: string, body?: unknown): Promise<T> {
     const url = `${baseUrl}${path}`;
     const response = await fetch(url, {
@@ -80,8 +80,8 @@ export async function authenticate(
   return { token, body: JSON.parse(text) };
 }
 
-export function httpFailure(method: string, url: string, status: number, text: string): AppFailure {
-  return new AppFailure({
+export function httpFailure(method: string, url: string, status: number, text: string): LabFailure {
+  return new LabFailure({
     code: 'http',
     message: `The lab's OpenStack answered ${method} ${url} with HTTP ${status}.`,
     request: `${method} ${url}`,

@@ -1,6 +1,6 @@
 import { chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { ports } from '../topology.js';
 import { doneDir, logDir, loopback, postgresDataDir, runDir } from './clouds-paths.js';
 import { pidFile, runningPid } from './lab-process.js';
@@ -161,7 +161,7 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   const entry = passwd.split('\n').find((line) => line.startsWith(`${pgUser}:`));
   const fields = entry?.split(':');
   if (!fields)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: 'There is no local postgres user.',
       hint: 'Install the Debian package postgresql-15 (the lab setup script does).',

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { runCommand, tailOfFile } from './local-command.js';
 import { pollUntil } from './poll-until.js';
 import { isAlive } from './proc-table.js';
@@ -52,7 +52,7 @@ export async function waitReady(wait: ReadyWait): Promise<void> {
     return died;
   }, wait.timeoutMs);
   if (ok && !died) return;
-  throw new AppFailure({
+  throw new LabFailure({
     code: 'internal',
     message: died
       ? `${wait.name} exited while starting.`
@@ -74,7 +74,7 @@ export async function assertPortFree(name: string, host: string, port: number): 
   } catch {
     holder = '(ss failed)';
   }
-  throw new AppFailure({
+  throw new LabFailure({
     code: 'conflict',
     message: `Cannot start the lab's ${name}: ${host}:${port} is already in use by a process the lab did not start.`,
     output: holder,

@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import {
   adminSpec,
   cloudDomain,
@@ -111,7 +111,7 @@ export async function seedIdentity(session: OpenStackSession): Promise<SeededIde
   const adminUser = find(snapshot.users, adminSpec.username, defaultDomain.id);
   const adminProject = find(snapshot.projects, adminSpec.project, defaultDomain.id);
   if (!adminUser || !adminProject)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: 'Keystone has no bootstrap admin user or project (keystone-manage bootstrap did not run?).',
       hint: 'Purge the lab (`npm run lab -- down --purge`) and run up again.',

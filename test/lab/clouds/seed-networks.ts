@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { networkSpecs, type CloudKey, type NetworkSpec } from './clouds-spec.js';
 import { neutronUrl } from './clouds-paths.js';
 import { type OpenStackSession } from './openstack-session.js';
@@ -43,7 +43,7 @@ export async function seedNetworks(
   for (const spec of networkSpecs) {
     const projectId = projectIds[spec.cloud][spec.project];
     if (!projectId)
-      throw new AppFailure({
+      throw new LabFailure({
         code: 'internal',
         message: `Network ${spec.name} names unknown project ${spec.project}.`,
       });
@@ -75,7 +75,7 @@ async function createNetwork(
 
 function checkedSubnet(existing: NamedResource, spec: NetworkSpec): string {
   if (existing.cidr === spec.subnet.cidr) return existing.id;
-  throw new AppFailure({
+  throw new LabFailure({
     code: 'conflict',
     message: `Subnet ${spec.subnet.name} has CIDR ${existing.cidr ?? '?'}, the lab expects ${spec.subnet.cidr}.`,
     hint: `Delete it (\`openstack subnet delete ${existing.id}\`) or purge the lab, then run up again.`,

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { isAlive } from './proc-table.js';
 import { pollUntil } from './poll-until.js';
 
@@ -45,7 +45,7 @@ export async function withLock<T>(lockFile: string, timeoutMs: number, action: (
   await mkdir(path.dirname(lockFile), { recursive: true });
   const acquired = await pollUntil(() => tryLock(lockFile), timeoutMs, 250);
   if (!acquired)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'store-locked',
       message: `Another lab process holds ${lockFile} (pid ${(await readFile(lockFile, 'utf8').catch(() => '?')).trim()}).`,
       hint: 'Wait for the other `npm run lab` to finish, or remove the lock file if that process is gone.',

@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import type { HostSpec, LabAccount } from './host-specs.js';
 
 /**
@@ -79,7 +79,7 @@ function assertNoClash(machine: MachineAccountFiles, accounts: LabAccount[]): vo
       const id = Number(fields[index]);
       const clash = accounts.find((a) => (kind === 'uid' ? a.uid : a.gid) === id && a.name !== fields[0]);
       if (clash)
-        throw new AppFailure({
+        throw new LabFailure({
           code: 'conflict',
           message: `This machine's ${fields[0]} already has ${kind} ${id}, which the lab needs for ${clash.name}.`,
           hint: `Change the lab account's ${kind} in test/lab/hosts/host-specs.ts.`,

@@ -1,4 +1,4 @@
-import { shQuote } from '../../../shared/shell/quote.js';
+import { shQuote } from '../sh-quote.js';
 import type { HostSpec } from './host-specs.js';
 import type { HostsPaths } from './hosts-world.js';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { nfsExports } from '../topology.js';
 import type { MachineAccountFiles, PasswordHasher } from './accounts.js';
 
@@ -55,13 +55,13 @@ export async function assertUsableLabPath(what: string, dir: string): Promise<vo
   const real = await realpath(dir).catch(() => path.resolve(dir));
   const inside = hostPrivateRoots.find((root) => real === root || real.startsWith(`${root}/`));
   if (inside)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: `The ${what} ${real} is under ${inside}, which every lab host replaces with its own.`,
       hint: 'Put the lab (TRILIO_LAB_DIR) and its shares elsewhere, e.g. under the repository or /srv.',
     });
   if (/[,:\s]/.test(real))
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: `The ${what} ${real} contains a comma, colon or space, which overlayfs options cannot carry.`,
     });
@@ -73,7 +73,7 @@ export async function readExportsRegistry(file: string): Promise<Record<string, 
   try {
     registry = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: `The NFS export registry ${file} cannot be read: ${(error as Error).message}`,
       hint: 'The orchestrator writes it ({"<export>": "/abs/dir"}) after creating the share directories, before upHosts.',
@@ -83,7 +83,7 @@ export async function readExportsRegistry(file: string): Promise<Record<string, 
     (e): e is [string, string] => typeof e[1] === 'string',
   );
   if (!entries.some(([exportName]) => exportName === nfsExports.B1))
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: `The NFS export registry ${file} has no directory for B1 (${nfsExports.B1}), which every host mounts at boot.`,
     });

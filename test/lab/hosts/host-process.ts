@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { tailOfFile } from '../clouds/local-command.js';
 import { pollUntil } from '../clouds/poll-until.js';
 import { cmdlineOf, isAlive } from '../clouds/proc-table.js';
@@ -64,7 +64,7 @@ export async function startHost(spec: HostSpec, paths: HostsPaths): Promise<numb
     const [command, ...args] = bootCommand(spec, paths);
     const child = spawn(command!, args, { detached: true, stdio: ['ignore', log, log] });
     if (child.pid === undefined)
-      throw new AppFailure({
+      throw new LabFailure({
         code: 'internal',
         message: `Could not start lab host ${spec.name} (${command}).`,
       });
@@ -102,9 +102,9 @@ export async function waitUntilListening(
   );
 }
 
-async function bootFailure(paths: HostsPaths, name: string, what: string): Promise<AppFailure> {
+async function bootFailure(paths: HostsPaths, name: string, what: string): Promise<LabFailure> {
   const f = files(paths, name);
-  return new AppFailure({
+  return new LabFailure({
     code: 'internal',
     message: `Lab host ${name} ${what}.`,
     host: name,

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { withLock } from '../clouds/state-files.js';
 import type { LabHost, LabJson } from '../lab-json.js';
 import { defaultComputeCount } from '../topology.js';
@@ -90,7 +90,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
     try {
       return JSON.parse(await readFile(optionsFile, 'utf8')) as SavedOptions;
     } catch {
-      throw new AppFailure({
+      throw new LabFailure({
         code: 'precondition',
         message: `No lab hosts under ${paths.hostsDir}: run upHosts first.`,
       });
@@ -101,7 +101,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
     const saved = await savedOptions();
     const spec = hostSpecs(world, saved.computeCount, { jump: saved.jump }).find((s) => s.name === name);
     if (!spec)
-      throw new AppFailure({ code: 'not-found', message: `There is no lab host ${name}.`, host: name });
+      throw new LabFailure({ code: 'not-found', message: `There is no lab host ${name}.`, host: name });
     return spec;
   };
 
@@ -149,7 +149,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
         () => ({ activeState: 'missing', message: 'no state file' }),
       );
       if (state.activeState !== 'active')
-        throw new AppFailure({
+        throw new LabFailure({
           code: 'internal',
           host: spec.name,
           message: `${service} on lab host ${spec.name} did not start at boot: ${state.message ?? state.activeState}`,
@@ -262,7 +262,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
     const file = `/etc/tdrlab/fail-restart-${service}`;
     const done = await runOnHost(name, fail ? ['touch', file] : ['rm', '-f', file]);
     if (done.code !== 0)
-      throw new AppFailure({
+      throw new LabFailure({
         code: 'internal',
         host: name,
         message: `Could not switch ${file}.`,
@@ -277,7 +277,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
   ): Promise<HostCommandResult> => {
     const pid = await runningHostPid(paths, name);
     if (pid === undefined)
-      throw new AppFailure({ code: 'precondition', host: name, message: `Lab host ${name} is not running.` });
+      throw new LabFailure({ code: 'precondition', host: name, message: `Lab host ${name} is not running.` });
     const spec = await specOf(name);
     return runInNamespaces(pid, spec.netns !== undefined, argv, options);
   };

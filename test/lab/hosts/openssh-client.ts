@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shellCommand } from '../../../shared/shell/quote.js';
+import { shellCommand } from '../sh-quote.js';
 import type { LabHost } from '../lab-json.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../../shared/result.js';
+import { LabFailure } from '../lab-failure.js';
 import { authUrl, neutronUrl } from '../clouds/clouds-paths.js';
 import { serviceUserSpecs } from '../clouds/clouds-spec.js';
 import { adminSession } from '../clouds/index.js';
@@ -167,7 +167,7 @@ export async function registerTrilioCatalog(): Promise<void> {
  */
 export async function installPurgeScript(tvm: LabHost | undefined): Promise<string> {
   if (!tvm)
-    throw new AppFailure({
+    throw new LabFailure({
       code: 'precondition',
       message: 'The lab has no TVM host to install the purge script on.',
     });

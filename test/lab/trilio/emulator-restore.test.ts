@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import { mountPathOf } from './emulator/mount-folder.js';
 import { runOnHost } from '../hosts/index.js';
 import type { LabJson, LabWorkload } from '../lab-json.js';
 import { exportsRegistryPath, readLabJson } from '../lab.js';

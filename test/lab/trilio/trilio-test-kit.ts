@@ -3,7 +3,12 @@ import { pollUntil } from '../clouds/poll-until.js';
 import { resetHost, runOnHost } from '../hosts/index.js';
 import type { LabJson } from '../lab-json.js';
 import { resetTrilio } from './index.js';
-import { trilioBaseUrl } from './trilio-paths.js';
+import { readFileSync } from 'node:fs';
+import { readEmulatorConfigSync } from './emulator/emulator-config.js';
+import { mountPathOf } from './emulator/mount-folder.js';
+import { resolveTrilioProfile, type TrilioProfile } from './emulator/trilio-profile.js';
+import { trilioBaseUrl, trilioConfigFile, trilioWorldFile } from './trilio-paths.js';
+import type { GeneratedWorld, WorldWriter } from './world-types.js';
 import { installPurgeScript } from './trilio-service.js';
 import { generateWorkloads } from './workload-generator.js';
 
@@ -95,10 +100,11 @@ export async function configureShares(
   role: 'tvm' | 'compute',
   exports: string[],
 ): Promise<void> {
+  const profile = liveProfile();
   const [file, unit] =
     role === 'tvm'
-      ? ['/etc/workloadmgr/workloadmgr.conf', 'wlm-workloads']
-      : ['/etc/tvault-contego/tvault-contego.conf', 'tvault-contego'];
+      ? [profile.applianceConfigPath, 'wlm-workloads']
+      : [profile.datamoverConfigPath, 'tvault-contego'];
   await onHost(host, [
     'sed',
     '-i',
@@ -108,7 +114,38 @@ export async function configureShares(
   await onHost(host, ['systemctl', 'restart', unit]);
 }
 
-/** Polls a restore until it leaves `restoring`; returns every status seen and the final body. */
+/** The release/installer the running emulator plays (from its config file). */
+export function liveProfile(): TrilioProfile {
+  return resolveTrilioProfile(readEmulatorConfigSync(trilioConfigFile));
+}
+
+/** Who wrote the lab's backups: A = cloud A's Trilio (A1, B2), B = the live appliance (B1). */
+export function backupWriters(): Record<'A' | 'B', WorldWriter> {
+  const world = JSON.parse(readFileSync(trilioWorldFile, 'utf8')) as GeneratedWorld;
+  const fallback = resolveTrilioProfile();
+  const writer = world.writers?.A ?? {
+    release: fallback.release,
+    installer: fallback.installer,
+    mountRoot: fallback.mountRoot,
+    folderForm: fallback.folderForm,
+    owner: fallback.shareOwner,
+  };
+  return { A: writer, B: world.writers?.B ?? writer };
+}
+
+/** An export's mount path on the live appliance's hosts (the datamovers' mount root and folder form). */
+export function liveMountPath(nfsExport: string): string {
+  const profile = liveProfile();
+  return mountPathOf(nfsExport, profile.mountRoot, profile.folderForm);
+}
+
+/** An export's mount path as cloud A's Trilio wrote it into the backing files. */
+export function writerMountPath(nfsExport: string): string {
+  const { A } = backupWriters();
+  return mountPathOf(nfsExport, A.mountRoot, A.folderForm);
+}
+
+/** Polls a restore until it leaves `restoring`/`executing`; returns every status seen and the final body. */
 export async function waitForRestore(
   projectId: string,
   token: string,
@@ -126,7 +163,7 @@ export async function waitForRestore(
       restore = got.body.restore;
       const status = String(restore.status);
       if (seen.at(-1) !== status) seen.push(status);
-      return status !== 'restoring' && status !== 'cancelling';
+      return status !== 'restoring' && status !== 'executing' && status !== 'cancelling';
     },
     60_000,
     100,

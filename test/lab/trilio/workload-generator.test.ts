@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import { mountPathOf } from './emulator/mount-folder.js';
 import { runOnHost } from '../hosts/index.js';
 import type { LabJson, LabWorkload } from '../lab-json.js';
 import { readLabJson } from '../lab.js';

@@ -51,6 +51,32 @@ export const adminToken = (lab: LabJson): Promise<Scoped> =>
     { name: lab.clouds.B.admin.project, domain: lab.clouds.B.admin.projectDomain },
   );
 
+/**
+ * Gives cloud B's admin the admin role on projects, as the DR wizard's access step does before a
+ * reassign (workloadmgr passes over a target project the caller has no role on). Returns the revoke
+ * of what it added (an existing grant is left alone).
+ */
+export async function grantAdminOn(lab: LabJson, projectIds: string[]): Promise<() => Promise<void>> {
+  const admin = await adminToken(lab);
+  const v3 = lab.clouds.B.authUrl.replace(/\/+$/, '');
+  const headers = { 'X-Auth-Token': admin.token };
+  const roles = (await (await fetch(`${v3}/roles?name=admin`, { headers })).json()) as {
+    roles: { id: string }[];
+  };
+  const roleId = roles.roles[0]!.id;
+  const added: string[] = [];
+  for (const project of projectIds) {
+    const url = `${v3}/projects/${project}/users/${admin.userId}/roles/${roleId}`;
+    if ((await fetch(url, { method: 'HEAD', headers })).status === 204) continue;
+    const put = await fetch(url, { method: 'PUT', headers });
+    if (put.status !== 204) throw new Error(`granting admin on ${project} failed: HTTP ${put.status}`);
+    added.push(url);
+  }
+  return async () => {
+    for (const url of added) await fetch(url, { method: 'DELETE', headers });
+  };
+}
+
 /** A cloud B user's token on their own project (e.g. alice-dr on finance-dr). */
 export function memberToken(lab: LabJson, name: string): Promise<Scoped> {
   const user = lab.clouds.B.users[name];

@@ -131,8 +131,11 @@ export interface RestoredInstance {
     ip_address: string;
     network_id: string;
     subnet_id: string;
-    /** From restore.json's `nics` (fixed IP and MAC kept) or from `networks_mapping` (new ones). */
-    source: 'nics' | 'networks_mapping';
+    /**
+     * `nics` (fixed IP and MAC kept), `networks_mapping` (new ones) or `restore_topology` (the
+     * snapshot's network recreated, the IP kept).
+     */
+    source: 'nics' | 'networks_mapping' | 'restore_topology';
     snapshot_mac_address: string;
   }[];
   /** Volumes made for the volume-backed disks. */
@@ -171,6 +174,9 @@ export interface RestoreRow {
   uploaded_size: number;
   restore_options: unknown;
   instances: RestoredInstance[];
+  /** Networks and subnets a `restore_topology` restore recreated. */
+  networks?: { id: string; name: string }[];
+  subnets?: { id: string; name: string }[];
   deleted: boolean;
   deleted_at: string | null;
 }

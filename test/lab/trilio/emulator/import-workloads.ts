@@ -32,13 +32,16 @@ export async function importWorkload(
     console.error(`import ${copy.id}: a deleted row with this id is still in the database (purge it first)`);
     return null;
   }
-  const project = String(copy.workload.project_id ?? copy.workload.tenant_id ?? '');
+  // Read now: a reassign has just rewritten the owner in workload_db.
+  const rows = await readWorkloadRows(copy.folder, copy.share.export);
+  const project = rows.workload.project_id;
   if (!cloudProjects.has(project)) {
     console.error(`import ${copy.id}: Workload ${copy.id} tenant ${project} does not belong to this cloud`);
     return null;
   }
   await updateBackupMediaTarget(copy.folder, copy.share.export);
-  const rows = await readWorkloadRows(copy.folder, copy.share.export);
+  rows.workload.metadata.backup_media_target = copy.share.export;
+  for (const snap of rows.snapshots) snap.metadata.backup_media_target = copy.share.export;
   if (existing) return existing;
   app.db.state.workloads[copy.id] = rows.workload;
   for (const snap of rows.snapshots)

@@ -13,6 +13,8 @@ import { badRequest, isRecord } from './http-kit.js';
  *   `ip_address`; otherwise `networks_mapping` is searched for the NIC's network id AND subnet id and
  *   the NIC gets a new address; without a match it stays on the snapshot's own network (which the
  *   target cloud does not have: the restore fails there);
+ * - with `restore_topology: true` the snapshot's networks and subnets are recreated in the project
+ *   and every NIC keeps its address there;
  * - `vdisks` gives new volume types and zones by volume id; a disk not listed keeps its snapshot
  *   volume type. From trilio-api.md: `vdisks` names volume-backed disks only, and an image-backed boot
  *   disk is restored with `restore_boot_disk`; the emulator fails a restore that breaks either rule.
@@ -135,7 +137,7 @@ export interface NicRequest {
   subnetId: string | null;
   /** A fixed IP to keep (from `nics`), else a new one is allocated. */
   ip: string | null;
-  source: 'nics' | 'networks_mapping';
+  source: 'nics' | 'networks_mapping' | 'restore_topology';
 }
 
 /** `_get_nic_port_from_restore_options`, without the Neutron calls. */

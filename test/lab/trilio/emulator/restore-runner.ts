@@ -177,7 +177,10 @@ export class RestoreRunner {
   ): Promise<RestoredInstance['nics']> {
     const ports: RestoredInstance['nics'] = [];
     for (const [n, request] of nicRequests(plan, options).entries()) {
-      const subnet = await this.checkTarget(row, plan, request);
+      const subnet =
+        request.source === 'restore_topology'
+          ? this.recreateTopology(row, request)
+          : await this.checkTarget(row, plan, request);
       const allocated = (this.app.db.state.ipAllocations[subnet.id] ??= []);
       const ip = request.ip ?? nextFreeIp(subnet.cidr, allocated);
       allocated.push(ip);
@@ -189,7 +192,7 @@ export class RestoreRunner {
             ? request.snapshotNic.mac_address
             : labMac('restored', row.id, plan.source.id, String(n)),
         ip_address: ip,
-        network_id: request.networkId,
+        network_id: subnet.networkId ?? request.networkId,
         subnet_id: subnet.id,
         source: request.source,
         snapshot_mac_address: request.snapshotNic.mac_address,
@@ -198,12 +201,29 @@ export class RestoreRunner {
     return ports;
   }
 
+  /** `restore_topology`: the snapshot's network and subnet made again in the project (new ids). */
+  private recreateTopology(
+    row: RestoreRow,
+    request: NicRequest,
+  ): { id: string; cidr: string; networkId: string } {
+    const source = request.snapshotNic.network;
+    const networkId = labUuid('restored-network', row.id, source.id);
+    const subnetId = labUuid('restored-subnet', row.id, source.subnet?.id ?? source.id);
+    row.networks ??= [];
+    row.subnets ??= [];
+    if (!row.networks.some((n) => n.id === networkId))
+      row.networks.push({ id: networkId, name: source.name });
+    if (!row.subnets.some((n) => n.id === subnetId))
+      row.subnets.push({ id: subnetId, name: source.subnet?.name ?? source.name });
+    return { id: subnetId, cidr: source.subnet?.cidr ?? source.cidr ?? '0.0.0.0/0', networkId };
+  }
+
   /** The target network must exist for the project (or be shared), the subnet must be on it and hold the IP. */
   private async checkTarget(
     row: RestoreRow,
     plan: InstancePlan,
     request: NicRequest,
-  ): Promise<{ id: string; cidr: string }> {
+  ): Promise<{ id: string; cidr: string; networkId?: string }> {
     const why = (message: string, detail: string) => {
       console.error(
         `restore ${row.id}: instance ${plan.source.name} NIC ${request.snapshotNic.mac_address}: ${detail}`,

@@ -189,8 +189,8 @@ export function restoreDetail(ctx: ViewContext, r: RestoreRow): Record<string, u
       boot: i.boot,
     })),
     ports: r.instances.flatMap((i) => i.nics.map((n) => ({ id: n.port_id, name: i.name }))),
-    networks: [],
-    subnets: [],
+    networks: r.networks ?? [],
+    subnets: r.subnets ?? [],
     routers: [],
     flavors: r.instances
       .filter((i) => i.flavor.created)

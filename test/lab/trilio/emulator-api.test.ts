@@ -10,10 +10,12 @@ import {
   adminToken,
   call,
   configureShares,
+  editShares,
   grantAdminOn,
   memberToken,
   onHost,
   resetTrilioWorld,
+  setApplianceOption,
   type Scoped,
 } from './trilio-test-kit.js';
 
@@ -228,12 +230,7 @@ describe('workloads the appliance knows', () => {
         token: admin.token,
       });
     expect((await orphans()).body.workloads).toEqual([]);
-    await onHost('tvm-1', [
-      'sed',
-      '-i',
-      `s|^vault_storage_nfs_export = .*|vault_storage_nfs_export = ${nfsExports.B1}, ${nfsExports.B2}|`,
-      '/etc/workloadmgr/workloadmgr.conf',
-    ]);
+    await editShares('tvm-1', 'tvm', [nfsExports.B1, nfsExports.B2]);
     expect((await orphans()).body.workloads).toEqual([]); // edited, not yet restarted
     await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
     const found = (await orphans()).body.workloads;
@@ -330,12 +327,7 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
       expect(refused.status).toBe(500);
       expect(JSON.stringify(refused.body)).toContain(`does not have role 'creator' on project ${ops}`);
       // trustee_role as a list: ops-member's `member` role now qualifies (after wlm-workloads restarts).
-      await onHost('tvm-1', [
-        'sed',
-        '-i',
-        's|^trustee_role = .*|trustee_role = _member_, member|',
-        '/etc/workloadmgr/workloadmgr.conf',
-      ]);
+      await setApplianceOption('trustee_role', '_member_, member');
       await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
       const accepted = await reassign([map({ ...opsMap, workload_ids: [workload('res-notebook').id] })]);
       expect(accepted.status).toBe(200);
@@ -343,12 +335,7 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
         'res-notebook',
       ]);
     } finally {
-      await onHost('tvm-1', [
-        'sed',
-        '-i',
-        's|^trustee_role = .*|trustee_role = creator|',
-        '/etc/workloadmgr/workloadmgr.conf',
-      ]);
+      await setApplianceOption('trustee_role', 'creator');
       await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
       await revoke();
     }

@@ -120,24 +120,59 @@ export async function onHost(host: string, argv: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** Sets `vault_storage_nfs_export` in a host's Trilio config and restarts the service, as the runbook does. */
+/**
+ * 6.x: the exports as backend sections `lab_nfs_<n>` named in `enabled_backends` (other sections are
+ * kept), the first one the default.
+ */
+const backendsScript = `
+import re, sys
+path, exports = sys.argv[1], sys.argv[2:]
+text = open(path).read()
+text = re.sub(r'(?ms)^\\[lab_nfs_\\d+\\]\\n.*?(?=^\\[|\\Z)', '', text)
+names = ['lab_nfs_%d' % (i + 1) for i in range(len(exports))]
+line = 'enabled_backends = ' + ','.join(names)
+if re.search(r'(?m)^enabled_backends *=', text):
+    text = re.sub(r'(?m)^enabled_backends *=.*$', line, text)
+else:
+    text = text.replace('[DEFAULT]\\n', '[DEFAULT]\\n' + line + '\\n', 1)
+for i, (name, export) in enumerate(zip(names, exports)):
+    text = text.rstrip('\\n') + '\\n\\n[%s]\\nvault_storage_type = nfs\\nvault_storage_filesystem_export = %s\\nis_default = %d\\n' % (name, export, 1 if i == 0 else 0)
+open(path, 'w').write(text)
+`;
+
+/** Sets the shares in a host's Trilio config (the release's model) without restarting anything. */
+export async function editShares(host: string, role: 'tvm' | 'compute', exports: string[]): Promise<void> {
+  const profile = liveProfile();
+  const file = role === 'tvm' ? profile.applianceConfigPath : profile.datamoverConfigPath;
+  if (profile.configModel === 'enabled-backends')
+    await onHost(host, ['python3', '-c', backendsScript, file, ...exports]);
+  else
+    await onHost(host, [
+      'sed',
+      '-i',
+      `s|^vault_storage_nfs_export *= .*|vault_storage_nfs_export = ${exports.join(', ')}|`,
+      file,
+    ]);
+}
+
+/** Sets the shares in a host's Trilio config and restarts the service, as the runbook does. */
 export async function configureShares(
   host: string,
   role: 'tvm' | 'compute',
   exports: string[],
 ): Promise<void> {
-  const profile = liveProfile();
-  const [file, unit] =
-    role === 'tvm'
-      ? [profile.applianceConfigPath, 'wlm-workloads']
-      : [profile.datamoverConfigPath, 'tvault-contego'];
-  await onHost(host, [
+  await editShares(host, role, exports);
+  await onHost(host, ['systemctl', 'restart', role === 'tvm' ? 'wlm-workloads' : 'tvault-contego']);
+}
+
+/** Sets an option of the appliance's config (`[DEFAULT] name = value`) without restarting. */
+export async function setApplianceOption(name: string, value: string): Promise<void> {
+  await onHost('tvm-1', [
     'sed',
     '-i',
-    `s|^vault_storage_nfs_export = .*|vault_storage_nfs_export = ${exports.join(', ')}|`,
-    file,
+    `s|^${name} *= .*|${name} = ${value}|`,
+    liveProfile().applianceConfigPath,
   ]);
-  await onHost(host, ['systemctl', 'restart', unit]);
 }
 
 /** The release/installer the running emulator plays (from its config file). */

@@ -44,12 +44,7 @@ export class RestoreRunner {
         if (!(error instanceof RestoreFailure)) console.error(`restore ${row.id}: ${String(error)}`);
         await this.finish(row, 'error', `Failed restoring snapshot: ${reason}`);
       })
-      .finally(() => {
-        this.running.delete(row.id);
-        const snap = this.app.db.state.snapshots[snapshot.id];
-        if (snap?.status === 'restoring') snap.status = 'available';
-        void this.app.db.save();
-      });
+      .finally(() => this.running.delete(row.id));
   }
 
   /** Forgets running restores (reset): their loops stop at the next step. */
@@ -260,8 +255,11 @@ export class RestoreRunner {
     if (status !== 'cancelled') row.progress_percent = 100;
     row.updated_at = nowText();
     row.finished_at = row.updated_at;
+    // Workload and snapshot are released in the same change as the restore's final state.
     const workload = this.app.db.state.workloads[row.workload_id];
     if (workload?.status === 'locked') workload.status = 'available';
+    const snapshot = this.app.db.state.snapshots[row.snapshot_id];
+    if (snapshot?.status === 'restoring') snapshot.status = 'available';
     await this.app.db.save();
   }
 }

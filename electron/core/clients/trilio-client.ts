@@ -298,7 +298,11 @@ export class TrilioClient {
     const target = await this.apiTarget({ signal: req.signal });
     if (!target.ok) return target;
     const headers = { ...req.headers, 'X-Auth-Project-Id': target.value.projectId };
-    return serviceRequest<T>(this.session, { ...this.target, fixedUrl: target.value.base }, { ...req, headers });
+    return serviceRequest<T>(
+      this.session,
+      { ...this.target, fixedUrl: target.value.base },
+      { ...req, headers },
+    );
   }
 
   /** GET `path` and return the body's `key` (Trilio wraps every answer in one named member). */

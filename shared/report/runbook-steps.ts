@@ -279,11 +279,20 @@ function restoreJsonSkeleton(ctx: RunbookContext): RestoreJson {
           include: true,
           name: '<instance name in cloud B>',
           availability_zone: 'nova',
+          restore_boot_disk: true,
+          flavor: { vcpus: '', ram: '', disk: '', ephemeral: '', swap: '' },
           vdisks: [
             {
-              id: '<vdisk id from snapshot-show --output disks>',
+              id: '<volume_id of a volume-backed disk from snapshot-show --output disks>',
               new_volume_type: '',
               availability_zone: 'nova',
+            },
+          ],
+          nics: [
+            {
+              mac_address: '<mac_address from snapshot-show --output networks>',
+              ip_address: '<its fixed IP, kept>',
+              network: { id: '<cloud B network id>', subnet: { id: '<cloud B subnet id>' } },
             },
           ],
         },

@@ -23,7 +23,11 @@ export const restoreChoicesSchema = z.object({
       }),
     )
     .max(1000),
-  networkMapping: ownRecord(name, z.object({ networkId: name, networkName: name, subnetId: name })),
+  // Key: `<snapshot network id>/<snapshot subnet id>`, or a network id alone (every subnet of it).
+  networkMapping: ownRecord(
+    z.string().max(511),
+    z.object({ networkId: name, networkName: name, subnetId: name }),
+  ),
 });
 
 export const singleRunParamsSchema = z.object({

@@ -261,6 +261,14 @@ function reassign(ctx: RunbookContext): Block[] {
       caption: 'Verify the workload is managed by Trilio B and assigned to the right project and user:',
       text: verify.join('\n'),
     },
+    {
+      kind: 'code',
+      caption:
+        'Trilio turns the job schedule of a workload reassigned with --migrate_cloud off (workload-show: jobschedule enabled false). Turn it on again where backups must go on (as the workload owner: Trilio records who changes it as the workload user):',
+      text: (byWorkload.length > 0 ? byWorkload.map((w) => w.id) : ['<workload id>'])
+        .map((id) => cmd('workloadmgr', 'workload-modify', id, '--jobschedule', 'enabled=True'))
+        .join('\n'),
+    },
   ];
 }
 

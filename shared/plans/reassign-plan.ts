@@ -227,8 +227,8 @@ function scheduleWarnings(facts: ReassignFacts, off: readonly ReassignWorkloadFa
     );
   if (off.length > 0 && facts.reenableSchedules)
     warnings.push(
-      `The schedules are re-enabled as ${facts.actingUser}: Trilio records the user who changes a schedule as the workload's user (workloadmgr workload_modify). ` +
-        'The step then checks that each workload still belongs to its trustee; if Trilio moved it, let the owner run workloadmgr workload-modify <workload id> --jobschedule enabled=True instead.',
+      `The schedules are re-enabled as ${facts.actingUser}: Trilio records the user who changes a schedule as the workload's user (workloadmgr workload_modify), so ${names} will belong to ${facts.actingUser} and their scheduled snapshots run as ${facts.actingUser}, ` +
+        `who then needs its role on their projects beyond the clean-up. To keep the owners as users, leave this off: each owner runs workloadmgr workload-modify <workload id> --jobschedule enabled=True (the notification says so).`,
     );
   if (facts.workloads.some((w) => w.schedule?.globalScheduler === false))
     warnings.push(

@@ -79,8 +79,9 @@ function scheduleError(error: AppError, label: string, workloadId: string): AppE
 
 /**
  * What the step verifies about a workload's schedule and owner: its schedule's state (on where the run
- * re-enabled it; shown either way) and, for a workload whose schedule the step changed, that it still
- * belongs to its owner — Trilio records the caller of a schedule change as the workload's user.
+ * re-enabled it; shown either way) and its user. Trilio records the caller of a schedule change as the
+ * workload's user (workloadmgr `workload_modify`), so a re-enabled workload belongs to the acting user
+ * afterwards; the plan said so, and the row says what follows.
  */
 export function scheduleVerifyRows(
   facts: ReassignFacts,
@@ -98,16 +99,22 @@ export function scheduleVerifyRows(
     ok: wanted ? schedule?.enabled === true : true,
     detail: scheduleState(schedule),
   });
-  if (w.state === 'orphaned' || wanted) {
-    const owner = w.state === 'orphaned' ? w.trustee : { id: w.currentUserId, name: w.currentUserId };
-    const kept = now.user_id === owner.id;
+  if (w.state === 'orphaned' && !wanted)
     rows.push({
-      check: `${w.workloadName} belongs to user ${owner.name}`,
-      ok: kept,
+      check: `${w.workloadName} belongs to user ${w.trustee.name}`,
+      ok: now.user_id === w.trustee.id,
+      detail: `user_id ${now.user_id ?? '?'}`,
+    });
+  else if (wanted) {
+    const owner = w.state === 'orphaned' ? w.trustee : { id: w.currentUserId, name: w.currentUserId };
+    rows.push({
+      check: `${w.workloadName}'s user after re-enabling its schedule`,
+      ok: true,
       detail:
-        kept || !wanted
-          ? `user_id ${now.user_id ?? '?'}`
-          : `user_id ${now.user_id ?? '?'}: Trilio made the user who re-enabled the schedule (${facts.actingUser}) the workload's user. Reassign it to ${owner.name} again only if backups may stay off (a reassign turns the schedule off); better let ${owner.name} run workloadmgr workload-modify ${w.workloadId} --jobschedule enabled=True.`,
+        now.user_id === owner.id
+          ? `user_id ${now.user_id}: still ${owner.name}`
+          : `user_id ${now.user_id ?? '?'}: Trilio made ${facts.actingUser} (who re-enabled the schedule) the workload's user, so scheduled snapshots run as ${facts.actingUser}. ` +
+            `Its role on ${w.targetProject.name} must stay for them (the clean-up removes the role it was given); or let ${owner.name} run workloadmgr workload-modify ${w.workloadId} --jobschedule enabled=True, which makes ${owner.name} the user again.`,
     });
   }
   return rows;

@@ -92,13 +92,6 @@ export function scheduleVerifyRows(
 ): VerifyRow[] {
   const rows: VerifyRow[] = [];
   const wanted = facts.reenableSchedules && reenabled;
-  rows.push({
-    check: wanted
-      ? `The job schedule of ${w.workloadName} is on`
-      : `The job schedule of ${w.workloadName} (backups ${schedule?.enabled ? 'on' : 'off'})`,
-    ok: wanted ? schedule?.enabled === true : true,
-    detail: scheduleState(schedule),
-  });
   if (w.state === 'orphaned' && !wanted)
     rows.push({
       check: `${w.workloadName} belongs to user ${w.trustee.name}`,
@@ -117,5 +110,12 @@ export function scheduleVerifyRows(
             `Its role on ${w.targetProject.name} must stay for them (the clean-up removes the role it was given); or let ${owner.name} run workloadmgr workload-modify ${w.workloadId} --jobschedule enabled=True, which makes ${owner.name} the user again.`,
     });
   }
+  rows.push({
+    check: wanted
+      ? `The job schedule of ${w.workloadName} is on`
+      : `The job schedule of ${w.workloadName} (backups ${schedule?.enabled ? 'on' : 'off'})`,
+    ok: wanted ? schedule?.enabled === true : true,
+    detail: scheduleState(schedule),
+  });
   return rows;
 }

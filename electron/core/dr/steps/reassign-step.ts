@@ -130,18 +130,13 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
       }
       const schedule = readJobSchedule(now.value.jobschedule);
       schedules.set(w.workloadId, schedule);
-      verify.push(...scheduleVerifyRows(facts, w, now.value, schedule, toEnable.includes(w)));
       verify.push({
         check: `${w.workloadName} is in project ${w.targetProject.name}`,
         ok: now.value.project_id === w.targetProject.id,
         detail: `project_id ${now.value.project_id ?? '?'}`,
       });
-      if (w.state === 'orphaned' && !toEnable.includes(w))
-        verify.push({
-          check: `${w.workloadName} belongs to user ${w.trustee.name}`,
-          ok: now.value.user_id === w.trustee.id,
-          detail: `user_id ${now.value.user_id ?? '?'}`,
-        });
+      // Its user (the trustee, or who re-enabled the schedule) and its job schedule.
+      verify.push(...scheduleVerifyRows(facts, w, now.value, schedule, toEnable.includes(w)));
     }
     const moved = facts.workloads.filter((w) => w.state === 'orphaned');
     const projects = [...new Set(moved.map((w) => `${w.targetProject.name} (user ${w.trustee.name})`))];

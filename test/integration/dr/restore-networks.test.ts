@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAction } from '../../../shared/run/plan-types.js';
 import type { RestoreJson } from '../../../shared/restore/restore-json.js';
@@ -7,6 +9,7 @@ import { createRestoreStep, type RestoreStepData } from '../../../electron/core/
 import type { RunServices } from '../../../electron/core/dr/run-services.js';
 import type { StepDefinition } from '../../../electron/core/runs/step-definition.js';
 import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
+import { openstackCliEnv } from '../../lab/clouds/index.js';
 import { readLabJson } from '../../lab/lab.js';
 import { adminToken, call } from '../../lab/trilio/trilio-test-kit.js';
 import {
@@ -53,7 +56,33 @@ let res: LabWorkload;
 let roles: AdminRoles;
 let runId: string;
 const project = 'research-dr';
-const created: { network?: string } = {};
+const run = promisify(execFile);
+
+/**
+ * Removes the network this test adds (named as cloud A's) from research-dr, subnets first; also one
+ * left by an interrupted earlier run, which would otherwise win the default mapping by name.
+ */
+async function removeAddedNetwork(): Promise<void> {
+  const projectId = lab.clouds.B.projects[project]!;
+  const found = await openstackB<{ ID: string }[]>(lab, [
+    'network',
+    'list',
+    '--project',
+    projectId,
+    '--name',
+    'research-net',
+  ]);
+  for (const network of found) {
+    const subnets = await openstackB<{ ID: string }[]>(lab, ['subnet', 'list', '--network', network.ID]);
+    for (const subnet of subnets)
+      await run('/usr/bin/openstack', ['subnet', 'delete', subnet.ID], {
+        env: openstackCliEnv(lab.clouds.B),
+      });
+    await run('/usr/bin/openstack', ['network', 'delete', network.ID], {
+      env: openstackCliEnv(lab.clouds.B),
+    });
+  }
+}
 
 const must = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error, null, 2)}`);
@@ -85,6 +114,7 @@ async function snapshotInstances(): Promise<
 beforeAll(async () => {
   lab = await readLabJson();
   res = lab.workloads.find((w) => w.name === 'res-hpc')!;
+  await removeAddedNetwork();
   roles = await adminRoles(lab);
   await resetEmulator();
   await copyToB1(lab, res.id);
@@ -99,7 +129,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (created.network) await openstackB(lab, ['network', 'delete', created.network]).catch(() => undefined);
+  await removeAddedNetwork();
   await roles.revoke(project).catch(() => undefined);
   roles.close();
   for (const host of ['compute-1', 'compute-2']) await unbindA1(lab, host).catch(() => undefined);
@@ -173,7 +203,6 @@ describe('restore.json from the snapshot', () => {
       projectId,
       'research-net',
     ]);
-    created.network = network.id;
     const subnets: Record<string, string> = {};
     for (const [name, cidr] of [
       ['research-subnet', '10.1.3.0/24'],
@@ -193,6 +222,10 @@ describe('restore.json from the snapshot', () => {
       ]);
       subnets[cidr] = subnet.id;
     }
+    // Planned again: the target project now offers a network named and addressed as cloud A's.
+    const planned = must(await world.engine.plan(runId, 'restore'));
+    expect(planned.plan!.summary).toContain('research-net/research-subnet → research-net/research-subnet');
+    expect(planned.plan!.warnings.join('\n')).not.toContain('cannot be kept');
     const done = must(await world.engine.execute(runId, 'restore'));
     expect(done.status).toBe('succeeded');
     const data = done.outcome!.data as RestoreStepData;

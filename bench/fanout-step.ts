@@ -113,6 +113,7 @@ export function openHarness(world: FanoutWorld, profile: Profile, runId: string)
       if (c) c.undoneAt = new Date().toISOString();
     },
     isConfirmed: () => false,
+    statusOf: () => undefined,
   };
   return {
     services,

@@ -2,6 +2,7 @@ import { ok, type Result } from '../result.js';
 import type { Action, ApiAction, RemoteAction, StepPlan } from '../run/plan-types.js';
 import type { ChangeView } from '../run/run-types.js';
 import { scriptArgv } from '../shell/quote.js';
+import { regrantAction, type RegrantFacts, type RevokeFacts } from './cleanup-roles.js';
 
 export interface CleanupFacts {
   /** Every workload this run reassigned (purged from Trilio's database). */
@@ -15,8 +16,16 @@ export interface CleanupFacts {
   tvm: string | null;
   tvmName: string;
   purgeCommand: string;
-  /** Changes of this run not undone yet that clean-up undoes (role grants, staging mount, mounts if asked). */
+  /**
+   * Changes of this run not undone yet that clean-up undoes, role grants aside (staging mount, mounts if
+   * asked). None of their undos takes away what a resumed clean-up needs: the deletes and the purge
+   * use Trilio's API and the appliance's shell, not the staging mount or the bind mounts.
+   */
   toUndo: ChangeView[];
+  /** Role grants of this run taken back last, newest first (per project the last act of clean-up). */
+  revokes?: RevokeFacts[];
+  /** Projects the deletes need a token of where the admin user holds no role now: granted again first. */
+  regrants?: RegrantFacts[];
 }
 
 /**
@@ -39,7 +48,13 @@ export function deleteWorkloadActionId(workloadId: string): string {
 }
 
 export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
-  const actions: Action[] = facts.knownToTrilio.map((id): ApiAction => {
+  const warnings: string[] = [];
+  const actions: Action[] = (facts.regrants ?? []).map(regrantAction);
+  for (const r of facts.regrants ?? [])
+    warnings.push(
+      `${r.user.name} holds no role on ${r.projectName} now (${r.reason}): role ${r.role.name} is granted again for the deletes left there, recorded, and revoked at the end.`,
+    );
+  const deletes = facts.knownToTrilio.map((id): ApiAction => {
     const project = facts.projects?.[id];
     return {
       kind: 'api',
@@ -50,7 +65,7 @@ export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
       description: `Delete workload ${id}${project ? ` (project ${project})` : ''} from Trilio's database (the backup data stays on the share)`,
     };
   });
-  const warnings: string[] = [];
+  actions.push(...deletes);
   const purged = new Set(facts.purged ?? []);
   const toPurge = facts.workloadIds.filter((id) => !purged.has(id));
   if (purged.size > 0)
@@ -72,10 +87,26 @@ export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
   }
   for (const change of [...facts.toUndo].sort((a, b) => b.id - a.id))
     for (const undo of change.undo) actions.push({ ...undo, id: `undo-${change.id}:${undo.id}` });
+  // Last: the roles. Nothing after a project's revoke needs a token of that project.
+  for (const r of facts.regrants ?? []) {
+    const revoke = regrantAction(r).change!.undo[0]!;
+    actions.push({ ...revoke, id: `undo-regrant:${revoke.id}` });
+  }
+  for (const r of facts.revokes ?? [])
+    actions.push({
+      ...r.revoke,
+      id: `undo-${r.changeId}:${r.revoke.id}`,
+      ...(r.interrupted
+        ? { description: `${r.revoke.description} (an interrupted attempt of this clean-up recorded it)` }
+        : {}),
+    });
+  const roles = (facts.revokes?.length ?? 0) + (facts.regrants?.length ?? 0);
   return ok({
     step: 'cleanup',
     title: 'Clean up',
-    summary: `Delete ${facts.knownToTrilio.length} workload record(s), purge them from Trilio's database, and undo ${facts.toUndo.length} change(s) of this run.`,
+    summary:
+      `Delete ${facts.knownToTrilio.length} workload record(s), purge them from Trilio's database, and undo ${facts.toUndo.length + roles} change(s) of this run` +
+      (roles > 0 ? `; the admin user's role on the target projects is taken away last.` : '.'),
     actions,
     verify: [],
     warnings,

@@ -3,8 +3,10 @@ import {
   planCleanup,
   type CleanupFacts,
 } from '../../../../shared/plans/cleanup-plan.js';
+import { regrantActionId } from '../../../../shared/plans/cleanup-roles.js';
 import { parseReassignActionId } from '../../../../shared/plans/reassign-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
+import type { ApiAction } from '../../../../shared/run/plan-types.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
@@ -12,20 +14,29 @@ import { runApiAction } from '../api-action.js';
 import { drTargets } from '../dr-targets.js';
 import { runRemoteAction, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
+import { discoverCleanupRoles, regrant } from './cleanup-roles.js';
 
-/** Changes clean-up always undoes; mount paths only when the user asked (other runs may rely on them). */
-const alwaysUndone = new Set(['role-grant', 'staging-mount']);
+/**
+ * Changes clean-up always undoes besides the role grants; mount paths only when the user asked (other
+ * runs may rely on them). Role grants are taken back separately, last.
+ */
+const alwaysUndone = new Set(['staging-mount']);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
 
 /**
  * Runbook clean-up: every workload this run reassigned (read from the Reassign step's recorded moves)
  * is deleted from Trilio B's database with a token of its project and purged with one call of the
- * operator's script; the admin role grants and the staging mount are undone, the mount paths only when
- * the user asked. A purge that succeeded is recorded, so running clean-up again does not repeat it.
+ * operator's script; the staging mount is undone, the mount paths only when the user asked; the admin
+ * role grants go last. What is left to do is read without a project token (the admin session lists
+ * every project's workloads), so a clean-up stopped anywhere — even right after a role was taken away —
+ * finishes when run again: a project that still needs a token but has lost the role gets it again for
+ * that time (recorded, revoked at the end). A purge that succeeded is recorded and not repeated.
  */
 export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
   key: 'cleanup',
   async discover(ctx) {
+    const admin = await ctx.services.clouds.target();
+    if (!admin.ok) return admin;
     const removeMounts = ctx.params.removeMountsOnCleanup;
     const changes = ctx.changes();
     const workloadIds = [
@@ -41,14 +52,12 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
     ];
     const purged = changes.filter((c) => c.kind === 'purge').map((c) => c.actionId.replace(/^purge:/, ''));
     const projects = projectsOf(ctx, workloadIds);
-    const knownToTrilio: string[] = [];
-    for (const id of workloadIds) {
-      const clients = await workloadClients(ctx, projects[id]);
-      if (!clients.ok) return clients;
-      const found = await clients.value.trilio.getWorkload(id, { signal: ctx.signal });
-      if (found.ok && found.value.status !== 'deleted') knownToTrilio.push(id);
-      else if (!found.ok && found.error.httpStatus !== 404) return found;
-    }
+    const live = await liveWorkloads(ctx, admin.value, workloadIds);
+    if (!live.ok) return live;
+    const knownToTrilio = workloadIds.filter((id) => live.value.has(id));
+    const scopeNeeded = [...new Set(knownToTrilio.flatMap((id) => (projects[id] ? [projects[id]] : [])))];
+    const roles = await discoverCleanupRoles(ctx, admin.value, changes, scopeNeeded);
+    if (!roles.ok) return roles;
     const tvm = ctx.services.tvms()[0];
     return ok({
       workloadIds,
@@ -61,6 +70,8 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
       toUndo: changes.filter(
         (c) => !c.undoneAt && (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))),
       ),
+      revokes: roles.value.revokes,
+      regrants: roles.value.regrants,
     });
   },
   plan: (facts) => planCleanup(facts),
@@ -69,9 +80,16 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
     if (!admin.ok) return admin;
     const verify: VerifyRow[] = [];
     const byDelete = new Map(facts.knownToTrilio.map((id) => [deleteWorkloadActionId(id), id]));
+    const regrants = new Map(
+      (facts.regrants ?? []).map((r) => [regrantActionId(r.projectId, r.user.id, r.role.id), r]),
+    );
     for (const action of plan.actions) {
       if (action.id.startsWith('undo-')) continue;
-      if (action.kind === 'api') {
+      const again = regrants.get(action.id);
+      if (again && action.kind === 'api') {
+        const done = await regrant(ctx, admin.value, again, action);
+        if (!done.ok) return done;
+      } else if (action.kind === 'api') {
         const id = byDelete.get(action.id);
         const clients = await workloadClients(ctx, id ? facts.projects?.[id] : undefined);
         if (!clients.ok) return clients;
@@ -110,26 +128,84 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
         ok: true,
       });
     }
-    for (const id of facts.knownToTrilio) {
-      const clients = await workloadClients(ctx, facts.projects?.[id]);
-      if (!clients.ok) return clients;
-      const left = await clients.value.trilio.getWorkload(id, { signal: ctx.signal });
-      verify.push({
-        check: `workload ${id} no longer active in Trilio`,
-        ok: !left.ok || left.value.status === 'deleted',
-        ...(left.ok ? { detail: `status ${left.value.status}` } : {}),
-      });
-    }
+    // Checked with the admin session before any role goes: a record still there fails the step while
+    // the role is still held, so running clean-up again can delete it.
+    const live = await liveWorkloads(ctx, admin.value, facts.workloadIds);
+    if (!live.ok) return live;
+    for (const id of facts.workloadIds)
+      verify.push({ check: `workload ${id} no longer active in Trilio`, ok: !live.value.has(id) });
+    if (verify.some((v) => !v.ok)) return ok({ summary: 'Workload records are left.', verify });
+    const revoked = await revokeRoles(ctx, admin.value, facts);
+    if (!revoked.ok) return revoked;
+    verify.push(...revoked.value);
     return ok({
-      summary: `Deleted ${facts.knownToTrilio.length} workload record(s), undid ${facts.toUndo.length} change(s).${plan.warnings.length ? ` ${plan.warnings.join(' ')}` : ''}`,
+      summary: `Deleted ${facts.knownToTrilio.length} workload record(s), undid ${facts.toUndo.length + revoked.value.length} change(s).${plan.warnings.length ? ` ${plan.warnings.join(' ')}` : ''}`,
       verify,
     });
   },
 };
 
+/**
+ * The last act of clean-up: every role grant of this run still open (the Access step's, and any this
+ * clean-up made again) is marked undone and then revoked, newest first. Marked before the request, so
+ * an attempt stopped in between is known to its successor (which revokes again if the role is still
+ * there). A grant already gone (404) counts as revoked.
+ */
+async function revokeRoles(
+  ctx: DrContext,
+  admin: CloudClients,
+  facts: CleanupFacts,
+): Promise<Result<VerifyRow[]>> {
+  const interrupted = (facts.revokes ?? []).filter((r) => r.interrupted);
+  const open = ctx
+    .changes()
+    .filter((c) => c.kind === 'role-grant' && !c.undoneAt)
+    .sort((a, b) => b.id - a.id);
+  const rows: VerifyRow[] = [];
+  const revoke = async (description: string, undo: ApiAction): Promise<Result<void>> => {
+    const done = await runApiAction(ctx, admin, undo);
+    if (!done.ok && done.error.httpStatus !== 404)
+      return fail({
+        ...done.error,
+        message: `Undoing “${description}”: ${done.error.message}`,
+        hint: `${done.error.hint ?? ''} Run clean-up again: it revokes what is still there.`.trim(),
+      });
+    rows.push({ check: `undone: ${description}`, ok: true });
+    return ok(undefined);
+  };
+  for (const change of open) {
+    const undo = change.undo.find((a): a is ApiAction => a.kind === 'api');
+    if (!undo) continue;
+    ctx.markUndone(change.id);
+    const done = await revoke(change.description, undo);
+    if (!done.ok) return done;
+  }
+  for (const r of interrupted) {
+    const done = await revoke(r.revoke.description, r.revoke);
+    if (!done.ok) return done;
+  }
+  return ok(rows);
+}
+
 function hostName(ctx: DrContext, id: string): string {
   const host = ctx.services.host(id);
   return host.ok ? host.value.name : id;
+}
+
+/**
+ * The run's workloads Trilio still lists as active, read with the admin session (every project's
+ * workloads): no token of a target project is needed, whatever became of the roles there.
+ */
+async function liveWorkloads(
+  ctx: DrContext,
+  admin: CloudClients,
+  workloadIds: readonly string[],
+): Promise<Result<Set<string>>> {
+  if (workloadIds.length === 0) return ok(new Set());
+  const listed = await admin.trilio.listWorkloads({ allWorkloads: true, signal: ctx.signal });
+  if (!listed.ok) return listed;
+  const wanted = new Set(workloadIds);
+  return ok(new Set(listed.value.filter((w) => wanted.has(w.id) && w.status !== 'deleted').map((w) => w.id)));
 }
 
 /**

@@ -2,6 +2,7 @@ import { ok, type Result } from '../result.js';
 import type { Action, ApiAction, RemoteAction, StepPlan } from '../run/plan-types.js';
 import type { ChangeView } from '../run/run-types.js';
 import { scriptArgv } from '../shell/quote.js';
+import { removeCopyAction } from './copy-plan.js';
 import { regrantAction, type RegrantFacts, type RevokeFacts } from './cleanup-roles.js';
 
 export interface CleanupFacts {
@@ -26,6 +27,26 @@ export interface CleanupFacts {
   revokes?: RevokeFacts[];
   /** Projects the deletes need a token of where the admin user holds no role now: granted again first. */
   regrants?: RegrantFacts[];
+  /** Single-workload runs: the workload folder this run copied to the target share, until removed. */
+  copy?: CopyRemovalFacts | null;
+}
+
+/**
+ * The copy of the workload folder the Copy step made on the target share (B1). It is a copy (the
+ * original stays on B2): clean-up removes it once Trilio's record of it is gone, after the user
+ * confirmed once — left there, the same workload id sits on two shares of Trilio B and a later
+ * full-cloud DR of the same cloud does not see it as orphaned.
+ */
+export interface CopyRemovalFacts {
+  /** The copy's row in the run's change log. */
+  changeId: number;
+  host: string;
+  hostName: string;
+  target: string;
+  /** Whether the folder is there now (an interrupted removal may have taken it away already). */
+  present: boolean;
+  /** `snapshot_*` folders in it that the copy did not bring (backups taken on the target since). */
+  newSnapshots: string[];
 }
 
 /**
@@ -85,6 +106,25 @@ export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
         description: `Purge the deleted rows of ${toPurge.length} workload(s) from Trilio's database on ${facts.tvmName} (one call)`,
       } satisfies RemoteAction);
   }
+  const copy = facts.copy;
+  if (copy && copy.newSnapshots.length > 0)
+    warnings.push(
+      `${copy.target} holds ${copy.newSnapshots.length} snapshot(s) the copy did not bring (${copy.newSnapshots.join(', ')}): backups taken on the target cloud since. It is kept; remove it by hand when they are not needed.`,
+    );
+  else if (copy) {
+    const remove = removeCopyAction(copy.host, copy.hostName, copy.target);
+    if (copy.present)
+      actions.push({ ...remove, description: `${remove.description}; asks once before it runs` });
+    else {
+      // Gone already (an interrupted removal): only what it set aside is cleared, nothing to confirm.
+      const finish: RemoteAction = {
+        ...remove,
+        description: `${remove.description} (removed already; clears what an interrupted removal set aside)`,
+      };
+      delete finish.destructive;
+      actions.push(finish);
+    }
+  }
   for (const change of [...facts.toUndo].sort((a, b) => b.id - a.id))
     for (const undo of change.undo) actions.push({ ...undo, id: `undo-${change.id}:${undo.id}` });
   // Last: the roles. Nothing after a project's revoke needs a token of that project.
@@ -105,7 +145,9 @@ export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
     step: 'cleanup',
     title: 'Clean up',
     summary:
-      `Delete ${facts.knownToTrilio.length} workload record(s), purge them from Trilio's database, and undo ${facts.toUndo.length + roles} change(s) of this run` +
+      `Delete ${facts.knownToTrilio.length} workload record(s), purge them from Trilio's database, ` +
+      (copy?.present && copy.newSnapshots.length === 0 ? `remove the workload copy ${copy.target}, ` : '') +
+      `and undo ${facts.toUndo.length + roles} change(s) of this run` +
       (roles > 0 ? `; the admin user's role on the target projects is taken away last.` : '.'),
     actions,
     verify: [],

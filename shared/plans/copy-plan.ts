@@ -96,6 +96,61 @@ export function copyFolderArgv(source: string, partial: string, target: string):
   );
 }
 
+/**
+ * Removes a workload folder the wizard copied: renamed aside first (same share, atomic), so Trilio never
+ * sees half a workload, then deleted; a folder left aside by an interrupted removal is deleted too. Run
+ * twice, the second run finds nothing and succeeds.
+ */
+export function removeCopyArgv(target: string, aside: string): string[] {
+  return scriptArgv(
+    [
+      'if [ -e "$2" ]; then rm -rf -- "$2" || exit 1; fi',
+      '[ -e "$1" ] || exit 0',
+      'mv -T -- "$1" "$2" && rm -rf -- "$2"',
+    ].join('\n'),
+    [target, aside],
+    'trilio-dr-remove-copy',
+  );
+}
+
+/** Prints `absent`, or the names of the folder's `snapshot_*` entries, one a line. */
+export function listSnapshotFoldersArgv(dir: string): string[] {
+  return scriptArgv(
+    '[ -d "$1" ] || { echo absent; exit 0; }\ncd -- "$1" || exit 1\nfor s in snapshot_*; do [ -e "$s" ] && printf "%s\\n" "$s"; done; exit 0',
+    [dir],
+    'trilio-dr-list-snapshots',
+  );
+}
+
+/** The output of `listSnapshotFoldersArgv`: null when the folder is absent. */
+export function parseSnapshotFolders(stdout: string): string[] | null {
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines[0] === 'absent') return null;
+  return lines.sort();
+}
+
+/** Where a copy is set aside while it is removed: a hidden name beside it on the same share. */
+export function removingPathOf(target: string): string {
+  const slash = target.lastIndexOf('/');
+  return `${target.slice(0, slash)}/.trilio-dr-removing-${target.slice(slash + 1)}`;
+}
+
+/** The undo of a copy: remove the copied folder from the target share (the original stays on B2). */
+export function removeCopyAction(tvm: string, tvmName: string, target: string): RemoteAction {
+  return {
+    kind: 'remote',
+    id: `remove-copy:${tvm}`,
+    host: tvm,
+    argv: removeCopyArgv(target, removingPathOf(target)),
+    privileged: true,
+    description: `Remove the workload copy ${target} from the target share on ${tvmName} (the original stays on the synced copy)`,
+    destructive: `the workload folder ${target} that this run copied to the target share`,
+  };
+}
+
 const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /**
@@ -160,7 +215,10 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
       ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
       : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
     actions: [
-      { ...copy, change: { kind: 'workload-copy', undo: [] } },
+      {
+        ...copy,
+        change: { kind: 'workload-copy', undo: [removeCopyAction(facts.tvm, facts.tvmName, facts.target)] },
+      },
       remote(
         'chown',
         ['chown', '-R', '--', 'nova:nova', facts.target],

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,11 +147,24 @@ describe('trilio-dr run single (lab)', () => {
     expect(pdf.code, pdf.stderr).toBe(0);
     expect((await readFile(pdfFile)).subarray(0, 5).toString()).toBe('%PDF-');
 
+    const copy = join(lab.sharesDir.B1, `workload_${w.id}`);
+    expect(existsSync(copy)).toBe(true);
     const cleaned = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
     expect(cleaned.code, cleaned.stderr.slice(-3000)).toBe(0);
     expect(await adminRoleOn('finance-dr')).not.toMatch(/admin/);
     // Clean-up without --remove-mounts keeps the bind mounts (other workloads may rely on them).
     expect((await runOnHost('compute-1', ['findmnt', '-n', oldPath])).code).toBe(0);
+    // The workload copy on B1 is shown in the plan as deleting data, and removed; B2 keeps the original.
+    expect(cleaned.stderr).toMatch(/! deletes the workload folder .*workload_/);
+    expect(existsSync(copy)).toBe(false);
+    expect(existsSync(join(lab.sharesDir.B2, `workload_${w.id}`))).toBe(true);
+    const changes = (
+      JSON.parse(cleaned.stdout) as { value: { changes: { kind: string; undone: boolean }[] } }
+    ).value.changes;
+    expect(changes.filter((c) => c.kind === 'workload-copy').map((c) => c.undone)).toEqual([true]);
+    // Safe to run twice: nothing left to do, nothing fails.
+    const again = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
+    expect(again.code, again.stderr.slice(-3000)).toBe(0);
   });
 
   it('resumes after being killed in the mount-path step, with no duplicate change', async () => {

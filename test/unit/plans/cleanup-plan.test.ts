@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grantActionId } from '../../../shared/plans/access-plan.js';
 import { planCleanup, type CleanupFacts } from '../../../shared/plans/cleanup-plan.js';
 import { parseGrantActionId, regrantActionId } from '../../../shared/plans/cleanup-roles.js';
-import type { ApiAction } from '../../../shared/run/plan-types.js';
+import { destructiveActionIds, type ApiAction, type RemoteAction } from '../../../shared/run/plan-types.js';
 import type { ChangeView } from '../../../shared/run/run-types.js';
 
 const revoke = (project: string): ApiAction => ({
@@ -112,5 +112,55 @@ describe('planCleanup: the admin role goes last, and comes back when a delete ne
       roleId: 'r',
     });
     expect(parseGrantActionId('reassign:w1')).toBeNull();
+  });
+});
+
+describe('planCleanup: the workload copy on the target share', () => {
+  const copy = {
+    changeId: 3,
+    host: 'tvm-1',
+    hostName: 'tvm-1',
+    target: '/var/triliovault-mounts/B1/workload_w1',
+    present: true,
+    newSnapshots: [],
+  };
+  const single = (over: Partial<CleanupFacts['copy'] & object> = {}) =>
+    planCleanup(
+      facts({
+        workloadIds: ['w1'],
+        knownToTrilio: ['w1'],
+        revokes: [],
+        regrants: [],
+        copy: { ...copy, ...over },
+      }),
+    );
+
+  it('is removed after the deletes and the purge, as the one action that asks first', () => {
+    const plan = single();
+    if (!plan.ok) throw new Error(plan.error.message);
+    const ids = plan.value.actions.map((a) => a.id.replace(/:.*$/, ''));
+    expect(ids).toEqual(['delete-workload', 'purge', 'remove-copy', 'undo-1']);
+    expect(destructiveActionIds(plan.value)).toEqual(['remove-copy:tvm-1']);
+    const remove = plan.value.actions[2] as RemoteAction;
+    expect(remove.argv.slice(-2)).toEqual([
+      copy.target,
+      '/var/triliovault-mounts/B1/.trilio-dr-removing-workload_w1',
+    ]);
+    expect(remove.destructive).toContain(copy.target);
+    expect(plan.value.summary).toContain(`remove the workload copy ${copy.target}`);
+  });
+
+  it('only clears what an interrupted removal set aside when the folder is gone, without asking', () => {
+    const plan = single({ present: false });
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(destructiveActionIds(plan.value)).toEqual([]);
+    expect(plan.value.actions.some((a) => a.id === 'remove-copy:tvm-1')).toBe(true);
+  });
+
+  it('keeps a copy that holds backups taken on the target since, and says so', () => {
+    const plan = single({ newSnapshots: ['snapshot_s9'] });
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.actions.some((a) => a.id.startsWith('remove-copy'))).toBe(false);
+    expect(plan.value.warnings.join(' ')).toContain('snapshot_s9');
   });
 });

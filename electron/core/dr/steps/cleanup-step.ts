@@ -2,17 +2,21 @@ import {
   deleteWorkloadActionId,
   planCleanup,
   type CleanupFacts,
+  type CopyRemovalFacts,
 } from '../../../../shared/plans/cleanup-plan.js';
+import { listSnapshotFoldersArgv, parseSnapshotFolders } from '../../../../shared/plans/copy-plan.js';
 import { regrantActionId } from '../../../../shared/plans/cleanup-roles.js';
 import { parseReassignActionId } from '../../../../shared/plans/reassign-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
-import type { ApiAction } from '../../../../shared/run/plan-types.js';
+import type { ApiAction, RemoteAction } from '../../../../shared/run/plan-types.js';
+import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import { runApiAction } from '../api-action.js';
 import { drTargets } from '../dr-targets.js';
-import { runRemoteAction, type DrContext } from '../remote-action.js';
+import { liveShareOf, workloadDirName } from '../dr-paths.js';
+import { runOn, runRemoteAction, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { discoverCleanupRoles, regrant } from './cleanup-roles.js';
 
@@ -59,6 +63,8 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
     const roles = await discoverCleanupRoles(ctx, admin.value, changes, scopeNeeded);
     if (!roles.ok) return roles;
     const tvm = ctx.services.tvms()[0];
+    const copy = await copyToRemove(ctx, changes);
+    if (!copy.ok) return copy;
     return ok({
       workloadIds,
       knownToTrilio,
@@ -72,6 +78,7 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
       ),
       revokes: roles.value.revokes,
       regrants: roles.value.regrants,
+      copy: copy.value,
     });
   },
   plan: (facts) => planCleanup(facts),
@@ -95,6 +102,14 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
         if (!clients.ok) return clients;
         const done = await runApiAction(ctx, clients.value, action);
         if (!done.ok && done.error.httpStatus !== 404) return done;
+      } else if (action.kind === 'remote' && action.id.startsWith('remove-copy:')) {
+        const done = await removeCopy(ctx, admin.value, action, facts);
+        if (!done.ok) return done;
+        verify.push({
+          host: facts.copy?.hostName ?? action.host,
+          check: `removed: ${action.description}`,
+          ok: true,
+        });
       } else if (action.kind === 'remote') {
         const done = await runRemoteAction(ctx, action);
         if (!done.ok) return done;
@@ -185,6 +200,71 @@ async function revokeRoles(
     if (!done.ok) return done;
   }
   return ok(rows);
+}
+
+/**
+ * The workload folder this single-workload run copied to the target share, while its copy change is
+ * open: where it is (as the Copy step reported it), whether it is still there, and which snapshot
+ * folders it holds that the copy did not bring.
+ */
+async function copyToRemove(
+  ctx: DrContext,
+  changes: readonly { id: number; kind: string; host: string; undoneAt?: string }[],
+): Promise<Result<CopyRemovalFacts | null>> {
+  if (ctx.params.kind !== 'single') return ok(null);
+  const change = changes.find((c) => c.kind === 'workload-copy' && !c.undoneAt);
+  if (!change) return ok(null);
+  const reported = (ctx.outcomeOf('copy')?.data as { target?: string } | undefined)?.target;
+  const target =
+    reported ?? `${liveShareOf(ctx.profile, ctx.params).mountPath}/${workloadDirName(ctx.params.workloadId)}`;
+  const listed = await runOn(ctx, change.host, { argv: listSnapshotFoldersArgv(target), privileged: true });
+  if (!listed.ok) return listed;
+  const now = parseSnapshotFolders(listed.value.stdout);
+  const found = ctx.outcomeOf('find')?.data as FindOutcomeData | undefined;
+  const copied = new Set((found?.selected?.snapshots ?? []).map((s) => `snapshot_${s.id}`));
+  return ok({
+    changeId: change.id,
+    host: change.host,
+    hostName: hostName(ctx, change.host),
+    target,
+    present: now !== null,
+    // Without the Find step's list nothing counts as new: the copy is the run's own by its record.
+    newSnapshots: copied.size > 0 ? (now ?? []).filter((s) => !copied.has(s)) : [],
+  });
+}
+
+/**
+ * Removes the run's workload copy from the target share once the user confirmed it (once, for the
+ * step) and Trilio no longer lists the workload (its record was deleted above): the folder is a copy,
+ * the original stays on the synced share. Marked undone when it is gone; a repeat finds nothing.
+ */
+async function removeCopy(
+  ctx: DrContext,
+  admin: CloudClients,
+  action: RemoteAction,
+  facts: CleanupFacts,
+): Promise<Result<void>> {
+  const copy = facts.copy;
+  if (!copy) return ok(undefined);
+  if (action.destructive && !ctx.isConfirmed(action.id))
+    return fail({
+      code: 'precondition',
+      message: `Clean-up removes ${action.destructive}: confirm it first.`,
+      hint: 'In the wizard, answer the confirmation when you run clean-up; on the command line, add --yes.',
+    });
+  const id = ctx.params.kind === 'single' ? ctx.params.workloadId : '';
+  const live = await liveWorkloads(ctx, admin, [id]);
+  if (!live.ok) return live;
+  if (live.value.has(id))
+    return fail({
+      code: 'precondition',
+      message: `Trilio still lists workload ${id}: its folder ${copy.target} is not removed.`,
+      hint: 'Run clean-up again: it deletes the record first.',
+    });
+  const done = await runRemoteAction(ctx, action);
+  if (!done.ok) return fail({ ...done.error, host: done.error.host ?? copy.hostName });
+  ctx.markUndone(copy.changeId);
+  return ok(undefined);
 }
 
 function hostName(ctx: DrContext, id: string): string {

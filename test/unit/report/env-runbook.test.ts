@@ -76,7 +76,7 @@ describe('environment runbook', () => {
 
   it('leaves datamovers to the orchestrator when Trilio is deployed by one', () => {
     const profile = sampleProfile();
-    profile.trilio.flavor = 'juju';
+    profile.trilio.target.installer = 'juju';
     const md = envRunbookMarkdown(input({ profile }));
     expect(md).toContain('This environment is deployed with juju');
   });

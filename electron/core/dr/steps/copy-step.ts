@@ -7,7 +7,7 @@ import {
   type CopyFacts,
   type FolderListing,
 } from '../../../../shared/plans/copy-plan.js';
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
@@ -34,7 +34,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     const tvm = ctx.services.tvms()[0];
     if (!tvm) return fail({ code: 'validation', message: 'The profile has no Trilio appliance host.' });
     const dir = workloadDirName(workloadId);
-    const targetRoot = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+    const targetRoot = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
     const source = `${found.sourceRoot}/${dir}`;
     const target = `${targetRoot}/${dir}`;
     const sourceListing = await listing(ctx, tvm.id, source);

@@ -1,4 +1,4 @@
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
@@ -32,7 +32,7 @@ function fromError(check: string, error: AppError, host?: string): Finding {
 /** Every host answers over SSH (with its stored host key), and the appliances mount the target share. */
 export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
   const hosts = ctx.profile.hosts.filter((h) => h.role !== 'jump');
-  const b1 = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+  const b1 = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
   const outcomes = await fanOut(
     hosts.map((h) => h.id),
     async (id) => runOn(ctx, id, { argv: probePathsArgv([b1]), privileged: true }, { timeoutMs: 60_000 }),

@@ -3,6 +3,7 @@ import type { Action, ApiAction, RemoteAction, StepPlan } from '../run/plan-type
 import type { ChangeView } from '../run/run-types.js';
 import { scriptArgv } from '../shell/quote.js';
 import { removeCopyAction } from './copy-plan.js';
+import { dbCleanupActions, type DbCleanupFacts } from './db-cleanup-plan.js';
 import { regrantAction, type RegrantFacts, type RevokeFacts } from './cleanup-roles.js';
 
 export interface CleanupFacts {
@@ -16,6 +17,9 @@ export interface CleanupFacts {
   purged?: string[];
   tvm: string | null;
   tvmName: string;
+  /** Trilio's published database clean-up on the appliance (profile `trilio.dbCleanup`), or null. */
+  db?: DbCleanupFacts | null;
+  /** Older profiles: the command run with the ids when no `db` is set up. */
   purgeCommand: string;
   /**
    * Changes of this run not undone yet that clean-up undoes, role grants aside (staging mount, mounts if
@@ -92,9 +96,15 @@ export function planCleanup(facts: CleanupFacts): Result<StepPlan> {
   if (purged.size > 0)
     warnings.push(`Purged by an earlier attempt of this clean-up: ${[...purged].join(', ')}.`);
   if (toPurge.length > 0) {
-    if (!facts.purgeCommand.trim() || !facts.tvm)
+    if (facts.db) {
+      actions.push(...dbCleanupActions(facts.db, toPurge));
+      if (facts.db.needsPhysicalDeleteOnce)
+        warnings.push(
+          `Trilio up to 4.0 needs enablephysicaldelete.py run once on ${facts.db.tvmName} (in ${facts.db.scriptDir}) before workloads_delete.py can delete rows; it changes the database schema, so the wizard leaves it to you (back up the workloadmgr database first).`,
+        );
+    } else if (!facts.purgeCommand.trim() || !facts.tvm)
       warnings.push(
-        `No purge command in the profile: run Trilio's CleanWlmDatabase script on the appliance for ${toPurge.join(', ')} before the next DR.`,
+        `No database clean-up in the profile: run Trilio's CleanWlmDatabase script (wlSnapshotDeletePython) on the appliance for ${toPurge.join(', ')} before the next DR, or set its folder in the profile.`,
       );
     else
       actions.push({

@@ -6,6 +6,7 @@ import {
 } from '../../../../shared/plans/cleanup-plan.js';
 import { listSnapshotFoldersArgv, parseSnapshotFolders } from '../../../../shared/plans/copy-plan.js';
 import { regrantActionId } from '../../../../shared/plans/cleanup-roles.js';
+import { dbInputsChangeKind } from '../../../../shared/plans/db-cleanup-plan.js';
 import { parseReassignActionId } from '../../../../shared/plans/reassign-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { ApiAction, RemoteAction } from '../../../../shared/run/plan-types.js';
@@ -19,12 +20,13 @@ import { liveShareOf, workloadDirName } from '../dr-paths.js';
 import { runOn, runRemoteAction, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { discoverCleanupRoles, regrant } from './cleanup-roles.js';
+import { discoverDbCleanup, runDbCleanup } from './db-cleanup.js';
 
 /**
  * Changes clean-up always undoes besides the role grants; mount paths only when the user asked (other
  * runs may rely on them). Role grants are taken back separately, last.
  */
-const alwaysUndone = new Set(['staging-mount']);
+const alwaysUndone = new Set(['staging-mount', dbInputsChangeKind]);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
 
 /**
@@ -65,16 +67,25 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
     const tvm = ctx.services.tvms()[0];
     const copy = await copyToRemove(ctx, changes);
     if (!copy.ok) return copy;
+    const purgedHere = purged.filter((id) => workloadIds.includes(id));
+    const purgeLeft = workloadIds.some((id) => !purgedHere.includes(id));
+    const db = tvm && purgeLeft ? await discoverDbCleanup(ctx, tvm) : ok(null);
+    if (!db.ok) return db;
     return ok({
       workloadIds,
       knownToTrilio,
       projects,
-      purged: purged.filter((id) => workloadIds.includes(id)),
+      purged: purgedHere,
       tvm: tvm?.id ?? null,
       tvmName: tvm?.name ?? '',
+      db: db.value,
       purgeCommand: ctx.profile.trilio.purgeCommand,
       toUndo: changes.filter(
-        (c) => !c.undoneAt && (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))),
+        (c) =>
+          !c.undoneAt &&
+          (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))) &&
+          // Inputs of an interrupted database clean-up: written again and removed by the new one.
+          !(c.kind === dbInputsChangeKind && db.value),
       ),
       revokes: roles.value.revokes,
       regrants: roles.value.regrants,
@@ -102,6 +113,15 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
         if (!clients.ok) return clients;
         const done = await runApiAction(ctx, clients.value, action);
         if (!done.ok && done.error.httpStatus !== 404) return done;
+      } else if (action.kind === 'remote' && action.id.startsWith('db-') && facts.db) {
+        // The database clean-up's actions run together (its inputs are removed even when it fails).
+        if (!action.id.startsWith('db-ids:')) continue;
+        const db = plan.actions.filter(
+          (a): a is RemoteAction => a.kind === 'remote' && a.id.startsWith('db-'),
+        );
+        const done = await runDbCleanup(ctx, facts.db, db);
+        if (!done.ok) return done;
+        recordPurged(ctx, action.host, facts);
       } else if (action.kind === 'remote' && action.id.startsWith('remove-copy:')) {
         const done = await removeCopy(ctx, admin.value, action, facts);
         if (!done.ok) return done;
@@ -113,15 +133,7 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
       } else if (action.kind === 'remote') {
         const done = await runRemoteAction(ctx, action);
         if (!done.ok) return done;
-        if (action.id.startsWith('purge:'))
-          for (const id of facts.workloadIds.filter((w) => !facts.purged?.includes(w)))
-            ctx.recordChange({
-              actionId: `purge:${id}`,
-              host: action.host,
-              kind: 'purge',
-              description: `Purged workload ${id} from Trilio's database`,
-              undo: [],
-            });
+        if (action.id.startsWith('purge:')) recordPurged(ctx, action.host, facts);
       }
     }
     // Undo newest first; each change is marked undone as soon as its undo succeeded (safe to re-run).
@@ -265,6 +277,18 @@ async function removeCopy(
   if (!done.ok) return fail({ ...done.error, host: done.error.host ?? copy.hostName });
   ctx.markUndone(copy.changeId);
   return ok(undefined);
+}
+
+/** One `purge` record per workload the purge just took out of Trilio's database (not repeated). */
+function recordPurged(ctx: DrContext, host: string, facts: CleanupFacts): void {
+  for (const id of facts.workloadIds.filter((w) => !facts.purged?.includes(w)))
+    ctx.recordChange({
+      actionId: `purge:${id}`,
+      host,
+      kind: 'purge',
+      description: `Purged workload ${id} from Trilio's database`,
+      undo: [],
+    });
 }
 
 function hostName(ctx: DrContext, id: string): string {

@@ -114,6 +114,8 @@ export function openHarness(world: FanoutWorld, profile: Profile, runId: string)
     },
     isConfirmed: () => false,
     statusOf: () => undefined,
+    journal: () => [],
+    takeOver: () => undefined,
   };
   return {
     services,

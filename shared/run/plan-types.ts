@@ -40,6 +40,11 @@ export interface RemoteAction {
    * confirms once before the step runs (wizard dialog, CLI `--yes`); unconfirmed, the step refuses.
    */
   destructive?: string;
+  /**
+   * Changes of earlier runs (or earlier in this run) this action takes over: marked undone in their run
+   * right before it runs, since their undo would now undo this run's work (a bind re-pointed).
+   */
+  takesOver?: { runId: string; changeId: number }[];
 }
 
 /** Ids of a plan's actions that delete data (the user confirms them once, together). */

@@ -343,6 +343,8 @@ export class RunEngine<S> {
       recordChange: (change) => store.addChange(run.id, { ...change, step }, this.now().toISOString()),
       changes: () => store.getRun(run.id)?.changes ?? [],
       markUndone: (id) => store.markChangeUndone(run.id, id, this.now().toISOString()),
+      journal: () => store.openChangesOfProfile(run.profileId),
+      takeOver: (runId, id) => store.markChangeUndone(runId, id, this.now().toISOString()),
       isConfirmed: (actionId) => confirmed.includes(actionId),
     };
   }

@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../../shared/contract.js';
+import type { JournalEntry } from './run-store.js';
 import type { Profile } from '../../../shared/profile/profile.js';
 import type { Result } from '../../../shared/result.js';
 import type { ChangeRecord, StepKey, StepPlan } from '../../../shared/run/plan-types.js';
@@ -39,6 +40,16 @@ export interface StepContext<S = unknown> {
   /** Changes recorded by this run so far (clean-up and revert undo them). */
   changes(): ChangeView[];
   markUndone(changeId: number): void;
+  /**
+   * Open changes of every run of this profile (this one included), oldest first: the wizard's own
+   * leftovers on the hosts, which a later run may re-point after saying so.
+   */
+  journal(): JournalEntry[];
+  /**
+   * Marks a change of another run (or this one) undone because this run takes it over: its undo would
+   * now undo this run's work (a bind mount re-pointed to another share).
+   */
+  takeOver(runId: string, changeId: number): void;
   /** Whether the user confirmed a manual action (an orchestrator change) of this step's plan. */
   isConfirmed(actionId: string): boolean;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 import { planMountPaths, type MountPathsFacts } from '../../../shared/plans/mount-paths-plan.js';
 import { bindMountLine } from '../../../shared/fstab/fstab.js';
+import type { RemoteAction } from '../../../shared/run/plan-types.js';
 
 const B1 = '10.20.3.22:/upstream_target';
 const A1 = '10.10.2.20:/upstream_source';
@@ -162,7 +163,7 @@ describe('planMountPaths after an earlier run on the same hosts', () => {
     if (!plan.ok) throw new Error(plan.error.message);
     const onTvm = plan.value.actions.filter((a) => a.kind === 'remote' && a.host === 'tvm-1');
     expect(onTvm.map((a) => a.id.split(':')[0])).toEqual(['bind', 'unfstab-earlier-0', 'fstab']);
-    const [rebind, unfstab, fstab] = onTvm as import('../../../shared/run/plan-types.js').RemoteAction[];
+    const [rebind, unfstab, fstab] = onTvm as RemoteAction[];
     expect(rebind!.argv.slice(-2)).toEqual([b2, old]);
     expect(rebind!.argv[2]).toContain('umount');
     expect(rebind!.takesOver).toEqual([{ runId: 'run-single', changeId: 11 }]);

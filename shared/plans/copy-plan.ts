@@ -25,6 +25,13 @@ export interface CopyFacts {
    * records the copy and sets its ownership rather than skipping both as "already there".
    */
   copiedByThisRun?: boolean;
+  /**
+   * How the target compares with the source when both exist: every `*_db` file byte for byte, every
+   * disk by size and qcow2 header (copy-manifest.ts). Absent in older facts: the listing decides.
+   */
+  targetDiff?: { identical: boolean; summary: string } | null;
+  /** An earlier run's open record of copying this very folder: taken over when this run keeps or replaces it. */
+  earlierCopy?: { runId: string; changeId: number } | null;
 }
 
 /**
@@ -176,19 +183,47 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     verify: [],
     warnings: [],
   };
-  const identical = sameListing(facts.sourceListing, facts.targetListing);
+  const identical =
+    facts.targetListing !== null &&
+    (facts.targetDiff ? facts.targetDiff.identical : sameListing(facts.sourceListing, facts.targetListing));
+  const takesOver = facts.earlierCopy ? { takesOver: [facts.earlierCopy] } : {};
+  const copyChange = {
+    kind: 'workload-copy',
+    undo: [removeCopyAction(facts.tvm, facts.tvmName, facts.target)],
+  };
   if (identical && !facts.copiedByThisRun)
     return ok({
       ...base,
-      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes): nothing to copy.`,
+      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes; every *_db file byte for byte, every disk by size and qcow2 header): nothing to copy.`,
+      // Another run's copy this run now relies on: its record moves here, so only this run's clean-up
+      // removes it.
+      actions: facts.earlierCopy
+        ? [
+            {
+              kind: 'remote',
+              id: `copy:${facts.tvm}`,
+              host: facts.tvm,
+              argv: ['test', '-d', facts.target],
+              privileged: true,
+              description: `Take over ${facts.target}, copied by run ${facts.earlierCopy.runId} (its clean-up no longer removes it)`,
+              change: copyChange,
+              ...takesOver,
+            },
+          ]
+        : [],
     });
-  if (facts.targetListing && !identical)
-    return fail({
-      code: 'precondition',
-      message: `${facts.tvmName}: ${facts.target} already exists and differs from the copy on the synced share (${facts.targetListing.files} vs ${facts.sourceListing.files} files).`,
-      host: facts.tvmName,
-      hint: 'The wizard never overwrites backup data. Compare both folders and move the target away if it is not needed, then plan again.',
-    });
+  const replace: RemoteAction[] =
+    facts.targetListing && !identical
+      ? [
+          {
+            ...removeCopyAction(facts.tvm, facts.tvmName, facts.target),
+            id: `replace:${facts.tvm}`,
+            description: `Remove ${facts.target}, which differs from the synced copy (${facts.targetDiff?.summary ?? `${facts.targetListing.files} vs ${facts.sourceListing.files} files`}), so it can be copied again`,
+            destructive: `the folder ${facts.target} already on the target share, which differs from the synced copy${facts.earlierCopy ? ` (copied there by run ${facts.earlierCopy.runId})` : ''}`,
+            ...takesOver,
+          },
+        ]
+      : [];
   const remote = (id: string, argv: string[], description: string): RemoteAction => ({
     kind: 'remote',
     id: `${id}:${facts.tvm}`,
@@ -211,14 +246,16 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
       );
   return ok({
     ...base,
-    summary: identical
-      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
-      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
+    summary:
+      (replace.length > 0
+        ? `${facts.target} already exists and differs from the synced copy: ${facts.targetDiff?.summary ?? 'other files'}. It is replaced (asks once): `
+        : '') +
+      (identical
+        ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
+        : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`),
     actions: [
-      {
-        ...copy,
-        change: { kind: 'workload-copy', undo: [removeCopyAction(facts.tvm, facts.tvmName, facts.target)] },
-      },
+      ...replace,
+      { ...copy, change: copyChange },
       remote(
         'chown',
         ['chown', '-R', '--', 'nova:nova', facts.target],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 import { readLabJson } from '../../lab/lab.js';
@@ -109,5 +110,65 @@ describe('a single DR and its clean-up, then a full DR of the same lab (lab)', (
 
   it('succeeds when the clean-up removed the bind mounts', async () => {
     await singleThenFull(true);
+  }, 400_000);
+
+  it('stops a full DR at pre-flight while a workload id is on both B1 and B2, saying which copy to remove', async () => {
+    dir = await world.fresh();
+    const erp = world.sources.find((w) => w.name === 'fin-erp')!;
+    const single = ok(
+      await cli(dir, [
+        'run',
+        'single',
+        '--profile',
+        'lab',
+        '--workload',
+        erp.id,
+        '--target-project',
+        erp.targetProject,
+        '--yes',
+        '--json',
+      ]),
+      'single DR',
+    );
+    const singleId = runIdOf(single)!;
+    // Its clean-up not run yet: the copy on B1 is Trilio B's workload now.
+    const blocked = await cli(dir, ['run', 'full', '--profile', 'lab', '--yes', '--json']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr + blocked.stdout).toContain(`workload id(s) on both shares`);
+    expect(blocked.stderr + blocked.stdout).toContain(`trilio-dr cleanup --run ${singleId} --yes`);
+    ok(await cli(dir, ['cleanup', '--run', singleId, '--yes', '--json']), 'single clean-up');
+    // A copy nobody recorded: named, with the folder to remove.
+    const hpc = world.sources.find((w) => w.name === 'res-hpc')!;
+    await cp(join(lab.sharesDir.B2, `workload_${hpc.id}`), join(lab.sharesDir.B1, `workload_${hpc.id}`), {
+      recursive: true,
+    });
+    const again = await cli(dir, ['run', 'full', '--profile', 'lab', '--yes', '--json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr + again.stdout).toContain(
+      `${hpc.id}: remove the copy on B1, ${mountPathFor(lab.nfs.B1)}/workload_${hpc.id} (the original stays on B2)`,
+    );
+    await rm(join(lab.sharesDir.B1, `workload_${hpc.id}`), { recursive: true, force: true });
+    await world.dispose(dir);
+    dir = '';
+  }, 400_000);
+
+  it('stops a second full DR of a share the first one reassigned at Find, naming the import as next step', async () => {
+    dir = await world.fresh();
+    const first = ok(await cli(dir, ['run', 'full', '--profile', 'lab', '--yes', '--json']), 'full DR');
+    const firstId = runIdOf(first)!;
+    ok(await cli(dir, ['revert', '--run', firstId, '--yes', '--json']), 'revert');
+    ok(await cli(dir, ['cleanup', '--run', firstId, '--yes', '--json']), 'clean-up');
+    // Reassign rewrote the project ids in B2's workload_db files: they name target-cloud projects now.
+    const second = await cli(dir, ['run', 'full', '--profile', 'lab', '--yes', '--json']);
+    expect(second.code).toBe(1);
+    const text = second.stderr + second.stdout;
+    expect(text).toContain('workloads on ' + lab.nfs.B2 + ' are orphaned');
+    expect(text).toContain('workload-importworkloads');
+    expect(text).not.toContain('not among the');
+    const summary = summaryOf(second)!;
+    expect(summary.steps.find((s) => s.key === 'find')?.status).toBe('failed');
+    expect(summary.changes.filter((c) => !c.undone && c.kind !== 'staging-mount')).toEqual([]);
+    await world.dispose(dir);
+    dir = '';
   }, 400_000);
 });

@@ -297,3 +297,40 @@ describe('trilio-dr run single (lab)', () => {
     }
   });
 });
+
+describe('trilio-dr run single over a stale copy on B1 (lab)', () => {
+  it('sees that workload_db differs although names and sizes match, and replaces the copy', async () => {
+    await resetDrWorld(lab);
+    const w = workload('res-notebook');
+    const stale = join(lab.sharesDir.B1, `workload_${w.id}`);
+    await run('cp', ['-a', join(lab.sharesDir.B2, `workload_${w.id}`), stale]);
+    // What a reassign on the target leaves: another project id of the same length in workload_db.
+    const db = join(stale, 'workload_db');
+    const text = await readFile(db, 'utf8');
+    const project = (JSON.parse(text) as { project_id: string }).project_id;
+    const other = project.replace(/^./, (c) => (c === 'f' ? 'e' : 'f'));
+    await writeFile(db, text.replace(project, other));
+    const ran = await cli(dataDir, [
+      'run',
+      'single',
+      '--profile',
+      'lab',
+      '--workload',
+      w.id,
+      '--target-project',
+      'research-dr',
+      '--yes',
+      '--json',
+    ]);
+    expect(ran.code, ran.stderr.slice(-3000)).toBe(0);
+    expect(ran.stderr).toMatch(
+      /already exists and differs from the synced copy: 1 metadata file\(s\) differ \(workload_db\)/,
+    );
+    expect(ran.stderr).toMatch(/! deletes the folder .* already on the target share/);
+    const copied = JSON.parse(await readFile(db, 'utf8')) as { project_id: string };
+    expect(copied.project_id).not.toBe(other);
+    const runId = /Run (run-\S+) created/.exec(ran.stderr)![1]!;
+    expect((await cli(dataDir, ['cleanup', '--run', runId, '--yes'])).code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+  });
+});

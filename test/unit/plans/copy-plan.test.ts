@@ -27,6 +27,7 @@ const facts = (over: Partial<CopyFacts> = {}): CopyFacts => ({
   partial: '/var/triliovault-mounts/MTAuMjAuMy4yMjovdXBzdHJlYW1fdGFyZ2V0/.trilio-dr-partial-workload_w1',
   sourceListing: listing,
   targetListing: null,
+  owner: 'nova:nova',
   ...over,
 });
 
@@ -144,5 +145,17 @@ describe('copy manifests, in a shell', () => {
     expect(extra.extra).toEqual(['snapshot_s2/snapshot_db']);
     expect(describeDiff(extra)).toContain('only there');
     expect(manifest(join(dir, 'none'))).toBeNull();
+  });
+});
+
+describe('ownership', () => {
+  it('gives the copy to the target Trilio’s nova: by name on packages, 42436 on Kolla and director', () => {
+    for (const owner of ['nova:nova', '42436:42436']) {
+      const plan = planCopy(facts({ owner }));
+      if (!plan.ok) throw new Error(plan.error.message);
+      const chown = plan.value.actions.find((a) => a.id.startsWith('chown:'));
+      expect(chown?.kind === 'remote' && chown.argv).toEqual(['chown', '-R', '--', owner, target]);
+      expect(plan.value.summary).toContain(owner);
+    }
   });
 });

@@ -200,22 +200,6 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     return ok({
       ...base,
       summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes; every *_db file byte for byte, every disk by size and qcow2 header): nothing to copy.`,
-      // Another run's copy this run now relies on: its record moves here, so only this run's clean-up
-      // removes it.
-      actions: facts.earlierCopy
-        ? [
-            {
-              kind: 'remote',
-              id: `copy:${facts.tvm}`,
-              host: facts.tvm,
-              argv: ['test', '-d', facts.target],
-              privileged: true,
-              description: `Take over ${facts.target}, copied by run ${facts.earlierCopy.runId} (its clean-up no longer removes it)`,
-              change: copyChange,
-              ...takesOver,
-            },
-          ]
-        : [],
     });
   const replace: RemoteAction[] =
     facts.targetListing && !identical

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 import { readLabJson } from '../../lab/lab.js';
@@ -76,12 +78,22 @@ describe('clean-up killed right after it took the admin role away on one project
 
   it('grants the role again for the deletes when the admin user lost it before clean-up, then revokes it', async () => {
     await world.reset();
+    // A profile saved before the CleanWlmDatabase folder: its purge command still runs.
+    const file = JSON.parse(await readFile(lab.profileFile, 'utf8')) as {
+      profile: { name: string; trilio: Record<string, unknown> };
+    };
+    file.profile.name = 'lab-legacy';
+    delete file.profile.trilio.dbCleanup;
+    file.profile.trilio.purgeCommand = lab.trilio.purgeCommand;
+    const legacy = join(dataDir, 'legacy-profile.json');
+    await writeFile(legacy, JSON.stringify(file));
+    expect((await cli(dataDir, ['profile', 'import', legacy])).code).toBe(0);
     const w = world.sources.find((x) => x.name === 'fin-web')!;
     const ran = await cli(dataDir, [
       'run',
       'single',
       '--profile',
-      'lab',
+      'lab-legacy',
       '--workload',
       w.id,
       '--target-project',
@@ -98,6 +110,7 @@ describe('clean-up killed right after it took the admin role away on one project
       const cleaned = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
       expect(cleaned.code, failureOf(cleaned)).toBe(0);
       expect(cleaned.stderr).toMatch(/again for the deletes left there/);
+      expect(cleaned.stderr).toContain('trilio-lab-purge-workloads');
       expect(await roles.has(w.targetProject)).toBe(false);
       const summary = summaryOf(cleaned)!;
       const grants = summary.changes.filter((c) => c.kind === 'role-grant');

@@ -178,10 +178,11 @@ describe('trilio-dr run full (lab)', () => {
     expect(cleaned.code, why(cleaned)).toBe(0);
     expect((await adminRoleProjects()).filter((p) => targetProjects.includes(p))).toEqual([]);
     expect(await trilioProjects(sources().map((w) => w.id))).toEqual(sources().map(() => 404));
-    // One purge call with every workload id.
-    const purgeLines = cleaned.stderr.split('\n').filter((l) => l.includes('trilio-lab-purge-workloads'));
-    expect(purgeLines.length).toBeGreaterThan(0);
-    for (const w of sources()) expect(purgeLines[0]).toContain(w.id);
+    // One run of Trilio's workloads_delete.py in the operator's folder, every workload id in its input.
+    const scriptRuns = cleaned.stderr.split('\n').filter((l) => /^cleanup .* trilio-dr-db-cleanup /.test(l));
+    expect(scriptRuns).toHaveLength(1);
+    expect(cleaned.stderr).toContain(`${sources().length} workload id(s), one a line`);
+    for (const w of sources()) expect(cleaned.stderr).toMatch(new RegExp(`Purging workload ${w.id}`));
     expect(summaryOf(cleaned).changes.filter((c) => c.kind === 'purge')).toHaveLength(sources().length);
 
     // The run report of the whole full-cloud DR: valid against its schema, every workload with its

@@ -125,7 +125,8 @@ describe('trilio-dr run single (lab)', () => {
     const newest = await runOnHost('tvm-1', [
       'sh',
       '-c',
-      `ls -d ${livePath}/workload_${w.id}/snapshot_*/vm_id_*/vm_res_id_*/* | tail -n 1`,
+      // The newest disk (a disk_db file sits beside each disk in Trilio's layout).
+      `ls -d ${livePath}/workload_${w.id}/snapshot_*/vm_id_*/vm_res_id_*/* | grep -v '_db$' | tail -n 1`,
     ]);
     for (const node of computes) {
       const chain = await runOnHost(node, ['qemu-img', 'info', '--backing-chain', newest.stdout.trim()]);

@@ -80,7 +80,19 @@ describe('planCopy of a target that differs from the synced copy', () => {
     expect(plan.value.summary).toContain('workload_db');
   });
 
-  it('takes over an earlier run’s record of an identical copy it keeps', () => {
+  it('takes over an earlier run’s record of the copy it replaces', () => {
+    const plan = planCopy(
+      facts({ targetListing: listing, targetDiff: differs, earlierCopy: { runId: 'run-0', changeId: 4 } }),
+    );
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.actions[0]).toMatchObject({
+      id: 'replace:tvm-1',
+      takesOver: [{ runId: 'run-0', changeId: 4 }],
+    });
+    expect(plan.value.actions[0]!.kind === 'remote' && plan.value.actions[0]!.destructive).toContain('run-0');
+  });
+
+  it('leaves an identical copy of an earlier run alone, unclaimed', () => {
     const plan = planCopy(
       facts({
         targetListing: listing,
@@ -88,13 +100,7 @@ describe('planCopy of a target that differs from the synced copy', () => {
         earlierCopy: { runId: 'run-0', changeId: 4 },
       }),
     );
-    if (!plan.ok) throw new Error(plan.error.message);
-    expect(plan.value.actions).toHaveLength(1);
-    expect(plan.value.actions[0]).toMatchObject({
-      argv: ['test', '-d', target],
-      change: { kind: 'workload-copy' },
-      takesOver: [{ runId: 'run-0', changeId: 4 }],
-    });
+    expect(plan.ok && plan.value.actions).toEqual([]);
   });
 });
 

@@ -113,6 +113,9 @@ export function openHarness(world: FanoutWorld, profile: Profile, runId: string)
       if (c) c.undoneAt = new Date().toISOString();
     },
     isConfirmed: () => false,
+    statusOf: () => undefined,
+    journal: () => [],
+    takeOver: () => undefined,
   };
   return {
     services,

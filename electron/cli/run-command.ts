@@ -1,6 +1,6 @@
 import type { LogRecord, StepProgress } from '../../shared/contract.js';
 import type { Result } from '../../shared/result.js';
-import type { StepKey, StepPlan } from '../../shared/run/plan-types.js';
+import { destructiveActionIds, type StepKey, type StepPlan } from '../../shared/run/plan-types.js';
 import type { RunView, SingleRunParams, StepState } from '../../shared/run/run-types.js';
 import { stepInfo } from '../../shared/run/step-catalog.js';
 import { displayCommand } from '../../shared/shell/quote.js';
@@ -119,7 +119,11 @@ export function describePlan(plan: StepPlan): string {
   for (const w of plan.warnings) lines.push(`  ! ${w}`);
   for (const a of plan.actions) {
     if (a.kind === 'remote')
-      lines.push(`  [${a.host}] ${a.description}`, `      $ ${displayCommand(a.argv)}`);
+      lines.push(
+        `  [${a.host}] ${a.description}`,
+        ...(a.destructive ? [`      ! deletes ${a.destructive} (confirmed by --yes)`] : []),
+        `      $ ${displayCommand(a.argv)}`,
+      );
     else if (a.kind === 'api') lines.push(`  [api] ${a.description}`, `      ${a.method} ${a.path}`);
     else lines.push(`  [manual] ${a.description}`, `      ${a.instructions}`);
   }
@@ -146,7 +150,13 @@ async function runSteps(
     const planned = (await core.handle('runs.plan', { runId, step: step.key })) as Result<StepState>;
     if (!planned.ok) return planned;
     if (planned.value.plan) io.err(describePlan(planned.value.plan));
-    const done = (await core.handle('runs.execute', { runId, step: step.key })) as Result<StepState>;
+    // Every CLI command that executes needs --yes: that is the confirmation of what the plan deletes.
+    const confirmed = destructiveActionIds(planned.value.plan);
+    const done = (await core.handle('runs.execute', {
+      runId,
+      step: step.key,
+      ...(confirmed.length > 0 ? { confirmed } : {}),
+    })) as Result<StepState>;
     if (!done.ok) return done;
   }
   return get(core, runId);

@@ -30,6 +30,13 @@ export interface CopyFacts {
    * records the copy and sets its ownership rather than skipping both as "already there".
    */
   copiedByThisRun?: boolean;
+  /**
+   * How the target compares with the source when both exist: every `*_db` file byte for byte, every
+   * disk by size and qcow2 header (copy-manifest.ts). Absent in older facts: the listing decides.
+   */
+  targetDiff?: { identical: boolean; summary: string } | null;
+  /** An earlier run's open record of copying this very folder: taken over when this run keeps or replaces it. */
+  earlierCopy?: { runId: string; changeId: number } | null;
 }
 
 /**
@@ -101,6 +108,61 @@ export function copyFolderArgv(source: string, partial: string, target: string):
   );
 }
 
+/**
+ * Removes a workload folder the wizard copied: renamed aside first (same share, atomic), so Trilio never
+ * sees half a workload, then deleted; a folder left aside by an interrupted removal is deleted too. Run
+ * twice, the second run finds nothing and succeeds.
+ */
+export function removeCopyArgv(target: string, aside: string): string[] {
+  return scriptArgv(
+    [
+      'if [ -e "$2" ]; then rm -rf -- "$2" || exit 1; fi',
+      '[ -e "$1" ] || exit 0',
+      'mv -T -- "$1" "$2" && rm -rf -- "$2"',
+    ].join('\n'),
+    [target, aside],
+    'trilio-dr-remove-copy',
+  );
+}
+
+/** Prints `absent`, or the names of the folder's `snapshot_*` entries, one a line. */
+export function listSnapshotFoldersArgv(dir: string): string[] {
+  return scriptArgv(
+    '[ -d "$1" ] || { echo absent; exit 0; }\ncd -- "$1" || exit 1\nfor s in snapshot_*; do [ -e "$s" ] && printf "%s\\n" "$s"; done; exit 0',
+    [dir],
+    'trilio-dr-list-snapshots',
+  );
+}
+
+/** The output of `listSnapshotFoldersArgv`: null when the folder is absent. */
+export function parseSnapshotFolders(stdout: string): string[] | null {
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines[0] === 'absent') return null;
+  return lines.sort();
+}
+
+/** Where a copy is set aside while it is removed: a hidden name beside it on the same share. */
+export function removingPathOf(target: string): string {
+  const slash = target.lastIndexOf('/');
+  return `${target.slice(0, slash)}/.trilio-dr-removing-${target.slice(slash + 1)}`;
+}
+
+/** The undo of a copy: remove the copied folder from the target share (the original stays on B2). */
+export function removeCopyAction(tvm: string, tvmName: string, target: string): RemoteAction {
+  return {
+    kind: 'remote',
+    id: `remove-copy:${tvm}`,
+    host: tvm,
+    argv: removeCopyArgv(target, removingPathOf(target)),
+    privileged: true,
+    description: `Remove the workload copy ${target} from the target share on ${tvmName} (the original stays on the synced copy)`,
+    destructive: `the workload folder ${target} that this run copied to the target share`,
+  };
+}
+
 const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /**
@@ -126,19 +188,31 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     verify: [],
     warnings: [],
   };
-  const identical = sameListing(facts.sourceListing, facts.targetListing);
+  const identical =
+    facts.targetListing !== null &&
+    (facts.targetDiff ? facts.targetDiff.identical : sameListing(facts.sourceListing, facts.targetListing));
+  const takesOver = facts.earlierCopy ? { takesOver: [facts.earlierCopy] } : {};
+  const copyChange = {
+    kind: 'workload-copy',
+    undo: [removeCopyAction(facts.tvm, facts.tvmName, facts.target)],
+  };
   if (identical && !facts.copiedByThisRun)
     return ok({
       ...base,
-      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes): nothing to copy.`,
+      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes; every *_db file byte for byte, every disk by size and qcow2 header): nothing to copy.`,
     });
-  if (facts.targetListing && !identical)
-    return fail({
-      code: 'precondition',
-      message: `${facts.tvmName}: ${facts.target} already exists and differs from the copy on the synced share (${facts.targetListing.files} vs ${facts.sourceListing.files} files).`,
-      host: facts.tvmName,
-      hint: 'The wizard never overwrites backup data. Compare both folders and move the target away if it is not needed, then plan again.',
-    });
+  const replace: RemoteAction[] =
+    facts.targetListing && !identical
+      ? [
+          {
+            ...removeCopyAction(facts.tvm, facts.tvmName, facts.target),
+            id: `replace:${facts.tvm}`,
+            description: `Remove ${facts.target}, which differs from the synced copy (${facts.targetDiff?.summary ?? `${facts.targetListing.files} vs ${facts.sourceListing.files} files`}), so it can be copied again`,
+            destructive: `the folder ${facts.target} already on the target share, which differs from the synced copy${facts.earlierCopy ? ` (copied there by run ${facts.earlierCopy.runId})` : ''}`,
+            ...takesOver,
+          },
+        ]
+      : [];
   const remote = (id: string, argv: string[], description: string): RemoteAction => ({
     kind: 'remote',
     id: `${id}:${facts.tvm}`,
@@ -161,11 +235,16 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
       );
   return ok({
     ...base,
-    summary: identical
-      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to ${facts.owner}.`
-      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to ${facts.owner}.`,
+    summary:
+      (replace.length > 0
+        ? `${facts.target} already exists and differs from the synced copy: ${facts.targetDiff?.summary ?? 'other files'}. It is replaced (asks once): `
+        : '') +
+      (identical
+        ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to ${facts.owner}.`
+        : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to ${facts.owner}.`),
     actions: [
-      { ...copy, change: { kind: 'workload-copy', undo: [] } },
+      ...replace,
+      { ...copy, change: copyChange },
       remote(
         'chown',
         ['chown', '-R', '--', facts.owner, facts.target],

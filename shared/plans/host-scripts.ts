@@ -6,10 +6,19 @@ import { scriptArgv } from '../shell/quote.js';
  * it twice changes nothing the second time (a resumed run repeats the step that was interrupted).
  */
 
-/** Reports which of the given paths are directories and which are mount points: `dir\tPATH`, `mnt\tPATH`. */
+/**
+ * Reports which of the given paths are directories and which are mount points (`dir\tPATH`,
+ * `mnt\tPATH`), and each directory's device and inode (`id\tDEV:INO\tPATH`): two paths with the same
+ * id show the same folder, so a bind mount is known to show the share it should.
+ */
 export function probePathsArgv(paths: readonly string[]): string[] {
   return scriptArgv(
-    'for p in "$@"; do [ -d "$p" ] && printf "dir\\t%s\\n" "$p"; mountpoint -q "$p" && printf "mnt\\t%s\\n" "$p"; done; exit 0',
+    [
+      'for p in "$@"; do',
+      '  [ -d "$p" ] && printf "dir\\t%s\\n" "$p" && printf "id\\t%s\\t%s\\n" "$(stat -L -c %d:%i -- "$p")" "$p"',
+      '  mountpoint -q "$p" && printf "mnt\\t%s\\n" "$p"',
+      'done; exit 0',
+    ].join('\n'),
     paths,
     'trilio-dr-probe',
   );
@@ -69,9 +78,10 @@ export function removeLineArgv(file: string, line: string): string[] {
 }
 
 /** Parses the output of `probePathsArgv`. */
-export function parseProbe(stdout: string): { dirs: Set<string>; mounts: Set<string> } {
+export function parseProbe(stdout: string): { dirs: Set<string>; mounts: Set<string>; ids: Map<string, string> } {
   const dirs = new Set<string>();
   const mounts = new Set<string>();
+  const ids = new Map<string, string>();
   for (const line of stdout.split('\n')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
@@ -79,6 +89,28 @@ export function parseProbe(stdout: string): { dirs: Set<string>; mounts: Set<str
     const path = line.slice(tab + 1);
     if (kind === 'dir') dirs.add(path);
     else if (kind === 'mnt') mounts.add(path);
+    else if (kind === 'id') {
+      const second = path.indexOf('\t');
+      if (second > 0) ids.set(path.slice(second + 1), path.slice(0, second));
+    }
   }
-  return { dirs, mounts };
+  return { dirs, mounts, ids };
+}
+
+/**
+ * Mounts a bind of SOURCE onto TARGET, replacing what is mounted there when it shows another folder
+ * (an earlier run's bind of another share, which the plan said it re-points): unmounted (every stacked
+ * layer) until TARGET shows SOURCE or nothing, then bound. Run twice, the second run changes nothing.
+ */
+export function rebindMountArgv(source: string, target: string): string[] {
+  return scriptArgv(
+    [
+      'same() { [ "$(stat -L -c %d:%i -- "$1")" = "$(stat -L -c %d:%i -- "$2")" ]; }',
+      'while mountpoint -q "$2" && ! same "$1" "$2"; do umount "$2" || exit 1; done',
+      'mountpoint -q "$2" && exit 0',
+      'mount --bind "$1" "$2"',
+    ].join('\n'),
+    [source, target],
+    'trilio-dr-rebind',
+  );
 }

@@ -1,12 +1,14 @@
 import type { NeededMountPath } from '../discovery/chain-report.js';
-import { addBindMount, bindMountLine } from '../fstab/fstab.js';
+import { addBindMount, bindMountLine, parseFstab } from '../fstab/fstab.js';
 import { isNfsExport } from '../nfs/nfs-export.js';
 import { fail, ok, type Result } from '../result.js';
 import type { RemoteAction, StepPlan } from '../run/plan-types.js';
+import { fstabLinesOn, type EarlierMount } from './earlier-mounts.js';
 import {
   appendLineArgv,
   bindMountArgv,
   mkdirArgv,
+  rebindMountArgv,
   removeLineArgv,
   rmdirIfEmptyArgv,
   unmountArgv,
@@ -27,6 +29,11 @@ export interface HostMountState {
   mounts: string[];
   /** `/etc/fstab` as read from the host. */
   fstab: string;
+  /**
+   * Needed paths that are mount points showing the live share (same device and inode). Absent in the
+   * facts of plans made before it was probed: every mount point then counts as right, as it did.
+   */
+  bound?: string[];
 }
 
 export interface MountPathsFacts {
@@ -38,6 +45,8 @@ export interface MountPathsFacts {
   hosts: HostMountState[];
   /** Folder of the workload(s) whose chains must resolve, for the verification. */
   workloadDirs: string[];
+  /** Bind mounts and fstab lines on the needed paths that the wizard made and has not undone. */
+  earlier?: EarlierMount[];
 }
 
 /**
@@ -62,6 +71,8 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
     return false;
   });
   const actions: RemoteAction[] = [];
+  const conflicts: string[] = [];
+  const repointed = new Set<string>();
 
   for (const host of facts.hosts) {
     if (!host.mounts.includes(facts.livePath))
@@ -90,6 +101,12 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
             undo: [remote('rmdir', rmdirIfEmptyArgv(n.mountPath), `Remove ${n.mountPath} if empty`)],
           },
         });
+      const earlier = (facts.earlier ?? []).filter((e) => e.host === host.host && e.path === n.mountPath);
+      const ourBind = earlier.find((e) => e.kind === 'bind-mount');
+      const bindChange = {
+        kind: 'bind-mount',
+        undo: [remote('umount', unmountArgv(n.mountPath), `Unmount ${n.mountPath}`)],
+      };
       if (!host.mounts.includes(n.mountPath))
         actions.push({
           ...remote(
@@ -97,36 +114,83 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
             bindMountArgv(facts.livePath, n.mountPath),
             `Bind ${facts.livePath} onto ${n.mountPath}`,
           ),
-          change: {
-            kind: 'bind-mount',
-            undo: [remote('umount', unmountArgv(n.mountPath), `Unmount ${n.mountPath}`)],
-          },
+          change: bindChange,
         });
-      const edit = addBindMount(fstab, facts.livePath, n.mountPath);
-      if (!edit.ok)
-        return fail({
-          code: 'precondition',
-          message: `${host.hostName}: /etc/fstab ${edit.message}.`,
-          host: host.hostName,
-          hint: 'Resolve the conflicting fstab line on that host, then plan again.',
-        });
-      if (edit.changed) {
-        const line = bindMountLine(facts.livePath, n.mountPath);
-        fstab = edit.text;
+      else if (host.bound && !host.bound.includes(n.mountPath)) {
+        if (!ourBind)
+          conflicts.push(`${host.hostName}: ${n.mountPath} is a mount point that shows another folder`);
+        else {
+          repointed.add(`${n.mountPath} (bound by run ${ourBind.runId})`);
+          actions.push({
+            ...remote(
+              'bind',
+              rebindMountArgv(facts.livePath, n.mountPath),
+              `Re-point ${n.mountPath} to ${facts.livePath}: unmount the bind run ${ourBind.runId} made, then bind the live share`,
+            ),
+            change: bindChange,
+            takesOver: [{ runId: ourBind.runId, changeId: ourBind.changeId }],
+          });
+        }
+      }
+      const line = bindMountLine(facts.livePath, n.mountPath);
+      const fstabChange = {
+        kind: 'fstab-line',
+        undo: [remote('unfstab', removeLineArgv('/etc/fstab', line), `Remove from /etc/fstab: ${line}`)],
+      };
+      const append = () =>
         actions.push({
           ...remote(
             'fstab',
             appendLineArgv('/etc/fstab', line, `/etc/fstab.trilio-dr-${runId}`),
             `Add to /etc/fstab (backup /etc/fstab.trilio-dr-${runId}): ${line}`,
           ),
-          change: {
-            kind: 'fstab-line',
-            undo: [remote('unfstab', removeLineArgv('/etc/fstab', line), `Remove from /etc/fstab: ${line}`)],
-          },
+          change: fstabChange,
+        });
+      const edit = addBindMount(fstab, facts.livePath, n.mountPath);
+      if (edit.ok) {
+        if (edit.changed) {
+          fstab = edit.text;
+          append();
+        }
+        continue;
+      }
+      const lines = fstabLinesOn(fstab, n.mountPath, earlier);
+      if (lines.foreign.length > 0) {
+        for (const f of lines.foreign)
+          conflicts.push(`${host.hostName}: /etc/fstab line ${f.line} mounts ${f.spec} on ${n.mountPath}`);
+        continue;
+      }
+      // Only lines the wizard added: replaced by the line for the live share.
+      for (const [i, o] of lines.ours.entries()) {
+        repointed.add(`${n.mountPath} (fstab line of run ${o.mount.runId})`);
+        actions.push({
+          ...remote(
+            `unfstab-earlier-${i}`,
+            removeLineArgv('/etc/fstab', o.raw),
+            `Remove from /etc/fstab the line run ${o.mount.runId} added: ${o.raw}`,
+          ),
+          takesOver: [{ runId: o.mount.runId, changeId: o.mount.changeId }],
         });
       }
+      fstab = removeLines(fstab, n.mountPath);
+      const added = addBindMount(fstab, facts.livePath, n.mountPath);
+      if (added.ok) fstab = added.text;
+      append();
     }
   }
+  if (conflicts.length > 0) {
+    const hosts = new Set(conflicts.map((c) => c.slice(0, c.indexOf(':'))));
+    return fail({
+      code: 'precondition',
+      ...(hosts.size === 1 ? { host: [...hosts][0]! } : {}),
+      message: `The mount paths the backing chains need are taken on ${hosts.size} host(s), by mounts or fstab lines this wizard did not make: ${conflicts.join('; ')}.`,
+      hint: 'The wizard never replaces mounts it did not make. Unmount them and remove those fstab lines on every host named (or finish the run that made them with its clean-up), then plan again.',
+    });
+  }
+  if (repointed.size > 0)
+    warnings.push(
+      `Earlier runs of this wizard bound ${[...repointed].join(', ')} to another share; they are re-pointed to ${facts.livePath} on the hosts below, and those runs' clean-up no longer touches them.`,
+    );
   if (targets.length === 0)
     warnings.push('The backing chains only reference the live share: no extra mount path is needed.');
   return ok({
@@ -139,4 +203,17 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
     verify: [],
     warnings,
   });
+}
+
+/** The fstab text without the lines mounting on `path` (the wizard's own, being replaced). */
+function removeLines(text: string, path: string): string {
+  const drop = new Set(
+    parseFstab(text)
+      .filter((e) => e.file === path)
+      .map((e) => e.line),
+  );
+  return text
+    .split('\n')
+    .filter((_, i) => !drop.has(i + 1))
+    .join('\n');
 }

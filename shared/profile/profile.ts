@@ -101,6 +101,25 @@ export const trilioCloudSchema = z.object({
 });
 export type TrilioCloudConfig = z.infer<typeof trilioCloudSchema>;
 
+/**
+ * Trilio's database clean-up (trilioData/solutions, `openstack/CleanWlmDatabase/wlSnapshotDeletePython`):
+ * the operator's copy of that folder on the appliance reads `connection.json` and `workload_ids.txt`
+ * (in its `config/` folder, as Trilio publishes it) and `workloads_delete.py` purges the rows. The
+ * connection values come from the appliance config's `[database] connection` unless set here.
+ */
+export const dbCleanupSchema = z.object({
+  /** Absolute path of the wlSnapshotDeletePython folder on the appliance ('' = not set up). */
+  scriptDir: z.string().default(''),
+  host: z.string().default(''),
+  /** 0 = from the appliance config (else MySQL's 3306). */
+  port: z.number().int().default(0),
+  user: z.string().default(''),
+  database: z.string().default(''),
+  /** Set in the secret store (`trilio.dbCleanup.password`); not set = the appliance config's. */
+  password: secretState.default('not set'),
+});
+export type DbCleanupConfig = z.infer<typeof dbCleanupSchema>;
+
 export const trilioSchema = z.object({
   /** Cloud A's Trilio: how its backups name mount folders (backing files keep that form). */
   source: trilioCloudSchema.default(trilioCloudSchema.parse({})),
@@ -113,7 +132,12 @@ export const trilioSchema = z.object({
   trusteeRole: z.string().default('creator'),
   /** Role granted to the admin user on each target project for the duration of the DR. */
   adminRole: z.string().default('admin'),
-  /** Operator's copy of Trilio's CleanWlmDatabase script on the appliance; `{ids}` gets workload ids. */
+  /** Trilio's database clean-up script and its connection (preferred over `purgeCommand`). */
+  dbCleanup: dbCleanupSchema.default(dbCleanupSchema.parse({})),
+  /**
+   * Older profiles: a command run on the appliance with the workload ids (`{ids}`). Still run when
+   * `dbCleanup.scriptDir` is empty, so a profile saved before keeps working.
+   */
   purgeCommand: z.string().default(''),
 });
 export type TrilioConfig = z.infer<typeof trilioSchema>;

@@ -10,7 +10,8 @@ export type SecretKey =
   | `hosts.${string}.password`
   | `hosts.${string}.privateKey`
   | `hosts.${string}.keyPassphrase`
-  | 'smtp.password';
+  | 'smtp.password'
+  | 'trilio.dbCleanup.password';
 
 export const cloudSecretFields = ['password', 'applicationCredentialSecret'] as const;
 export const hostSecretFields = ['password', 'privateKey', 'keyPassphrase'] as const;
@@ -30,7 +31,7 @@ export function secretKeysOf(profile: Pick<Profile, 'hosts'>): SecretKey[] {
     for (const field of cloudSecretFields) keys.push(cloudSecretKey(side, field));
   for (const host of profile.hosts)
     for (const field of hostSecretFields) keys.push(hostSecretKey(host.id, field));
-  keys.push('smtp.password');
+  keys.push('smtp.password', 'trilio.dbCleanup.password');
   return keys;
 }
 
@@ -50,6 +51,10 @@ export function withSecretStates(profile: Profile, present: ReadonlySet<string>)
       keyPassphrase: state(hostSecretKey(h.id, 'keyPassphrase')),
     })),
     smtp: { ...profile.smtp, password: state('smtp.password') },
+    trilio: {
+      ...profile.trilio,
+      dbCleanup: { ...profile.trilio.dbCleanup, password: state('trilio.dbCleanup.password') },
+    },
   };
 }
 

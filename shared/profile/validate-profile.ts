@@ -35,6 +35,11 @@ export function validateProfile(profile: Profile): FieldError[] {
   if (profile.trilio.trusteeRole.trim() === '')
     add('trilio.trusteeRole', 'Name the trustee role (e.g. creator).');
   if (profile.trilio.adminRole.trim() === '') add('trilio.adminRole', 'Name the role to grant (e.g. admin).');
+  const db = profile.trilio.dbCleanup;
+  if (db.scriptDir !== '' && !/^\/[^\0]*[^/]$/.test(db.scriptDir))
+    add('trilio.dbCleanup.scriptDir', 'The absolute path of the wlSnapshotDeletePython folder on the appliance.');
+  if (db.port !== 0 && !validPort(db.port)) add('trilio.dbCleanup.port', 'Ports are 1 to 65535 (0: from the appliance config).');
+  if (db.host !== '' && !isHostAddress(db.host)) add('trilio.dbCleanup.host', 'Not a host name or IP address.');
 
   const smtp = profile.smtp;
   if (smtp.host !== '') {

@@ -345,7 +345,14 @@ ${kvTable([
   ['Deployment', esc(p.trilio.flavor)],
   ['Trustee role', esc(p.trilio.trusteeRole)],
   ['Admin role', esc(p.trilio.adminRole)],
-  ['Purge command', p.trilio.purgeCommand ? code(p.trilio.purgeCommand) : '–'],
+  [
+    'Database clean-up',
+    p.trilio.dbCleanup?.scriptDir
+      ? `${code(`${p.trilio.dbCleanup.scriptDir}/workloads_delete.py`)}${p.trilio.dbCleanup.user ? ` as ${esc(p.trilio.dbCleanup.user)}` : ''}`
+      : p.trilio.purgeCommand
+        ? code(p.trilio.purgeCommand)
+        : '–',
+  ],
 ])}
 ${
   p.projectMapping.length > 0

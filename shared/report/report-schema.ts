@@ -102,6 +102,17 @@ export const reportProfileSchema = z
       trusteeRole: z.string(),
       adminRole: z.string(),
       purgeCommand: z.string(),
+      /** Trilio's database clean-up script folder and connection overrides (absent in older reports). */
+      dbCleanup: z
+        .object({
+          scriptDir: z.string(),
+          host: z.string(),
+          port: z.number().int(),
+          user: z.string(),
+          database: z.string(),
+          storedSecrets: secretStates,
+        })
+        .optional(),
       wlmConfPath: z.string(),
       contegoConfPath: z.string(),
       /** Each cloud's Trilio as the run planned with it (release and installer defaults, overrides applied). */

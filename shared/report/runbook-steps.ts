@@ -385,8 +385,11 @@ function notify(ctx: RunbookContext): Block[] {
 
 function cleanup(ctx: RunbookContext): Block[] {
   const { profile } = ctx;
-  const ids = ctx.workloads.length > 0 ? ctx.workloads.map((w) => w.id).join(' ') : '<workload ids>';
-  const purge = profile.trilio.purgeCommand ? profile.trilio.purgeCommand.replaceAll('{ids}', ids) : '';
+  const ids = ctx.workloads.length > 0 ? ctx.workloads.map((w) => w.id) : ['<workload id>'];
+  const purge = profile.trilio.purgeCommand
+    ? profile.trilio.purgeCommand.replaceAll('{ids}', ids.join(' '))
+    : '';
+  const dir = profile.trilio.dbCleanup.scriptDir;
   const blocks: Block[] = [
     {
       kind: 'para',
@@ -394,14 +397,27 @@ function cleanup(ctx: RunbookContext): Block[] {
         'The Trilio database follows the OpenStack standard of not deleting entries: deleted workloads, snapshots and restores are only marked as deleted. To be ready for another disaster recovery the entries of the restored workloads are deleted completely with Trilio’s clean-up script for the workload database.',
       ],
     },
-    purge
-      ? { kind: 'code', caption: `On ${names(ctx.tvms)}:`, text: purge }
-      : {
-          kind: 'note',
-          parts: [
-            'The profile names no purge command: set the path of your copy of Trilio’s CleanWlmDatabase script (trilioData/solutions, openstack/CleanWlmDatabase) in the profile.',
-          ],
-        },
+    dir
+      ? {
+          kind: 'code',
+          caption: `On ${names(ctx.tvms)}, in your copy of Trilio’s wlSnapshotDeletePython (trilioData/solutions, openstack/CleanWlmDatabase): write config/connection.json ({"host", "port", "user", "password", "database"} of the [database] connection in the appliance config) and config/workload_ids.txt (one id a line), both mode 0600, run the script, then remove connection.json again:`,
+          text: [
+            cmd('cd', dir),
+            `umask 077; printf '%s\\n' ${ids.map((id) => cmd(id)).join(' ')} > config/workload_ids.txt`,
+            `${cmd('vi', 'config/connection.json')}    # host, port, user, password, database`,
+            cmd('python3', 'workloads_delete.py'),
+            'cat log/workloadmgr-*/*.log    # the newest folder: one "removed" line per workload, no [ERROR]',
+            cmd('rm', '-f', 'config/connection.json'),
+          ].join('\n'),
+        }
+      : purge
+        ? { kind: 'code', caption: `On ${names(ctx.tvms)}:`, text: purge }
+        : {
+            kind: 'note',
+            parts: [
+              'The profile names no database clean-up: set the folder of your copy of Trilio’s wlSnapshotDeletePython (trilioData/solutions, openstack/CleanWlmDatabase) on the appliance in the profile.',
+            ],
+          },
     {
       kind: 'para',
       parts: [

@@ -35,6 +35,21 @@ export interface RemoteAction {
   readOnly?: boolean;
   /** For an action that changes something: recorded after it succeeds, with how to undo it. */
   change?: ChangeSpec;
+  /**
+   * What this action deletes, in words, when it deletes data (the copy of a workload folder): the user
+   * confirms once before the step runs (wizard dialog, CLI `--yes`); unconfirmed, the step refuses.
+   */
+  destructive?: string;
+  /**
+   * Changes of earlier runs (or earlier in this run) this action takes over: marked undone in their run
+   * right before it runs, since their undo would now undo this run's work (a bind re-pointed).
+   */
+  takesOver?: { runId: string; changeId: number }[];
+}
+
+/** Ids of a plan's actions that delete data (the user confirms them once, together). */
+export function destructiveActionIds(plan: Pick<StepPlan, 'actions'> | undefined): string[] {
+  return (plan?.actions ?? []).flatMap((a) => (a.kind === 'remote' && a.destructive ? [a.id] : []));
 }
 
 /** What a changing action records in the run's change log. */

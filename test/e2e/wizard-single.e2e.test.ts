@@ -159,17 +159,20 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     expect(await byTest('outcome-summary').innerText()).toMatch(/available/i);
   });
 
-  it('8 clean-up: also removes the bind mounts when asked', async () => {
+  it('8 clean-up: removes the workload copy after asking once, and the bind mounts when asked', async () => {
     await w.openStep('cleanup');
     await byTest('cleanup-remove-mounts').check();
     await idle(30_000);
     await plan('cleanup', '08-cleanup');
     expect(await byTest('cleanup-remove-mounts').isChecked()).toBe(true);
-    await run('cleanup', '08-cleanup');
+    expect(await byTest('plan-action-deletes').count()).toBe(1);
+    await w.run('cleanup', 'wizard-08-cleanup', { confirm: /deletes the workload folder .*workload_/ });
     await expectAllChecksPass();
     const oldPath = mountPathFor(lab.nfs.A1);
     const mounted = await runOnHost('compute-1', ['findmnt', '-n', oldPath]);
     expect(mounted.code).not.toBe(0);
+    const copy = `${mountPathFor(lab.nfs.B1)}/workload_${erp.id}`;
+    expect((await runOnHost('tvm-1', ['test', '-e', copy])).code, `${copy} removed`).not.toBe(0);
   });
 
   it('reopens the run after a reload with its steps and log', async () => {

@@ -75,8 +75,10 @@ export interface LabJson {
     volumeUrl?: string;
     /** Loopback-only test controls: `POST /_lab/faults`, `POST /_lab/reset`, `POST /_lab/purge`. */
     labControlUrl?: string;
-    /** The purge script on the TVM (`{ids}`: workload ids). */
+    /** The purge script on the TVM (`{ids}`: workload ids), what profiles before the CleanWlmDatabase folder ran. */
     purgeCommand?: string;
+    /** The operator's copy of Trilio's wlSnapshotDeletePython folder on tvm-1 (the profile's `trilio.dbCleanup.scriptDir`). */
+    cleanDbScriptDir?: string;
   };
   hosts: LabHost[];
   nfs: { A1: string; B1: string; B2: string };

@@ -17,7 +17,7 @@ export interface LabProfileFile {
 
 export function labProfile(
   lab: Omit<LabJson, 'profileFile'>,
-  options: { purgeCommand: string },
+  options: { cleanDbScriptDir: string },
 ): LabProfileFile {
   const cloud = (side: 'A' | 'B') => {
     const c = lab.clouds[side];
@@ -71,7 +71,8 @@ export function labProfile(
         flavor: 'systemd',
         trusteeRole: lab.trusteeRole,
         adminRole: 'admin',
-        purgeCommand: options.purgeCommand,
+        // The database clean-up as Trilio publishes it; the connection comes from tvm-1's workloadmgr.conf.
+        dbCleanup: { scriptDir: options.cleanDbScriptDir },
         wlmConfPath: '',
         contegoConfPath: '',
       },

@@ -5,6 +5,7 @@ import { downHosts, upHosts } from './hosts/index.js';
 import type { LabHost, LabJson } from './lab-json.js';
 import { labProfile } from './lab-profile.js';
 import { downTrilio, upTrilio, type TrilioState } from './trilio/index.js';
+import { cleanDbScriptDir } from './trilio/clean-db-script.js';
 import { labDir, labJsonPath, mountRoot, nfsExports, type ShareName } from './topology.js';
 
 /**
@@ -84,6 +85,7 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
       volumeUrl: trilio.volumeUrl,
       labControlUrl: trilio.labControlUrl,
       purgeCommand: trilio.purgeCommand,
+      cleanDbScriptDir,
     },
     hosts,
     nfs: { ...nfsExports },
@@ -94,7 +96,7 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
     postgres: { host: clouds.postgres.host, port: clouds.postgres.port },
     startedAt: new Date(started).toISOString(),
   };
-  const profile = labProfile(lab, { purgeCommand: trilio.purgeCommand });
+  const profile = labProfile(lab, { cleanDbScriptDir });
   await writeAtomically(profilePath, `${JSON.stringify(profile, null, 2)}\n`);
   const json: LabJson = { ...lab, profileFile: profilePath };
   await writeAtomically(labJsonPath, `${JSON.stringify(json, null, 2)}\n`);

@@ -22,6 +22,22 @@ import { figureLine, recordFigure } from './figures.js';
  */
 const run = promisify(execFile);
 const N = Number(process.env.CRASH_POINTS ?? 50);
+/** CRASH_SEED repeats the jitter of a set of points; CRASH_RANGE=a-b runs points a..b only (pieces). */
+const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const [first, last] = (process.env.CRASH_RANGE ?? `1-${N}`).split('-').map(Number) as [number, number];
+/** A piece of the set records its own figure (`crash-points a-b`), so the summary adds the pieces up. */
+const figureSuite = first === 1 && last >= N ? 'crash-points' : `crash-points ${first}-${Math.min(last, N)}`;
+const jitter = ((start: number) => {
+  let a = start >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: N }, rand);
+})(seed);
 const results: { point: number; line: number; ok: boolean; why?: string }[] = [];
 let lab: LabJson;
 let workload: LabWorkload;
@@ -116,6 +132,9 @@ beforeAll(async () => {
   expect(done.code, done.stderr.slice(-2000)).toBe(0);
   baselineLines = done.stderr.split('\n').length;
   baseline = await endState(JSON.parse(done.stdout) as Summary);
+  console.log(
+    `crash-points: seed ${seed} (CRASH_SEED=${seed} repeats the points), points ${first}..${Math.min(last, N)} of ${N}`,
+  );
   await rm(dir, { recursive: true, force: true });
 }, 600_000);
 
@@ -123,13 +142,15 @@ afterAll(async () => {
   const passed = results.filter((r) => r.ok).length;
   const failures = results.filter((x) => !x.ok).map((r) => ({ point: r.point, line: r.line, why: r.why }));
   if (results.length > 0)
-    await recordFigure('crash-points', passed, results.length - passed, {
+    await recordFigure(figureSuite, passed, results.length - passed, {
       points: N,
+      seed,
+      range: `${first}-${Math.min(last, N)}`,
       linesPerRun: baselineLines,
       failures,
     });
   console.log(
-    `${figureLine('crash-points', passed, results.length - passed)} (of ${N}, ${baselineLines} output lines per run)`,
+    `${figureLine(figureSuite, passed, results.length - passed)} (points ${first}..${Math.min(last, N)} of ${N}, seed ${seed}, ${baselineLines} output lines per run)`,
   );
   for (const r of results.filter((x) => !x.ok))
     console.log(`  point ${r.point} (after line ${r.line}): ${r.why}`);
@@ -138,11 +159,11 @@ afterAll(async () => {
 }, 600_000);
 
 describe(`crash points: SIGKILL at ${N} points of a single-workload DR, then resume`, () => {
-  for (let point = 0; point < N; point++) {
+  for (let point = first - 1; point < Math.min(last, N); point++) {
     it(`point ${point + 1}`, async () => {
-      // Evenly spread over the run's output, jittered by up to half a slot.
+      // Evenly spread over the run's output, jittered by up to half a slot (seeded).
       const slot = baselineLines / N;
-      const line = Math.max(1, Math.round(slot * (point + 0.5 + (Math.random() - 0.5) * 0.5)));
+      const line = Math.max(1, Math.round(slot * (point + 0.5 + (jitter[point]! - 0.5) * 0.5)));
       const dir = await freshWorld();
       try {
         let seen = 0;

@@ -42,6 +42,7 @@ export function createDrEngine(
               state.bus.log(clean);
             },
             scrub: (text) => state.scrubber.scrub(text),
+            addSecret: (value) => state.scrubber.add(value),
             ...(process.env.SSH_AUTH_SOCK ? { agentSocket: process.env.SSH_AUTH_SOCK } : {}),
           },
           signal,

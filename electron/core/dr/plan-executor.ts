@@ -42,6 +42,8 @@ export async function executeRemoteActions(
             description: action.description,
             undo: action.change.undo,
           });
+        // After this run's own record: the journal always names someone responsible for the mount.
+        for (const t of action.takesOver ?? []) ctx.takeOver(t.runId, t.changeId);
         const result = await runRemoteAction(ctx, action);
         if (!result.ok) return fail({ ...result.error, host: result.error.host ?? hostName(ctx, host) });
         ran += 1;

@@ -32,6 +32,11 @@ export interface RunServices {
    */
   projectClients(projectName: string): Promise<Result<CloudClients>>;
   getSecret(key: SecretKey): string | undefined;
+  /**
+   * Registers a secret read from a host (the database password in the appliance config) with the
+   * scrubber, before anything can print it.
+   */
+  addSecret(value: string): void;
   sink: LogSink;
   scrub: (text: string) => string;
   host(id: string): Result<HostConfig>;
@@ -44,6 +49,8 @@ export interface RunServices {
 
 export interface RunServicesDeps {
   getSecret(key: SecretKey): string | undefined;
+  /** The scrubber's `add` (default: nothing registered, for tests that keep no logs). */
+  addSecret?: (value: string) => void;
   knownHosts: KnownHostsStore;
   sink: LogSink;
   scrub: (text: string) => string;
@@ -110,6 +117,7 @@ export function openRunServices(profile: Profile, deps: RunServicesDeps, signal:
     },
     projectClients,
     getSecret: deps.getSecret,
+    addSecret: deps.addSecret ?? (() => undefined),
     sink: deps.sink,
     scrub: deps.scrub,
     host: (id) => {

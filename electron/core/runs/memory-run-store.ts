@@ -1,7 +1,7 @@
 import type { ChangeRecord } from '../../../shared/run/plan-types.js';
 import type { ChangeView, RunSummary, RunView, StepState } from '../../../shared/run/run-types.js';
 import { stepInfo } from '../../../shared/run/step-catalog.js';
-import type { RunRecord, RunStore } from './run-store.js';
+import type { JournalEntry, RunRecord, RunStore } from './run-store.js';
 
 /** RunStore in memory, for tests of the engine and of steps. Values are deep-copied in and out. */
 export class MemoryRunStore implements RunStore {
@@ -64,6 +64,15 @@ export class MemoryRunStore implements RunStore {
   markChangeUndone(runId: string, changeId: number, undoneAt: string): void {
     const c = this.must(runId).changes.find((x) => x.id === changeId);
     if (c) c.undoneAt = undoneAt;
+  }
+
+  openChangesOfProfile(profileId: string): JournalEntry[] {
+    return [...this.runs.values()]
+      .filter((r) => r.run.profileId === profileId)
+      .flatMap((r) =>
+        r.changes.filter((c) => !c.undoneAt).map((c) => ({ runId: r.run.id, change: clone(c) })),
+      )
+      .sort((a, b) => a.change.id - b.change.id);
   }
 
   private must(id: string) {

@@ -340,9 +340,12 @@ export class RunEngine<S> {
         this.emitStep({ runId: run.id, step, status: 'running', fraction, ...(message ? { message } : {}) }),
       previousFacts: () => store.getRun(run.id)?.steps.find((s) => s.key === step)?.facts,
       outcomeOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.outcome,
+      statusOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.status,
       recordChange: (change) => store.addChange(run.id, { ...change, step }, this.now().toISOString()),
       changes: () => store.getRun(run.id)?.changes ?? [],
       markUndone: (id) => store.markChangeUndone(run.id, id, this.now().toISOString()),
+      journal: () => store.openChangesOfProfile(run.profileId),
+      takeOver: (runId, id) => store.markChangeUndone(runId, id, this.now().toISOString()),
       isConfirmed: (actionId) => confirmed.includes(actionId),
     };
   }

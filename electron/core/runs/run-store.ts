@@ -41,4 +41,15 @@ export interface RunStore {
    */
   addChange(runId: string, change: ChangeRecord, appliedAt: string): ChangeView | null;
   markChangeUndone(runId: string, changeId: number, undoneAt: string): void;
+  /**
+   * Changes not undone yet of every run of a profile, oldest first: what the wizard itself left on the
+   * hosts (bind mounts, fstab lines, copies), so a later run can tell its own leftovers from others'.
+   */
+  openChangesOfProfile(profileId: string): JournalEntry[];
+}
+
+/** A change of some run of the profile, with the run it belongs to. */
+export interface JournalEntry {
+  runId: string;
+  change: ChangeView;
 }

@@ -1,8 +1,9 @@
 import type { LogRecord } from '../../../shared/contract.js';
+import type { JournalEntry } from './run-store.js';
 import type { Profile } from '../../../shared/profile/profile.js';
 import type { Result } from '../../../shared/result.js';
 import type { ChangeRecord, StepKey, StepPlan } from '../../../shared/run/plan-types.js';
-import type { ChangeView, RunParams, StepOutcome } from '../../../shared/run/run-types.js';
+import type { ChangeView, RunParams, StepOutcome, StepStatus } from '../../../shared/run/run-types.js';
 
 /**
  * What a step sees while it discovers, plans and executes. Everything a step does to the world goes
@@ -29,11 +30,26 @@ export interface StepContext<S = unknown> {
   previousFacts(): unknown;
   /** The outcome of an earlier step of this run (e.g. the workload `find` chose). */
   outcomeOf(step: StepKey): StepOutcome | undefined;
+  /**
+   * Status of a step of this run as saved (this step while it runs: `running`). Clean-up asks whether
+   * an earlier attempt of itself finished, to tell its own interrupted undo from a later manual change.
+   */
+  statusOf(step: StepKey): StepStatus | undefined;
   /** Records a change this step made and how to undo it; a repeat of the same (action, host) is ignored. */
   recordChange(change: Omit<ChangeRecord, 'step'>): ChangeView | null;
   /** Changes recorded by this run so far (clean-up and revert undo them). */
   changes(): ChangeView[];
   markUndone(changeId: number): void;
+  /**
+   * Open changes of every run of this profile (this one included), oldest first: the wizard's own
+   * leftovers on the hosts, which a later run may re-point after saying so.
+   */
+  journal(): JournalEntry[];
+  /**
+   * Marks a change of another run (or this one) undone because this run takes it over: its undo would
+   * now undo this run's work (a bind mount re-pointed to another share).
+   */
+  takeOver(runId: string, changeId: number): void;
   /** Whether the user confirmed a manual action (an orchestrator change) of this step's plan. */
   isConfirmed(actionId: string): boolean;
 }

@@ -9,7 +9,7 @@ import type {
   StepState,
 } from '../../../shared/run/run-types.js';
 import { stepInfo } from '../../../shared/run/step-catalog.js';
-import type { RunRecord, RunStore } from '../runs/run-store.js';
+import type { JournalEntry, RunRecord, RunStore } from '../runs/run-store.js';
 import type { StoreDb } from './database.js';
 
 interface RunRow {
@@ -87,6 +87,10 @@ export class RunRepo implements RunStore {
         'UPDATE changes SET undone_at = ? WHERE run_id = ? AND id = ?',
       ),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM runs WHERE id = ?'),
+      openOfProfile: db.prepare<[string], ChangeRow & { run_id: string }>(
+        `SELECT c.* FROM changes c JOIN runs r ON r.id = c.run_id
+         WHERE r.profile_id = ? AND c.undone_at IS NULL ORDER BY c.id`,
+      ),
     };
   }
 
@@ -184,6 +188,12 @@ export class RunRepo implements RunStore {
   markChangeUndone(runId: string, changeId: number, undoneAt: string): void {
     this.must(runId);
     this.statements.markUndone.run(undoneAt, runId, changeId);
+  }
+
+  openChangesOfProfile(profileId: string): JournalEntry[] {
+    return this.statements.openOfProfile
+      .all(profileId)
+      .map((row) => ({ runId: row.run_id, change: changeOf(row) }));
   }
 
   private must(id: string): void {

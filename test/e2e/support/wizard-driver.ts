@@ -14,10 +14,14 @@ export interface WizardDriver {
   errorText(): Promise<string>;
   /** Opens the step, plans it and waits for the plan; screenshot `<shot>-plan` when a name is given. */
   plan(key: string, shot?: string): Promise<void>;
-  /** Clicks Run on the open step and waits for its outcome; it must succeed. Screenshot `<shot>`. */
-  run(key: string, shot: string): Promise<void>;
+  /**
+   * Clicks Run on the open step and waits for its outcome; it must succeed. Screenshot `<shot>`. With
+   * `confirm`, the step must first ask (the dialog of a plan that deletes data) with a message matching
+   * it, and the question is answered yes.
+   */
+  run(key: string, shot: string, options?: { confirm?: RegExp }): Promise<void>;
   /** Clicks Run and waits for the step to end, whatever its status; returns the status. */
-  runToEnd(shot: string): Promise<string>;
+  runToEnd(shot: string, options?: { confirm?: RegExp }): Promise<string>;
   /** Every verification row of the panel's outcome, as "ok|host check detail". */
   verifyRows(): Promise<string[]>;
   expectAllChecksPass(): Promise<void>;
@@ -37,8 +41,14 @@ export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver 
   const errorText = async () =>
     (await byTest('step-error').count()) > 0 ? await byTest('step-error').innerText() : '(no error shown)';
 
-  const runToEnd = async (shot: string) => {
+  const runToEnd = async (shot: string, options: { confirm?: RegExp } = {}) => {
     await byTest('step-run').click();
+    if (options.confirm) {
+      await expect.poll(() => byTest('confirm-dialog').isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(await byTest('confirm-dialog').innerText()).toMatch(options.confirm);
+      await ui.shot(`${shot}-confirm`);
+      await byTest('confirm-ok').click();
+    }
     // While it runs, the buttons are disabled.
     await expect.poll(() => byTest('step-plan').isDisabled(), { timeout: 5_000, interval: 20 }).toBe(true);
     await idle(stepTimeout);
@@ -75,8 +85,8 @@ export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver 
       expect(await byTest('plan-summary').innerText()).not.toBe('');
       if (shot) await ui.shot(`${shot}-plan`);
     },
-    async run(key, shot) {
-      const status = await runToEnd(shot);
+    async run(key, shot, options) {
+      const status = await runToEnd(shot, options);
       if (status !== 'succeeded') throw new Error(`“${key}” ended ${status}: ${await errorText()}`);
       expect(await byTest('step-error').count()).toBe(0);
     },

@@ -178,10 +178,12 @@ describe('trilio-dr run full (lab)', () => {
     expect(cleaned.code, why(cleaned)).toBe(0);
     expect((await adminRoleProjects()).filter((p) => targetProjects.includes(p))).toEqual([]);
     expect(await trilioProjects(sources().map((w) => w.id))).toEqual(sources().map(() => 404));
-    // One purge call with every workload id.
-    const purgeLines = cleaned.stderr.split('\n').filter((l) => l.includes('trilio-lab-purge-workloads'));
-    expect(purgeLines.length).toBeGreaterThan(0);
-    for (const w of sources()) expect(purgeLines[0]).toContain(w.id);
+    // One run of Trilio's workloads_delete.py in the operator's folder, every workload id in its input.
+    // (The log line of the run ends in the script folder; the plan shows it once too.)
+    const folder = lab.trilio.cleanDbScriptDir!;
+    expect(cleaned.stderr.split(`' trilio-dr-db-cleanup ${folder}`).length - 1).toBe(2);
+    expect(cleaned.stderr).toContain(`${sources().length} workload id(s), one a line`);
+    for (const w of sources()) expect(cleaned.stderr).toMatch(new RegExp(`Purging workload ${w.id}`));
     expect(summaryOf(cleaned).changes.filter((c) => c.kind === 'purge')).toHaveLength(sources().length);
 
     // The run report of the whole full-cloud DR: valid against its schema, every workload with its

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,8 +125,8 @@ describe('trilio-dr run single (lab)', () => {
     const newest = await runOnHost('tvm-1', [
       'sh',
       '-c',
-      // The newest disk image (a disk_db sits beside each image on the share).
-      `ls -d ${livePath}/workload_${w.id}/snapshot_*/vm_id_*/vm_res_id_*/* | grep -v '/disk_db$' | tail -n 1`,
+      // The newest disk (a disk_db file sits beside each disk in Trilio's layout).
+      `ls -d ${livePath}/workload_${w.id}/snapshot_*/vm_id_*/vm_res_id_*/* | grep -v '_db$' | tail -n 1`,
     ]);
     for (const node of computes) {
       const chain = await runOnHost(node, ['qemu-img', 'info', '--backing-chain', newest.stdout.trim()]);
@@ -147,11 +148,24 @@ describe('trilio-dr run single (lab)', () => {
     expect(pdf.code, pdf.stderr).toBe(0);
     expect((await readFile(pdfFile)).subarray(0, 5).toString()).toBe('%PDF-');
 
+    const copy = join(lab.sharesDir.B1, `workload_${w.id}`);
+    expect(existsSync(copy)).toBe(true);
     const cleaned = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
     expect(cleaned.code, cleaned.stderr.slice(-3000)).toBe(0);
     expect(await adminRoleOn('finance-dr')).not.toMatch(/admin/);
     // Clean-up without --remove-mounts keeps the bind mounts (other workloads may rely on them).
     expect((await runOnHost('compute-1', ['findmnt', '-n', oldPath])).code).toBe(0);
+    // The workload copy on B1 is shown in the plan as deleting data, and removed; B2 keeps the original.
+    expect(cleaned.stderr).toMatch(/! deletes the workload folder .*workload_/);
+    expect(existsSync(copy)).toBe(false);
+    expect(existsSync(join(lab.sharesDir.B2, `workload_${w.id}`))).toBe(true);
+    const changes = (
+      JSON.parse(cleaned.stdout) as { value: { changes: { kind: string; undone: boolean }[] } }
+    ).value.changes;
+    expect(changes.filter((c) => c.kind === 'workload-copy').map((c) => c.undone)).toEqual([true]);
+    // Safe to run twice: nothing left to do, nothing fails.
+    const again = await cli(dataDir, ['cleanup', '--run', runId, '--yes', '--json']);
+    expect(again.code, again.stderr.slice(-3000)).toBe(0);
   });
 
   it('resumes after being killed in the mount-path step, with no duplicate change', async () => {
@@ -282,5 +296,42 @@ describe('trilio-dr run single (lab)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('trilio-dr run single over a stale copy on B1 (lab)', () => {
+  it('sees that workload_db differs although names and sizes match, and replaces the copy', async () => {
+    await resetDrWorld(lab);
+    const w = workload('res-notebook');
+    const stale = join(lab.sharesDir.B1, `workload_${w.id}`);
+    await run('cp', ['-a', join(lab.sharesDir.B2, `workload_${w.id}`), stale]);
+    // What a reassign on the target leaves: another project id of the same length in workload_db.
+    const db = join(stale, 'workload_db');
+    const text = await readFile(db, 'utf8');
+    const project = (JSON.parse(text) as { project_id: string }).project_id;
+    const other = project.replace(/^./, (c) => (c === 'f' ? 'e' : 'f'));
+    await writeFile(db, text.replace(project, other));
+    const ran = await cli(dataDir, [
+      'run',
+      'single',
+      '--profile',
+      'lab',
+      '--workload',
+      w.id,
+      '--target-project',
+      'research-dr',
+      '--yes',
+      '--json',
+    ]);
+    expect(ran.code, ran.stderr.slice(-3000)).toBe(0);
+    expect(ran.stderr).toMatch(
+      /already exists and differs from the synced copy: 1 metadata file\(s\) differ \(workload_db\)/,
+    );
+    expect(ran.stderr).toMatch(/! deletes the folder .* already on the target share/);
+    const copied = JSON.parse(await readFile(db, 'utf8')) as { project_id: string };
+    expect(copied.project_id).not.toBe(other);
+    const runId = /Run (run-\S+) created/.exec(ran.stderr)![1]!;
+    expect((await cli(dataDir, ['cleanup', '--run', runId, '--yes'])).code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
   });
 });

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   listFolderArgv,
+  listSnapshotFoldersArgv,
   parseListing,
+  parseSnapshotFolders,
   copyFolderArgv,
+  removeCopyArgv,
+  removingPathOf,
   sameListing,
 } from '../../../shared/plans/copy-plan.js';
 import {
@@ -101,5 +105,42 @@ describe('purgeArgv', () => {
     const out = sh(purgeArgv('printf "<%s>" {ids}', ['w1', '$(touch /tmp/pwned)']));
     expect(out).toBe('<w1><$(touch /tmp/pwned)>');
     expect(sh(purgeArgv('printf "[%s]"', ['a b']))).toBe('[a b]');
+  });
+});
+
+describe('removeCopyArgv / listSnapshotFoldersArgv', () => {
+  it('lists the snapshot folders, removes the copy through a hidden name, and a repeat finds nothing', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const target = join(dir, 'workload_w1');
+    await mkdir(join(target, 'snapshot_s1', 'vm_id_1'), { recursive: true });
+    await mkdir(join(target, 'snapshot_s2'));
+    await writeFile(join(target, 'workload_db'), '{}');
+    expect(parseSnapshotFolders(sh(listSnapshotFoldersArgv(target)))).toEqual(['snapshot_s1', 'snapshot_s2']);
+    const aside = removingPathOf(target);
+    expect(aside).toBe(join(dir, '.trilio-dr-removing-workload_w1'));
+    sh(removeCopyArgv(target, aside));
+    await expect(stat(target)).rejects.toThrow();
+    await expect(stat(aside)).rejects.toThrow();
+    expect(parseSnapshotFolders(sh(listSnapshotFoldersArgv(target)))).toBeNull();
+    sh(removeCopyArgv(target, aside));
+  });
+
+  it('finishes a removal that was interrupted after the folder was set aside', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const target = join(dir, 'workload_w2');
+    const aside = removingPathOf(target);
+    await mkdir(join(aside, 'snapshot_s1'), { recursive: true });
+    sh(removeCopyArgv(target, aside));
+    await expect(stat(aside)).rejects.toThrow();
+  });
+
+  it('takes a hostile folder name as one argument', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const target = join(dir, 'workload_$(touch pwned); x');
+    await mkdir(target);
+    const argv = removeCopyArgv(target, removingPathOf(target));
+    execFileSync(argv[0]!, argv.slice(1), { cwd: dir });
+    await expect(stat(target)).rejects.toThrow();
+    await expect(stat(join(dir, 'pwned'))).rejects.toThrow();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 import { planMountPaths, type MountPathsFacts } from '../../../shared/plans/mount-paths-plan.js';
 import { bindMountLine } from '../../../shared/fstab/fstab.js';
+import type { RemoteAction } from '../../../shared/run/plan-types.js';
 
 const B1 = '10.20.3.22:/upstream_target';
 const A1 = '10.10.2.20:/upstream_source';
@@ -121,5 +122,70 @@ describe('planMountPaths', () => {
       `bind:tvm-1:${old}`,
       `fstab:tvm-1:${old}`,
     ]);
+  });
+});
+
+describe('planMountPaths after an earlier run on the same hosts', () => {
+  const B2 = '10.20.3.23:/upstream_synced_a1';
+  const b2 = mountPathFor(B2);
+  const oldLine = bindMountLine(live, old);
+  // The full-cloud run binds B2 onto A1's path; a single-workload run of the same profile bound B1 there.
+  const full = (earlier: MountPathsFacts['earlier'], fstab = `# fstab\n${oldLine}\n`) =>
+    facts({
+      livePath: b2,
+      liveExport: B2,
+      needed: facts().needed.filter((n) => n.mountPath === old),
+      hosts: ['tvm-1', 'c1', 'c2', 'c3', 'c4'].map((h) => ({
+        host: h,
+        hostName: h,
+        dirs: [b2, old],
+        mounts: [b2, old],
+        fstab,
+        bound: [b2],
+      })),
+      earlier,
+    });
+  const ours = (host: string): NonNullable<MountPathsFacts['earlier']> => [
+    { runId: 'run-single', changeId: 11, host, kind: 'bind-mount', path: old, description: 'Bind' },
+    {
+      runId: 'run-single',
+      changeId: 12,
+      host,
+      kind: 'fstab-line',
+      path: old,
+      line: oldLine,
+      description: 'fstab',
+    },
+  ];
+
+  it('re-points its own bind and fstab line on every host, after saying so, taking the old records over', () => {
+    const plan = planMountPaths(full(['tvm-1', 'c1', 'c2', 'c3', 'c4'].flatMap(ours)), 'run-full');
+    if (!plan.ok) throw new Error(plan.error.message);
+    const onTvm = plan.value.actions.filter((a) => a.kind === 'remote' && a.host === 'tvm-1');
+    expect(onTvm.map((a) => a.id.split(':')[0])).toEqual(['bind', 'unfstab-earlier-0', 'fstab']);
+    const [rebind, unfstab, fstab] = onTvm as RemoteAction[];
+    expect(rebind!.argv.slice(-2)).toEqual([b2, old]);
+    expect(rebind!.argv[2]).toContain('umount');
+    expect(rebind!.takesOver).toEqual([{ runId: 'run-single', changeId: 11 }]);
+    expect(unfstab!.argv.at(-1)).toBe(oldLine);
+    expect(unfstab!.takesOver).toEqual([{ runId: 'run-single', changeId: 12 }]);
+    expect(fstab!.argv).toContain(bindMountLine(b2, old));
+    expect(fstab!.change?.kind).toBe('fstab-line');
+    expect(plan.value.warnings.join(' ')).toMatch(/bound by run run-single.*re-pointed to/);
+  });
+
+  it('refuses lines it did not make, naming every host at once', () => {
+    const plan = planMountPaths(full([]), 'run-full');
+    expect(plan.ok).toBe(false);
+    if (plan.ok) return;
+    for (const h of ['tvm-1', 'c1', 'c2', 'c3', 'c4']) expect(plan.error.message).toContain(`${h}: `);
+    expect(plan.error.message).toContain('taken on 5 host(s)');
+  });
+
+  it('leaves alone a bind that already shows the live share', () => {
+    const f = full(['tvm-1', 'c1', 'c2', 'c3', 'c4'].flatMap(ours), `${bindMountLine(b2, old)}\n`);
+    for (const h of f.hosts) h.bound = [b2, old];
+    const plan = planMountPaths(f, 'run-full');
+    expect(plan.ok && plan.value.actions).toEqual([]);
   });
 });

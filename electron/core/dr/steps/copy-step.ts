@@ -7,6 +7,12 @@ import {
   type CopyFacts,
   type FolderListing,
 } from '../../../../shared/plans/copy-plan.js';
+import {
+  compareManifests,
+  describeDiff,
+  manifestArgv,
+  parseManifest,
+} from '../../../../shared/plans/copy-manifest.js';
 import { targetMountPath, trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
@@ -41,6 +47,8 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     if (!sourceListing.ok) return sourceListing;
     const targetListing = await listing(ctx, tvm.id, target);
     if (!targetListing.ok) return targetListing;
+    const targetDiff = targetListing.value ? await compareCopies(ctx, tvm.id, source, target) : ok(null);
+    if (!targetDiff.ok) return targetDiff;
     return ok({
       tvm: tvm.id,
       tvmName: tvm.name,
@@ -56,12 +64,22 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
         target,
         targetListing.value,
       ),
+      targetDiff: targetDiff.value,
+      earlierCopy: earlierCopyOf(ctx, tvm.id, target),
     });
   },
   plan: (facts) => planCopy(facts),
   async execute(plan, facts, ctx) {
     for (const action of plan.actions) {
       if (action.kind !== 'remote') continue;
+      if (action.destructive && !ctx.isConfirmed(action.id))
+        return fail({
+          code: 'precondition',
+          message: `Copy replaces ${action.destructive}: confirm it first.`,
+          host: facts.tvmName,
+          hint: 'In the wizard, answer the confirmation when you run the step; on the command line, add --yes. Or move the folder away yourself and plan again.',
+        });
+      for (const t of action.takesOver ?? []) ctx.takeOver(t.runId, t.changeId);
       const ran = action.id.startsWith('copy:')
         ? await copyWithProgress(ctx, action, facts)
         : await runRemoteAction(ctx, action);
@@ -107,6 +125,47 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     });
   },
 };
+
+/**
+ * Source and target compared as backups (every `*_db` file byte for byte, every disk by size and
+ * qcow2 header), both read on the appliance.
+ */
+async function compareCopies(
+  ctx: DrContext,
+  host: string,
+  source: string,
+  target: string,
+): Promise<Result<{ identical: boolean; summary: string }>> {
+  const read = async (dir: string) => {
+    const out = await runOn(ctx, host, { argv: manifestArgv(dir), privileged: true });
+    if (!out.ok) return out;
+    try {
+      return ok(parseManifest(out.value.stdout) ?? new Map());
+    } catch (error) {
+      return fail({ code: 'ssh-command', message: (error as Error).message, command: dir });
+    }
+  };
+  const a = await read(source);
+  if (!a.ok) return a;
+  const b = await read(target);
+  if (!b.ok) return b;
+  const diff = compareManifests(a.value, b.value);
+  return ok({ identical: diff.identical, summary: diff.identical ? 'identical' : describeDiff(diff) });
+}
+
+/** An open record of another run (or an earlier plan of this one) of copying to this very folder. */
+function earlierCopyOf(
+  ctx: DrContext,
+  host: string,
+  target: string,
+): { runId: string; changeId: number } | null {
+  for (const { runId, change } of ctx.journal()) {
+    if (runId === ctx.runId || change.kind !== 'workload-copy' || change.host !== host) continue;
+    const undo = change.undo[0];
+    if (undo?.kind === 'remote' && undo.argv.at(-2) === target) return { runId, changeId: change.id };
+  }
+  return null;
+}
 
 /** The user part of `user:group` (`find -user` takes a name or a numeric id). */
 const ownerUser = (owner: string) => owner.split(':')[0] ?? owner;

@@ -2,13 +2,15 @@ import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
 import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import { planFind, type FindFacts } from '../../../../shared/plans/find-plan.js';
-import { fail, ok } from '../../../../shared/result.js';
+import type { ScannedWorkload } from '../../../../shared/discovery/workload-scan.js';
+import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import { scanShare } from '../../discovery/scan-share.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import { stagingPathOf } from '../dr-paths.js';
 import { executeRemoteActions } from '../plan-executor.js';
-import { execContextOf, requireHosts, runOn } from '../remote-action.js';
+import { execContextOf, requireHosts, runOn, type DrContext } from '../remote-action.js';
+import { importHint, targetOwnedWorkloads } from '../target-owned.js';
 import type { RunServices } from '../run-services.js';
 
 export type { FindOutcomeData } from '../../../../shared/run/step-data.js';
@@ -78,6 +80,9 @@ export const findStep: StepDefinition<FindFacts, RunServices> = {
             : {}),
         });
     }
+    const leftovers = await leftoverRows(ctx, facts, wanted ? (selected ? [selected] : []) : workloads);
+    if (!leftovers.ok) return leftovers;
+    verify.push(...leftovers.value);
     const data: FindOutcomeData = { sourceRoot: facts.sourceRoot, workloads, selected };
     return ok({
       summary: selected
@@ -88,3 +93,52 @@ export const findStep: StepDefinition<FindFacts, RunServices> = {
     });
   },
 };
+
+/**
+ * What earlier runs left that concerns these workloads: a workload whose folder already names a
+ * target-cloud project (not orphaned: restored as it is if Trilio B lists it, else it must be imported),
+ * and, for a single workload, a copy already on the target share (Copy compares it and asks before it
+ * replaces it).
+ */
+async function leftoverRows(
+  ctx: DrContext,
+  facts: FindFacts,
+  workloads: readonly ScannedWorkload[],
+): Promise<Result<VerifyRow[]>> {
+  const rows: VerifyRow[] = [];
+  if (workloads.length === 0) return ok(rows);
+  const admin = await ctx.services.clouds.target();
+  if (!admin.ok) return admin;
+  const owned = await targetOwnedWorkloads(ctx, admin.value, workloads);
+  if (!owned.ok) return owned;
+  const managed = owned.value.filter((w) => w.managed);
+  const unlisted = owned.value.filter((w) => !w.managed);
+  if (managed.length > 0)
+    rows.push({
+      check: `${managed.length} workload(s) already managed by Trilio B in their target project (restored as they are, not reassigned)`,
+      ok: true,
+      detail: managed.map((w) => `${w.workloadName} → ${w.projectName}`).join(', '),
+    });
+  if (unlisted.length > 0)
+    rows.push({
+      check: `workloads on ${facts.syncedCopy} are orphaned (their project is not one of the target cloud's)`,
+      ok: false,
+      detail:
+        unlisted.length === 1
+          ? `${unlisted[0]!.workloadName} (${unlisted[0]!.workloadId}): ${importHint(unlisted[0]!)}`
+          : `${unlisted.map((w) => `${w.workloadName} → ${w.projectName}`).join(', ')}: ${importHint(unlisted[0]!)}`,
+    });
+  if (ctx.params.kind === 'single' && workloads[0]) {
+    const target = `${targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target)}/workload_${workloads[0].id}`;
+    const probe = await runOn(ctx, facts.tvm, { argv: probePathsArgv([target]), privileged: true });
+    if (!probe.ok) return probe;
+    if (parseProbe(probe.value.stdout).dirs.has(target))
+      rows.push({
+        host: facts.tvmName,
+        check: `a copy of the workload is already on ${ctx.profile.nfs.target}`,
+        ok: true,
+        detail: `${target}: Copy compares it with the synced copy and asks before it replaces a copy that differs`,
+      });
+  }
+  return ok(rows);
+}

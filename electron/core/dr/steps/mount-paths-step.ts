@@ -1,5 +1,6 @@
 import { mountPathsNeeded } from '../../../../shared/discovery/chain-report.js';
 import { knownMountRoots } from '../../../../shared/trilio/trilio-facts.js';
+import { earlierMounts } from '../../../../shared/plans/earlier-mounts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import {
   planMountPaths,
@@ -66,6 +67,11 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
       needed,
       hosts: states.flatMap((s) => (s.ok ? [s.value] : [])),
       workloadDirs,
+      earlier: earlierMounts(
+        ctx.journal(),
+        nodes.map((n) => n.id),
+        paths,
+      ),
     });
   },
   plan: (facts, ctx) => planMountPaths(facts, ctx.runId),
@@ -97,13 +103,16 @@ async function probeHost(ctx: DrContext, hostId: string, paths: string[]): Promi
   if (!conn.ok) return conn;
   const fstab = await readRemoteFile(conn.value, '/etc/fstab', execContextOf(ctx));
   if (!fstab.ok) return fstab;
-  const { dirs, mounts } = parseProbe(probe.value.stdout);
+  const { dirs, mounts, ids } = parseProbe(probe.value.stdout);
+  // The live path is probed first; a mount point with its device and inode shows the live share.
+  const live = ids.get(paths[0]!);
   return ok({
     host: hostId,
     hostName: host.value.name,
     dirs: [...dirs],
     mounts: [...mounts],
     fstab: fstab.value.exists ? fstab.value.content : '',
+    bound: [...mounts].filter((m) => live !== undefined && ids.get(m) === live),
   });
 }
 

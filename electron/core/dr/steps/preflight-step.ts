@@ -2,6 +2,7 @@ import { fail, ok } from '../../../../shared/result.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { RunServices } from '../run-services.js';
 import { cloudFindings, hostFindings, type Finding } from './preflight-checks.js';
+import { leftoverFindings } from './preflight-leftovers.js';
 import type { DrContext } from '../remote-action.js';
 
 interface PreflightFacts {
@@ -11,7 +12,9 @@ interface PreflightFacts {
 async function allFindings(ctx: DrContext): Promise<Finding[]> {
   const targetProject = ctx.params.kind === 'single' ? ctx.params.targetProject : '';
   const [hosts, clouds] = await Promise.all([hostFindings(ctx), cloudFindings(ctx, targetProject)]);
-  return [...clouds, ...hosts];
+  // Leftovers only where the hosts answered: an unreachable host is its own finding.
+  const reachable = hosts.every((f) => f.ok || !f.check.startsWith('reachable'));
+  return [...clouds, ...hosts, ...(reachable ? await leftoverFindings(ctx) : [])];
 }
 
 /**
@@ -31,9 +34,10 @@ export const preflightStep: StepDefinition<PreflightFacts, RunServices> = {
       summary: `${facts.findings.length} checks: ${failing.length === 0 ? 'all pass' : `${failing.length} blocking problem(s)`}. Nothing is changed.`,
       actions: [],
       verify: [],
-      warnings: failing.map(
+      // Blocking problems, then notes (what an earlier run left that a later step re-points).
+      warnings: [...failing, ...facts.findings.filter((f) => !f.ok && !f.blocking)].map(
         (f) =>
-          `${f.host ? `${f.host}: ` : ''}${f.check}: ${f.detail ?? 'failed'}${f.hint ? ` — ${f.hint}` : ''}`,
+          `${f.blocking ? '' : 'Note: '}${f.host ? `${f.host}: ` : ''}${f.check}: ${f.detail ?? 'failed'}${f.hint ? ` — ${f.hint}` : ''}`,
       ),
     });
   },

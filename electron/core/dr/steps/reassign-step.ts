@@ -21,6 +21,8 @@ import type { TrilioWorkload } from '../../clients/trilio-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
+import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
+import { importHint, targetOwnedWorkloads } from '../target-owned.js';
 import { resolveTargets, type TargetProject } from '../target-projects.js';
 import { resolveTrusteeRoles } from '../trustee-roles.js';
 import { reenableSchedules, scheduleVerifyRows } from './reassign-schedules.js';
@@ -309,6 +311,24 @@ async function workloadState(
   if (!orphans.ok) return orphans;
   const orphan = orphans.value.find((w) => w.id === workloadId);
   const { nfs } = ctx.profile;
+  if (!orphan) {
+    // The share may say why: its folder names a project of the target cloud (an earlier DR of this
+    // share reassigned it), and such a workload is imported, not reassigned.
+    const found = (ctx.outcomeOf('find')?.data as FindOutcomeData | undefined)?.workloads.find(
+      (w) => w.id === workloadId,
+    );
+    if (found) {
+      const owned = await targetOwnedWorkloads(ctx, clients, [found]);
+      if (!owned.ok) return owned;
+      const w = owned.value[0];
+      if (w)
+        return fail({
+          code: 'precondition',
+          message: `Workload ${w.workloadName} (${workloadId}) is not orphaned: its folder names project ${w.projectName} of the target cloud.`,
+          hint: importHint(w),
+        });
+    }
+  }
   if (!orphan)
     return fail({
       code: 'precondition',

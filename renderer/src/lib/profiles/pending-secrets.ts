@@ -32,5 +32,12 @@ export function withPendingSecrets(profile: Profile, pending: SecretUpdates): Pr
       keyPassphrase: state(hostSecretKey(h.id, 'keyPassphrase'), h.keyPassphrase),
     })),
     smtp: { ...profile.smtp, password: state('smtp.password', profile.smtp.password) },
+    trilio: {
+      ...profile.trilio,
+      dbCleanup: {
+        ...profile.trilio.dbCleanup,
+        password: state('trilio.dbCleanup.password', profile.trilio.dbCleanup.password),
+      },
+    },
   };
 }

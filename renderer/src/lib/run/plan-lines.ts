@@ -20,10 +20,17 @@ export interface ActionLine {
   body: string;
   /** Whether running it records a change that clean-up can undo. */
   changes: boolean;
+  /** What it deletes ('' when nothing): the step asks once before it runs. */
+  deletes: string;
 }
 
 export function actionLine(action: Action, hostName: (id: string) => string = (id) => id): ActionLine {
-  const base = { id: action.id, kind: action.kind, description: action.description };
+  const base = {
+    id: action.id,
+    kind: action.kind,
+    description: action.description,
+    deletes: action.kind === 'remote' ? (action.destructive ?? '') : '',
+  };
   if (action.kind === 'remote')
     return {
       ...base,

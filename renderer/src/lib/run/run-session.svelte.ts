@@ -1,7 +1,8 @@
 import { downloadReport, type ReportFormat } from '../report/report-download.js';
 import type { Api, StepProgress } from '../../../../shared/contract.js';
 import type { AppError, HostKeyInfo } from '../../../../shared/result.js';
-import type { StepKey } from '../../../../shared/run/plan-types.js';
+import { destructiveActionIds, type StepKey } from '../../../../shared/run/plan-types.js';
+import { stepInfo } from '../../../../shared/run/step-catalog.js';
 import type { Profile } from '../../../../shared/profile/profile.js';
 import type {
   FullRunParams,
@@ -97,13 +98,39 @@ export class RunSession {
     return this.#act(key, 'plan', () => this.#api.call('runs.plan', { runId: this.id, step: key }));
   }
 
-  /** Executes the step's plan, then its verification; progress arrives as `step` events. */
-  execute(key: StepKey): Promise<boolean> {
-    const confirmed = manualActionIds(this.stepState(key)?.plan).filter((id) => this.confirmed[id]);
+  /**
+   * Executes the step's plan, then its verification; progress arrives as `step` events. A plan that
+   * deletes data (clean-up removing the run's workload copy) asks once first.
+   */
+  async execute(key: StepKey): Promise<boolean> {
+    const destructive = await this.#confirmDeletes(key);
+    if (destructive === null) return false;
+    const manual = manualActionIds(this.stepState(key)?.plan).filter((id) => this.confirmed[id]);
+    const confirmed = [...manual, ...destructive];
     return this.#act(key, 'execute', () => {
       this.live[key] = { fraction: undefined, message: 'Starting…' };
       return this.#api.call('runs.execute', { runId: this.id, step: key, confirmed });
     });
+  }
+
+  /** Ids of the plan's deleting actions once the user said yes (one question), [] when none, null: no. */
+  async #confirmDeletes(key: StepKey): Promise<string[] | null> {
+    const plan = this.stepState(key)?.plan;
+    const ids = destructiveActionIds(plan);
+    if (ids.length === 0) return [];
+    const what = (plan?.actions ?? []).flatMap((a) =>
+      a.kind === 'remote' && a.destructive ? [a.destructive] : [],
+    );
+    const yes = this.#confirm
+      ? await this.#confirm({
+          title: `${stepInfo(key).title} deletes data`,
+          message: `Running this step deletes ${what.join('; ')}.`,
+          confirmLabel: 'Delete and run',
+          danger: true,
+        })
+      : false;
+    if (!yes) this.notices[key] = 'Not run: the deletion was not confirmed.';
+    return yes ? ids : null;
   }
 
   async cancel(): Promise<boolean> {

@@ -30,6 +30,8 @@ export interface EnvRunbookInput {
   plans?: StepPlan[];
   /** The run the plans belong to, and the changes it recorded (what Revert and Clean up plan from). */
   run?: { id: string; changes?: ChangeView[] };
+  /** The run turns the job schedules back on after the reassign (a run parameter). */
+  reenableSchedules?: boolean;
   /** Workloads the runbook is written for (a run's or a chosen one), so the plans name real ids. */
   workloads?: RunbookWorkload[];
   /**
@@ -56,7 +58,13 @@ export function runbookSteps(input: EnvRunbookInput): RunbookStep[] {
 function settingOf(input: EnvRunbookInput): ProfileSetting {
   const notifyOnly = input.notifyOnly ?? false;
   const targets: RunbookTarget[] = runbookTargets(input.profile, input.kind, input.workloads ?? []);
-  return { profile: input.profile, kind: input.kind, notifyOnly, targets };
+  return {
+    profile: input.profile,
+    kind: input.kind,
+    notifyOnly,
+    targets,
+    reenableSchedules: input.reenableSchedules ?? false,
+  };
 }
 
 function renderOptions(input: EnvRunbookInput): RenderOptions {

@@ -79,10 +79,17 @@ export function assumptionBlocks(s: ProfileSetting): Block[] {
           'The profile names no NFS A1 export: the mount paths the backing files need are read by the wizard’s chain check on the appliance.',
         ],
     [
-      'Every workload is orphaned in Trilio B (its project is cloud A’s), the admin user holds no role on the target projects, and no snapshot is running while Trilio restarts.',
+      'Every workload is orphaned in Trilio B (its project is cloud A’s) and had its job schedule on, the admin user holds no role on the target projects, and no snapshot is running while Trilio restarts.',
     ],
     [
-      'Each snapshot holds one VM with one volume and one NIC on a network that the target project has a network of the same name for; the restore.json shown is the restore form’s defaults for such a snapshot. The wizard builds it from the real snapshot.',
+      'Trilio B’s appliance names the trustee role(s) of the profile (',
+      { code: profile.trilio.trusteeRole },
+      ') in its ',
+      { code: 'trustee_role' },
+      ' option; the wizard reads the option and prefers it.',
+    ],
+    [
+      'Each snapshot holds one VM booted from an image, with one volume and one NIC with a fixed IP, on a network and subnet that the target project has a network and subnet of the same name for. The restore.json shown is the restore form’s defaults for such a snapshot (flavor values left empty keep the snapshot’s); the wizard builds it from the real snapshot.',
     ],
     [
       'Values in capitals are read from the clouds when the wizard runs: ',

@@ -13,6 +13,7 @@ import type { NodeConfig, ReconfigureFacts } from '../plans/reconfigure-plan.js'
 import type { HostConfig, Profile } from '../profile/profile.js';
 import type { RunKind } from '../run/run-types.js';
 import { knownMountRoots, trilioFactsOf, type TrilioFacts } from '../trilio/trilio-facts.js';
+import { parseTrusteeRoles, type TrusteeRoles } from '../trilio/trustee-roles.js';
 import { placeholder, targetProjectsOf, type RunbookTarget } from './runbook-targets.js';
 
 /**
@@ -26,6 +27,21 @@ export interface ProfileSetting {
   kind: RunKind;
   notifyOnly: boolean;
   targets: RunbookTarget[];
+  /** The run turns the job schedules back on after the reassign (run parameter; default no). */
+  reenableSchedules?: boolean;
+}
+
+/**
+ * Trilio's trustee roles as the profile names them. The wizard prefers `trustee_role` from the
+ * appliance's config file, which the runbook cannot read: assumed the same.
+ */
+export function trusteeRolesOf(profile: Profile): TrusteeRoles {
+  const roles = parseTrusteeRoles(profile.trilio.trusteeRole);
+  return {
+    roles: roles.length > 0 ? roles : ['creator'],
+    source: 'profile',
+    from: "the profile's Trilio settings",
+  };
 }
 
 const tvmsOf = (p: Profile) => p.hosts.filter((h) => h.role === 'tvm');
@@ -167,11 +183,17 @@ export function accessFacts(s: ProfileSetting): AccessFacts {
 
 const trusteeOf = (t: RunbookTarget) => t.trusteeUser.trim() || placeholder.trusteeUser;
 
-/** Assumed: every workload is orphaned in Trilio B (its project is cloud A's). */
+/**
+ * Assumed: every workload is orphaned in Trilio B (its project is cloud A's), with the job schedule it
+ * had in cloud A, which the reassign turns off.
+ */
 export function reassignFacts(s: ProfileSetting): ReassignFacts {
+  const b = s.profile.clouds.target;
   return {
-    trusteeRole: s.profile.trilio.trusteeRole.trim() || 'creator',
+    trusteeRoles: trusteeRolesOf(s.profile),
     trusteeSource: s.targets.every((t) => t.trusteeUser.trim()) ? 'params' : 'role-assignments',
+    reenableSchedules: s.reenableSchedules ?? false,
+    actingUser: b.username || 'admin',
     workloads: s.targets.map((t) => ({
       workloadId: t.workloadId,
       workloadName: t.workloadName,
@@ -179,15 +201,21 @@ export function reassignFacts(s: ProfileSetting): ReassignFacts {
       currentProjectId: t.sourceProjectId,
       currentUserId: placeholder.sourceUserId,
       sourceProjectId: t.sourceProjectId,
-      targetProject: { id: placeholder.projectId(t.targetProject), name: t.targetProject },
+      targetProject: {
+        id: placeholder.projectId(t.targetProject),
+        name: t.targetProject,
+        domainId: b.domain,
+      },
       trustee: { id: placeholder.userId(trusteeOf(t)), name: trusteeOf(t) },
+      schedule: { enabled: true, settings: {} },
     })),
   };
 }
 
 /**
- * Assumed: each workload's newest snapshot holds one VM with one volume and one NIC, on a network the
- * target project has a network of the same name for (the restore form's defaults map it by name).
+ * Assumed: each workload's newest snapshot holds one VM booted from an image with one volume attached
+ * and one NIC with a fixed IP, on a network and subnet the target project has a network and subnet of the
+ * same name for (the restore form's defaults map them by name, and keep the fixed IP and MAC).
  */
 export function restoreFacts(s: ProfileSetting): RestoreStepFacts {
   const b = s.profile.clouds.target;
@@ -217,8 +245,20 @@ export function restoreFacts(s: ProfileSetting): RestoreStepFacts {
         {
           id: 'INSTANCE_ID',
           name: 'INSTANCE_NAME',
-          nics: [{ networkId: 'NETWORK_ID', networkName: 'NETWORK_NAME', subnetId: 'SUBNET_ID' }],
-          disks: [{ id: 'VOLUME_ID', name: 'VOLUME_NAME' }],
+          nics: [
+            {
+              networkId: 'NETWORK_ID',
+              networkName: 'NETWORK_NAME',
+              subnetId: 'SUBNET_ID',
+              subnetName: 'SUBNET_NAME',
+              ip: 'FIXED_IP',
+              mac: 'MAC_ADDRESS',
+            },
+          ],
+          disks: [
+            { id: 'BOOT_DISK_ID', name: 'BOOT_DISK', backing: 'image' },
+            { id: 'VOLUME_ID', name: 'VOLUME_NAME', backing: 'volume' },
+          ],
         },
       ],
       networks: [
@@ -248,6 +288,7 @@ export function notifyFacts(s: ProfileSetting): NotifyFacts {
       ...(t.sourceProjectName ? { sourceProjectName: t.sourceProjectName } : {}),
       targetProject: t.targetProject,
       status: 'notified',
+      backups: s.reenableSchedules ? 'on' : 'off',
     })),
     projects: targetProjectsOf(s.targets).map((name) => ({
       targetProject: name,
@@ -267,7 +308,7 @@ export function notifyFacts(s: ProfileSetting): NotifyFacts {
         }
       : { kind: 'eml', parentDir: 'the wizard’s temporary folder' },
     from: smtp.from.trim() || 'Trilio DR Wizard <trilio-dr-wizard@localhost.invalid>',
-    trusteeRole: s.profile.trilio.trusteeRole,
+    trusteeRoles: trusteeRolesOf(s.profile),
     domain: clouds.target.domain.trim() || 'Default',
     targetCloud: { region: clouds.target.region, authUrl: clouds.target.authUrl },
     sourceCloud: { region: clouds.source.region },

@@ -117,13 +117,43 @@ function cleanupPlans(s: ProfileSetting, log: readonly ChangeView[]): RunbookSte
 }
 
 /**
+ * Reassign as the step plans it for the run's choice; when the run does not turn the job schedules back
+ * on, what choosing it adds is shown too (the planner's own extra actions and warnings).
+ */
+function reassignPlans(s: ProfileSetting): Pick<RunbookStep, 'plan' | 'optional'> {
+  const facts = reassignFacts(s);
+  const plan = planReassign(facts);
+  if (facts.reenableSchedules || !plan.ok) return { plan };
+  const withSchedules = planReassign({ ...facts, reenableSchedules: true });
+  if (!withSchedules.ok) return { plan };
+  const planned = new Set(plan.value.actions.map((a) => a.id));
+  const extra = withSchedules.value.actions.filter((a) => !planned.has(a.id));
+  if (extra.length === 0) return { plan };
+  return {
+    plan,
+    optional: [
+      {
+        caption:
+          'When “Re-enable job schedules” is chosen for the run (CLI --reenable-schedules), the step also turns each schedule back on:',
+        plan: ok({
+          ...withSchedules.value,
+          actions: extra,
+          verify: [],
+          warnings: withSchedules.value.warnings.filter((w) => !plan.value.warnings.includes(w)),
+        }),
+      },
+    ],
+  };
+}
+
+/**
  * Every step of the procedure planned from the profile's facts by the steps' own planners; revert and
  * clean-up plan from the change log the earlier plans leave (or a run's recorded changes).
  */
 export function profilePlans(s: ProfileSetting, recorded?: readonly ChangeView[]): RunbookStep[] {
   const log: ChangeView[] = [];
   const tvm = applianceOf(s.profile);
-  const planOf = (key: Exclude<StepKey, 'cleanup'>): Result<StepPlan> => {
+  const planOf = (key: Exclude<StepKey, 'cleanup' | 'reassign'>): Result<StepPlan> => {
     switch (key) {
       case 'preflight':
         return preflightPlan();
@@ -137,8 +167,6 @@ export function profilePlans(s: ProfileSetting, recorded?: readonly ChangeView[]
         return planMountPaths(mountPathsFacts(s), placeholder.runId);
       case 'access':
         return planAccess(accessFacts(s));
-      case 'reassign':
-        return planReassign(reassignFacts(s));
       case 'restore':
         return planRestores(restoreFacts(s), null);
       case 'notify':
@@ -149,6 +177,11 @@ export function profilePlans(s: ProfileSetting, recorded?: readonly ChangeView[]
   };
   return stepsFor(s.kind, s.notifyOnly).map((key) => {
     if (key === 'cleanup') return cleanupPlans(s, recorded ?? log);
+    if (key === 'reassign') {
+      const plans = reassignPlans(s);
+      record(log, plans.plan);
+      return { key, origin: 'profile', ...plans };
+    }
     const plan = planOf(key);
     record(log, plan);
     return { key, origin: 'profile', plan };

@@ -32,6 +32,7 @@ export function runbookHandlers<S>(
       if (!profile.ok) return profile;
       let plans: StepPlan[] = [];
       let notifyOnly = false;
+      let reenableSchedules = false;
       let run: EnvRunbookInput['run'];
       let workloads: RunbookWorkload[] = [];
       let mapping: ProjectMapping[] = [];
@@ -47,6 +48,7 @@ export function runbookHandlers<S>(
           });
         kind = stored.kind;
         notifyOnly = stored.params.notifyOnly;
+        reenableSchedules = stored.params.reenableSchedules === true;
         plans = stored.steps.flatMap((s) => (s.plan ? [s.plan] : []));
         workloads = runWorkloads(stored.params);
         if (stored.params.kind === 'full') mapping = stored.params.mapping;
@@ -57,6 +59,7 @@ export function runbookHandlers<S>(
         profile: mapping.length > 0 ? { ...profile.value, projectMapping: mapping } : profile.value,
         kind,
         notifyOnly,
+        reenableSchedules,
         plans,
         ...(run ? { run } : {}),
         workloads,

@@ -150,6 +150,23 @@ describe('environment runbook', () => {
     expect(md).toContain('"networks_mapping"');
   });
 
+  it('restores with fixed IPs, the snapshot’s flavor and the image boot disk, and offers the schedules back on', () => {
+    const md = envRunbookMarkdown(input());
+    expect(md).toContain('"restore_boot_disk": true');
+    expect(md).toContain('"mac_address": "MAC_ADDRESS",\n                "ip_address": "FIXED_IP"');
+    expect(md).toContain('"flavor": {\n              "vcpus": ""');
+    // The image-backed boot disk is not a volume: only the volume is in vdisks.
+    expect(md).not.toContain('"id": "BOOT_DISK_ID"');
+    expect(md).toContain('When “Re-enable job schedules” is chosen');
+    expect(md).toContain(
+      `PUT /workloads/${workload.id}\n${JSON.stringify({ workload: { jobschedule: { enabled: true } } }, null, 2)}`,
+    );
+    // Chosen for the run: part of the step itself, without the "when chosen" paragraph.
+    const chosen = envRunbookMarkdown(input({ reenableSchedules: true }));
+    expect(chosen).toContain(`PUT /workloads/${workload.id}\n`);
+    expect(chosen).not.toContain('When “Re-enable job schedules” is chosen');
+  });
+
   it('renders a run’s stored plans, and plans the rest from the profile and the run’s changes', () => {
     const run = sampleRun();
     const plans = run.steps.flatMap((s) => (s.plan ? [s.plan as StepPlan] : []));

@@ -23,23 +23,41 @@ export function assumedConfigText(model: FileConfigModel, b1: string): string {
   ].join('\n');
 }
 
-/** The lines of `after` that differ from `before`: removed ones with `-`, added ones with `+`. */
+/**
+ * The lines of `after` that differ from `before`: removed ones with `-`, added ones with `+`, and `…`
+ * between changes apart from each other. A longest-common-subsequence over lines, written here because
+ * the files are small (a config file of a few hundred lines) and only the changed lines may ever be shown.
+ */
 function changedLines(before: string, after: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (
-    tail < a.length - head &&
-    tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
-  )
-    tail++;
-  return [
-    ...a.slice(head, a.length - tail).map((l) => `- ${l}`),
-    ...b.slice(head, b.length - tail).map((l) => `+ ${l}`),
-  ].join('\n');
+  // A final newline ends the last line; it is no line of its own.
+  const lines = (text: string) => text.replace(/\n$/, '').split('\n');
+  const a = lines(before);
+  const b = lines(after);
+  // common[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+  const common = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      common[i]![j] =
+        a[i] === b[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+  const out: string[] = [];
+  let gap = false;
+  const emit = (line: string) => {
+    if (gap && out.length > 0) out.push('…');
+    gap = false;
+    out.push(line);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      gap = true;
+      i++;
+      j++;
+    } else if (i < a.length && (j === b.length || common[i + 1]![j]! >= common[i]![j + 1]!))
+      emit(`- ${a[i++]}`);
+    else emit(`+ ${b[j++]}`);
+  }
+  return out.join('\n');
 }
 
 /**

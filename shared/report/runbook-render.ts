@@ -21,7 +21,7 @@ const editOf = (a: RemoteAction): ExportEdit | undefined => (a as RemoteAction &
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
-/** The hosts' names, and what each stands for when several run the same commands. */
+/** The hosts' names, in the profile's words. */
 function hostsText(hosts: readonly string[], o: RenderOptions): string {
   return hosts.map(o.hostName).join(', ');
 }
@@ -38,7 +38,7 @@ function remoteBlocks(actions: readonly RemoteAction[], o: RenderOptions): Block
   // Hosts that run the same commands in the same order are shown once.
   const groups = new Map<string, { hosts: string[]; actions: RemoteAction[] }>();
   for (const [host, list] of byHost) {
-    const key = JSON.stringify(list.map((a) => [editOf(a) ?? a.argv, a.privileged]));
+    const key = JSON.stringify(list.map((a) => [editOf(a) ?? a.argv, a.privileged, a.stdin]));
     const group = groups.get(key) ?? { hosts: [], actions: list };
     group.hosts.push(host);
     groups.set(key, group);
@@ -56,6 +56,11 @@ function remoteBlocks(actions: readonly RemoteAction[], o: RenderOptions): Block
       const edit = editOf(a);
       if (!edit) {
         commands.push(`# ${oneLine(forGroup(a.description, hosts, o))}`, displayCommand(a.argv));
+        // What the command reads on its standard input (a file's content), right below it.
+        if (a.stdin !== undefined) {
+          flush();
+          blocks.push({ kind: 'code', lang: 'text', caption: 'sent on its standard input:', text: a.stdin });
+        }
         continue;
       }
       flush();
@@ -187,7 +192,8 @@ export function refusalBlocks(error: AppError): Block[] {
     {
       kind: 'note',
       parts: [
-        { b: 'The wizard refuses this step: ' },
+        { b: 'The wizard refuses this step:' },
+        ' ',
         ...planText(error.message),
         ...(error.hint ? [' What to do: ', ...planText(error.hint)] : []),
       ],

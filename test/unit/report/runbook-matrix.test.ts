@@ -73,6 +73,7 @@ describe.each(cases)('runbook for $installer, Trilio $release, $kind DR', ({ ins
       }
       expect(commands, a.description).toContainEqual(a.argv);
       expect(md).toContain(displayCommand(a.argv));
+      if (a.stdin !== undefined) expect(blocks).toContainEqual({ lang: 'text', text: a.stdin });
     }
     for (const a of api)
       expect(requests, a.description).toContainEqual({
@@ -123,7 +124,11 @@ describe.each(cases)('runbook for $installer, Trilio $release, $kind DR', ({ ins
     it('says where the configuration change is not durable', () => {
       const durable: Record<TrilioInstaller, string[]> = {
         packages: [],
-        kolla: ['/etc/kolla/globals.yml', '`triliovault_nfs_shares`', '`kolla-ansible reconfigure -t triliovault`'],
+        kolla: [
+          '/etc/kolla/globals.yml',
+          '`triliovault_nfs_shares`',
+          '`kolla-ansible reconfigure -t triliovault`',
+        ],
         rhosp: ['`NfsShares`', 'trilio\\_env.yaml'],
         'openstack-ansible': ['`NFS_SHARES`', '/etc/openstack\\_deploy'],
         juju: ['`nfs-shares`', '`juju config`'],

@@ -56,6 +56,15 @@ function remoteBlocks(actions: readonly RemoteAction[], o: RenderOptions): Block
       const edit = editOf(a);
       if (!edit) {
         commands.push(`# ${oneLine(forGroup(a.description, hosts, o))}`, displayCommand(a.argv));
+        // An action that deletes data says so where it is: the wizard asks once before the step runs.
+        const deletes = (a as RemoteAction & { destructive?: string }).destructive;
+        if (deletes) {
+          flush();
+          blocks.push({
+            kind: 'note',
+            parts: [{ b: 'Deletes data:' }, ` ${deletes}. The wizard asks once before it runs.`],
+          });
+        }
         // What the command reads on its standard input (a file's content), right below it.
         if (a.stdin !== undefined) {
           flush();

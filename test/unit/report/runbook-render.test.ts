@@ -48,6 +48,16 @@ describe('a plan in the runbook', () => {
     );
   });
 
+  it('says where an action deletes data, right below its command', () => {
+    const removal = {
+      ...remote('h1', ['rm', '-rf', '--', '/x/workload_1']),
+      destructive: 'the copy /x/workload_1',
+    };
+    expect(md(plan([removal]))).toContain(
+      'rm -rf -- /x/workload_1\n```\n\n> **Deletes data:** the copy /x/workload_1. The wizard asks once before it runs.',
+    );
+  });
+
   it('shows a planner’s refusal with what to do', () => {
     const text = runbookMarkdown({
       title: 't',

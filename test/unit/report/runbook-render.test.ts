@@ -54,7 +54,7 @@ describe('a plan in the runbook', () => {
       destructive: 'the copy /x/workload_1',
     };
     expect(md(plan([removal]))).toContain(
-      'rm -rf -- /x/workload_1\n```\n\n> **Deletes data:** the copy /x/workload_1. The wizard asks once before it runs.',
+      'rm -rf -- /x/workload_1\n```\n\n> **Deletes data:** the copy /x/workload\\_1. The wizard asks once before it runs.',
     );
   });
 

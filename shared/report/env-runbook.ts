@@ -1,27 +1,21 @@
 import { folderKeyOf, mountDirNameFor, mountPathFor } from '../nfs/mount-path.js';
-import { shareMountPaths, targetMountPath, trilioFactsOf } from '../trilio/trilio-facts.js';
+import { trilioFactsOf } from '../trilio/trilio-facts.js';
 import type { HostConfig, Profile } from '../profile/profile.js';
-import type { RestoreJson } from '../restore/restore-json.js';
 import type { StepPlan } from '../run/plan-types.js';
-import type { RunKind } from '../run/run-types.js';
+import type { ChangeView, RunKind } from '../run/run-types.js';
 import { stepInfo, stepsFor } from '../run/step-catalog.js';
-import { displayCommand } from '../shell/quote.js';
 import { formatTime } from './report-format.js';
-import { reportActionOf, scrubStrings } from './report-model.js';
+import { scrubStrings } from './report-model.js';
+import { assumptionBlocks } from './runbook-assumptions.js';
+import { assumedConfigText } from './runbook-config.js';
 import { runbookHtml, runbookMarkdown, type Block, type Inline, type RunbookDoc } from './runbook-doc.js';
-import { stepSections, type RunbookContext } from './runbook-steps.js';
+import { assumedFileModel, type ProfileSetting } from './runbook-facts.js';
+import { profilePlans, type RunbookStep } from './runbook-plans.js';
+import type { RenderOptions } from './runbook-render.js';
+import { stepSections } from './runbook-steps.js';
+import { runbookTargets, type RunbookTarget, type RunbookWorkload } from './runbook-targets.js';
 
-/** A workload the runbook is written for (from discovery), so its commands name real ids. */
-export interface RunbookWorkload {
-  id: string;
-  name: string;
-  sourceProjectId: string;
-  sourceProjectName?: string;
-  /** Target project in cloud B, when already chosen. */
-  targetProject?: string;
-  trusteeUser?: string;
-  snapshotId?: string;
-}
+export type { RunbookWorkload } from './runbook-targets.js';
 
 export interface EnvRunbookInput {
   profile: Profile;
@@ -29,54 +23,77 @@ export interface EnvRunbookInput {
   kind: RunKind;
   /** Notify project owners instead of restoring. */
   notifyOnly?: boolean;
-  /** Plans the wizard made for this environment; their exact actions are listed per step. */
+  /**
+   * A run's stored plans: every step the run planned is rendered from its plan; the others are planned
+   * from the profile.
+   */
   plans?: StepPlan[];
+  /** The run the plans belong to, and the changes it recorded (what Revert and Clean up plan from). */
+  run?: { id: string; changes?: ChangeView[] };
+  /** The run turns the job schedules back on after the reassign (a run parameter). */
+  reenableSchedules?: boolean;
+  /** Workloads the runbook is written for (a run's or a chosen one), so the plans name real ids. */
   workloads?: RunbookWorkload[];
   /**
-   * Mount paths the backing chains reference (from a chain check); default: NFS A1's mount path.
-   * Absolute `<mount root>/<base64>` paths.
-   */
-  neededMountPaths?: string[];
-  /**
-   * Trilio's configuration as read from a node, to show the exact edit of `vault_storage_nfs_export`.
-   * Only the option's line is ever shown (these files hold database and service passwords).
+   * Trilio's configuration as read from a node, to show the lines the edit changes in the real file
+   * (only those lines are ever shown: these files hold database and service passwords). Without it the
+   * edit is shown on the file the profile implies.
    */
   configSamples?: { appliance?: string; datamover?: string };
-  /** The restore.json the restore form produced; a commented skeleton is shown without it. */
-  restoreJson?: RestoreJson;
   meta: { generatedAt: string; appVersion: string };
   /** The profile's secret scrubber, applied to every text (plans could name a secret by mistake). */
   scrub?: (text: string) => string;
 }
 
+/** Every step of the runbook with its plan: the run's where it made one, else planned from the profile. */
+export function runbookSteps(input: EnvRunbookInput): RunbookStep[] {
+  const assumed = profilePlans(settingOf(input), input.run?.changes);
+  const stored = new Map((input.plans ?? []).map((p) => [p.step, p]));
+  return assumed.map((step) => {
+    const plan = stored.get(step.key);
+    return plan ? { key: step.key, origin: 'run', plan: { ok: true, value: plan } } : step;
+  });
+}
+
+function settingOf(input: EnvRunbookInput): ProfileSetting {
+  const notifyOnly = input.notifyOnly ?? false;
+  const targets: RunbookTarget[] = runbookTargets(input.profile, input.kind, input.workloads ?? []);
+  return {
+    profile: input.profile,
+    kind: input.kind,
+    notifyOnly,
+    targets,
+    reenableSchedules: input.reenableSchedules ?? false,
+  };
+}
+
+function renderOptions(input: EnvRunbookInput): RenderOptions {
+  const { profile } = input;
+  const byId = new Map(profile.hosts.map((h) => [h.id, h]));
+  const t = trilioFactsOf(profile.trilio, 'target');
+  return {
+    hostName: (id) => byId.get(id)?.name ?? id,
+    configBefore: (host) => {
+      const role = byId.get(host)?.role;
+      const sample = role === 'tvm' ? input.configSamples?.appliance : input.configSamples?.datamover;
+      if (sample !== undefined) return sample;
+      // A run's edits were made on files this document has not seen: their lines are not guessed.
+      return input.run ? undefined : assumedConfigText(assumedFileModel(t), profile.nfs.target);
+    },
+  };
+}
+
 /**
  * The environment runbook: the seed runbook's procedure "to be used as a starting point to develop the
- * exact Disaster Recovery process of a specific environment", written out for this environment with
- * its real host names, NFS exports and their base64 mount paths, fstab lines, configuration edits,
- * project mapping and restore.json. Pure; only profile values are used, never secrets.
+ * exact Disaster Recovery process of a specific environment", written out for this environment. Every
+ * command, path, restart, ownership and API request in it comes from a plan of the wizard's own
+ * planners: a run's stored plans, or plans made from what the profile says the environment is (listed
+ * as assumptions to check). Pure; only profile values are used, never secrets.
  */
 export function buildEnvRunbook(input: EnvRunbookInput): RunbookDoc {
   const { profile, kind } = input;
-  const target = trilioFactsOf(profile.trilio, 'target');
-  const root = target.mountRoot;
-  const liveExport = kind === 'single' ? profile.nfs.target : profile.nfs.syncedCopy;
-  const livePath = targetMountPath(profile.trilio, liveExport);
-  const sourcePath = shareMountPaths(profile.trilio, profile.nfs).source;
-  const neededPaths = input.neededMountPaths ?? (sourcePath && sourcePath !== livePath ? [sourcePath] : []);
-  const ctx: RunbookContext = {
-    profile,
-    kind,
-    notifyOnly: input.notifyOnly ?? false,
-    root,
-    liveExport,
-    livePath,
-    neededPaths: neededPaths.filter((p) => p !== livePath),
-    tvms: profile.hosts.filter((h) => h.role === 'tvm'),
-    computes: profile.hosts.filter((h) => h.role === 'compute'),
-    workloads: input.workloads ?? [],
-    configSamples: input.configSamples ?? {},
-    ...(input.restoreJson ? { restoreJson: input.restoreJson } : {}),
-  };
+  const setting = settingOf(input);
+  const steps = runbookSteps(input);
   const title = `Disaster recovery runbook: ${profile.name} (${kind === 'single' ? 'single workload' : 'full cloud'})`;
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: title },
@@ -85,14 +102,21 @@ export function buildEnvRunbook(input: EnvRunbookInput): RunbookDoc {
       parts: [
         `Generated ${formatTime(input.meta.generatedAt)} by Trilio DR Wizard ${input.meta.appVersion} from the environment profile `,
         { b: profile.name },
-        '. It is the Trilio DR runbook’s procedure written out for this environment: the host names, NFS exports, mount paths, configuration edits and commands below are this environment’s own.',
+        input.run ? ` and run ${input.run.id}` : '',
+        '. It is the Trilio DR runbook’s procedure written out for this environment: every command, path and API request below is what the wizard plans for it, quoted exactly as the wizard runs it.',
       ],
     },
-    ...scenario(ctx),
-    ...environment(ctx),
-    ...overview(ctx),
-    ...stepSections(ctx),
-    ...plannedActions(input.plans ?? [], profile),
+    ...scenario(setting),
+    ...environment(setting),
+    ...(steps.some((s) => s.origin === 'profile') ? assumptionBlocks(setting) : []),
+    ...overview(setting),
+    ...stepSections(steps, {
+      profile,
+      kind,
+      targets: setting.targets,
+      ...(input.run ? { runId: input.run.id } : {}),
+      render: renderOptions(input),
+    }),
   ];
   const doc = { title, blocks };
   return input.scrub ? scrubStrings(doc, input.scrub) : doc;
@@ -108,7 +132,7 @@ export function envRunbookHtml(input: EnvRunbookInput): string {
   return runbookHtml(buildEnvRunbook(input));
 }
 
-function scenario(ctx: RunbookContext): Block[] {
+function scenario(ctx: ProfileSetting): Block[] {
   const { profile } = ctx;
   const a = profile.clouds.source;
   const b = profile.clouds.target;
@@ -172,8 +196,9 @@ const hostRow = (h: HostConfig, profile: Profile): Inline[][] => {
   ];
 };
 
-function environment(ctx: RunbookContext): Block[] {
-  const { profile, root } = ctx;
+function environment(ctx: ProfileSetting): Block[] {
+  const { profile } = ctx;
+  const root = trilioFactsOf(profile.trilio, 'target').mountRoot;
   // A1's folders are named by cloud A's Trilio (its backing files keep them); B1 and B2 by cloud B's.
   const factsFor = (share: string) =>
     trilioFactsOf(profile.trilio, share.startsWith('NFS A1') ? 'source' : 'target');
@@ -207,31 +232,30 @@ function environment(ctx: RunbookContext): Block[] {
       kind: 'para',
       parts: [
         'Trilio is using the base64 hashing algorithm for the NFS mount paths: every node mounts an export at ',
-        { code: `${root}/<base64 of the export>` },
+        { code: `${root}/<base64 of the hashed text>` },
         '. If even one character in the NFS share path is different, a completely different hash value is generated.',
       ],
     },
     {
       kind: 'table',
-      headers: ['Share', 'Export', 'base64 hash', 'Mount path', 'Role'],
-      rows: shares.map(([name, exp, role]) => [
-        [name],
-        [exp ? { code: exp } : '(not set)'],
-        [exp ? { code: mountDirNameFor(exp, factsFor(name).folderForm) } : ''],
-        [exp ? { code: mountPathFor(exp, factsFor(name).mountRoot, factsFor(name).folderForm) } : ''],
-        [role],
-      ]),
+      headers: ['Share', 'Export', 'Hashed text', 'base64 hash', 'Mount path', 'Role'],
+      rows: shares.map(([name, exp, role]) => {
+        const f = factsFor(name);
+        return [
+          [name],
+          [exp ? { code: exp } : '(not set)'],
+          [exp ? { code: folderKeyOf(exp, f.folderForm) } : ''],
+          [exp ? { code: mountDirNameFor(exp, f.folderForm) } : ''],
+          [exp ? { code: mountPathFor(exp, f.mountRoot, f.folderForm) } : ''],
+          [role],
+        ];
+      }),
     },
     {
-      kind: 'code',
-      caption: 'The hash values can be calculated with the base64 tool of any Linux distribution:',
-      text: shares
-        .filter(([, exp]) => exp)
-        .map(([name, exp]) => {
-          const form = factsFor(name).folderForm;
-          return `echo -n ${displayCommand([folderKeyOf(exp, form)])} | base64    # ${mountDirNameFor(exp, form)}`;
-        })
-        .join('\n'),
+      kind: 'para',
+      parts: [
+        'The hash values can be calculated with the base64 tool of any Linux distribution, from the hashed text exactly as shown (Trilio up to 4.1 hashes the whole export, later releases the path only).',
+      ],
     },
     { kind: 'heading', level: 3, text: 'Hosts' },
     {
@@ -243,9 +267,9 @@ function environment(ctx: RunbookContext): Block[] {
   ];
 }
 
-function projectMapping(ctx: RunbookContext): Block[] {
+function projectMapping(ctx: ProfileSetting): Block[] {
   const mapping = ctx.profile.projectMapping;
-  const fromWorkloads = ctx.workloads.filter((w) => w.targetProject);
+  const fromWorkloads = ctx.targets.filter((t) => !t.workloadId.startsWith('WORKLOAD_ID'));
   if (mapping.length === 0 && fromWorkloads.length === 0)
     return [
       { kind: 'heading', level: 3, text: 'Project mapping' },
@@ -269,7 +293,7 @@ function projectMapping(ctx: RunbookContext): Block[] {
     if (!mapping.some((m) => m.sourceProjectId === w.sourceProjectId))
       rows.push([
         [w.sourceProjectName ? `${w.sourceProjectName} ` : '', { code: w.sourceProjectId }],
-        [w.targetProject ?? ''],
+        [w.targetProject],
         [w.trusteeUser || '(any user with the trustee role)'],
       ]);
   return [
@@ -286,7 +310,7 @@ function projectMapping(ctx: RunbookContext): Block[] {
   ];
 }
 
-function overview(ctx: RunbookContext): Block[] {
+function overview(ctx: ProfileSetting): Block[] {
   const steps = stepsFor(ctx.kind, ctx.notifyOnly);
   return [
     { kind: 'heading', level: 2, text: 'Procedure', id: 'procedure' },
@@ -300,52 +324,4 @@ function overview(ctx: RunbookContext): Block[] {
       items: steps.map((k) => [{ b: stepInfo(k).title }, `: ${stepInfo(k).summary}`]),
     },
   ];
-}
-
-function plannedActions(plans: StepPlan[], profile: Profile): Block[] {
-  if (plans.length === 0) return [];
-  const names = new Map(profile.hosts.map((h) => [h.id, h.name]));
-  const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: 'Planned actions for this environment', id: 'plans' },
-    {
-      kind: 'para',
-      parts: [
-        'These are the exact actions the wizard planned from what it found on the hosts and in the clouds; each changing action is recorded with how it is undone.',
-      ],
-    },
-  ];
-  for (const plan of plans) {
-    blocks.push({ kind: 'heading', level: 3, text: plan.title }, { kind: 'para', parts: [plan.summary] });
-    for (const w of plan.warnings) blocks.push({ kind: 'note', parts: [w] });
-    const rows: Inline[][][] = [...plan.actions, ...plan.verify].map((action) => {
-      const a = reportActionOf(action, (id) => names.get(id) ?? id);
-      if (a.kind === 'remote')
-        return [
-          [a.host],
-          [a.description],
-          [{ code: a.command }],
-          [a.change ? `undo recorded (${a.change})` : a.readOnly ? 'read-only' : ''],
-        ];
-      if (a.kind === 'api')
-        return [
-          [a.service],
-          [a.description],
-          [{ code: `${a.method} ${a.path}` }],
-          [a.change ? `undo recorded (${a.change})` : a.readOnly ? 'read-only' : ''],
-        ];
-      return [[a.target], [a.description], [{ code: a.instructions }], ['manual: apply, then confirm']];
-    });
-    if (rows.length > 0)
-      blocks.push({
-        kind: 'table',
-        headers: ['Host / service', 'Action', 'Command or request', 'Change'],
-        rows,
-      });
-    else
-      blocks.push({
-        kind: 'para',
-        parts: ['Nothing to do: the environment is already in the state this step makes.'],
-      });
-  }
-  return blocks;
 }

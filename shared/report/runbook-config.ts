@@ -1,205 +1,77 @@
-import { addExport, removeExport, type ConfigEdit } from '../config/nfs-export-option.js';
-import { bindMountLine } from '../fstab/fstab.js';
-import type { HostConfig, Profile } from '../profile/profile.js';
-import { trilioFactsOf } from '../trilio/trilio-facts.js';
-import { cmd, names, type RunbookContext } from './runbook-context.js';
-import type { Block } from './runbook-doc.js';
+import { editShares, type FileConfigModel } from '../config/share-config.js';
+import type { ExportEdit } from '../plans/reconfigure-plan.js';
 
 /**
- * The runbook sections that change Trilio's configuration and the nodes' mounts: reconfigure (add
- * NFS B2), mount paths (bind the old share path), revert (remove NFS B2 again).
+ * How a planned config edit reads in the runbook: the lines it changes, worked out by the same editor
+ * the wizard writes the file with, on the file as read from a node (only the changed lines are ever
+ * shown: these files hold database and service passwords) or on the file the profile implies.
  */
-interface ConfigTarget {
-  role: 'appliance' | 'datamover';
-  hosts: HostConfig[];
-  file: string;
-  service: string;
-}
 
-function configTargets(profile: Profile): ConfigTarget[] {
-  const t = trilioFactsOf(profile.trilio, 'target');
+/** The backup-target part of a Trilio config file that configures only NFS B1, in the release's model. */
+export function assumedConfigText(model: FileConfigModel, b1: string): string {
+  if (model === 'export-list')
+    return `[DEFAULT]\nvault_storage_type = nfs\nvault_storage_nfs_export = ${b1}\n`;
   return [
-    {
-      role: 'appliance',
-      hosts: profile.hosts.filter((h) => h.role === 'tvm'),
-      file: t.applianceConfigs[0]!,
-      service: t.restartAppliance.at(-1) ?? 'wlm-workloads',
-    },
-    {
-      role: 'datamover',
-      hosts: profile.hosts.filter((h) => h.role === 'compute'),
-      file: t.datamoverConfigs[0]!,
-      service: t.restartDatamover.at(-1) ?? 'tvault-contego',
-    },
-  ];
+    '[DEFAULT]',
+    'enabled_backends = nfs_b1',
+    '',
+    '[nfs_b1]',
+    'vault_storage_type = nfs',
+    `vault_storage_filesystem_export = ${b1}`,
+    'is_default = 1',
+    '',
+  ].join('\n');
 }
 
-/** The option's line before and after, from a sample of the file (only that line), or as described. */
-function optionEdit(
-  sample: string | undefined,
-  edit: (text: string) => ConfigEdit,
-  fallback: [string, string],
-): string {
-  if (sample !== undefined) {
-    const result = edit(sample);
-    if (result.ok) {
-      const before = sample.split('\n')[result.line - 1]?.replace(/\r$/, '') ?? '';
-      const after = result.text.split('\n')[result.line - 1]?.replace(/\r$/, '') ?? '';
-      return `# line ${result.line}, before:\n${before}\n# after:\n${after}`;
-    }
+/**
+ * The lines of `after` that differ from `before`: removed ones with `-`, added ones with `+`, and `…`
+ * between changes apart from each other. A longest-common-subsequence over lines, written here because
+ * the files are small (a config file of a few hundred lines) and only the changed lines may ever be shown.
+ */
+function changedLines(before: string, after: string): string {
+  // A final newline ends the last line; it is no line of its own.
+  const lines = (text: string) => text.replace(/\n$/, '').split('\n');
+  const a = lines(before);
+  const b = lines(after);
+  // common[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+  const common = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      common[i]![j] =
+        a[i] === b[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+  const out: string[] = [];
+  let gap = false;
+  const emit = (line: string) => {
+    if (gap && out.length > 0) out.push('…');
+    gap = false;
+    out.push(line);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      gap = true;
+      i++;
+      j++;
+    } else if (i < a.length && (j === b.length || common[i + 1]![j]! >= common[i]![j + 1]!))
+      emit(`- ${a[i++]}`);
+    else emit(`+ ${b[j++]}`);
   }
-  return `# before:\nvault_storage_nfs_export = ${fallback[0]}\n# after:\nvault_storage_nfs_export = ${fallback[1]}`;
+  return out.join('\n');
 }
 
-function withB2(sample: string, b2: string): string {
-  const added = addExport(sample, b2);
-  return added.ok ? added.text : sample;
-}
-
-function configBlocks(ctx: RunbookContext, direction: 'add' | 'remove'): Block[] {
-  const { profile } = ctx;
-  const b1 = profile.nfs.target;
-  const b2 = profile.nfs.syncedCopy;
-  const blocks: Block[] = [];
-  for (const t of configTargets(profile)) {
-    const sample = t.role === 'appliance' ? ctx.configSamples.appliance : ctx.configSamples.datamover;
-    const line = optionEdit(
-      // A sample read before the DR lacks B2; the revert starts from the file as the reconfiguration left it.
-      direction === 'remove' && sample !== undefined ? withB2(sample, b2) : sample,
-      (text) => (direction === 'add' ? addExport(text, b2) : removeExport(text, b2)),
-      direction === 'add' ? [b1, `${b1},${b2}`] : [`${b1},${b2}`, b1],
-    );
-    const installer = trilioFactsOf(profile.trilio, 'target').installer;
-    const orchestrated = t.role === 'datamover' && installer !== 'packages';
-    blocks.push({
-      kind: 'heading',
-      level: 3,
-      text: t.role === 'appliance' ? `Trilio appliance: ${names(t.hosts)}` : `Datamovers: ${names(t.hosts)}`,
-    });
-    if (orchestrated)
-      blocks.push({
-        kind: 'note',
-        parts: [
-          `This environment is deployed with ${installer}: Trilio integrates natively into the OpenStack deployment tools, so change `,
-          { code: 'vault_storage_nfs_export' },
-          ' in the orchestrator’s environment files and update the datamovers through it rather than editing the nodes by hand.',
-        ],
-      });
-    blocks.push(
-      {
-        kind: 'list',
-        ordered: true,
-        items: [
-          ['Edit ', { code: t.file }],
-          ['Look for the line defining the NFS mounts (', { code: 'vault_storage_nfs_export' }, ')'],
-          direction === 'add'
-            ? [
-                'Add NFS B2 ',
-                { code: b2 },
-                ' to it as a comma-separated list. A space is not necessary, but can be set.',
-              ]
-            : ['Delete NFS B2 ', { code: b2 }, ' from the comma-separated list'],
-          ['Write and close the file'],
-          ['Restart the ', { code: t.service }, ' service'],
-        ],
-      },
-      { kind: 'code', caption: `${t.file}:`, text: line },
-      {
-        kind: 'code',
-        caption: `On ${names(t.hosts)}:`,
-        text: [
-          cmd('systemctl', 'restart', t.service),
-          direction === 'add' ? cmd('mountpoint', ctx.livePath) : cmd('systemctl', 'is-active', t.service),
-        ].join('\n'),
-      },
-    );
+/**
+ * The lines an edit changes in `sample` (the file before the DR): an addition as it applies to it, a
+ * removal as it applies to the file the addition left. Null when the editor refuses the file.
+ */
+export function editedLines(sample: string, edit: ExportEdit): string | null {
+  let before = sample;
+  if (edit.mode === 'remove') {
+    const added = editShares(sample, 'add', edit.nfsExport);
+    if (!added.ok) return null;
+    before = added.text;
   }
-  return blocks;
-}
-
-export function reconfigure(ctx: RunbookContext): Block[] {
-  return [
-    {
-      kind: 'para',
-      parts: [
-        'Before the disaster recovery can start, the backups to be restored are made available to Trilio B by adding NFS B2 to its configuration.',
-      ],
-    },
-    {
-      kind: 'note',
-      parts: [
-        'During the reconfiguration all backups of the target region are on hold; do not create new backup jobs until the disaster recovery has finished and the original Trilio configuration has been restored.',
-      ],
-    },
-    ...configBlocks(ctx, 'add'),
-    { kind: 'para', parts: ['Afterwards NFS B2 is mounted on every node at ', { code: ctx.livePath }, '.'] },
-  ];
-}
-
-export function mountPaths(ctx: RunbookContext): Block[] {
-  const hosts = [...ctx.tvms, ...ctx.computes];
-  const blocks: Block[] = [
-    {
-      kind: 'para',
-      parts: [
-        'Trilio incremental snapshots have qcow2 backing files with absolute paths under the mount path of the share they were written on. Workloads that have been moved between NFS shares need that path on the Trilio appliance and on all compute nodes of the target cloud; a mount --bind makes the workload data accessible over the old and the new mount path. The backing files can be made visible with the qemu-img tool:',
-      ],
-    },
-    {
-      kind: 'code',
-      text: cmd(
-        'qemu-img',
-        'info',
-        '--backing-chain',
-        `${ctx.livePath}/workload_<id>/snapshot_<id>/vm_id_<id>/vm_res_id_<id>_<disk>/<disk id>`,
-      ),
-    },
-  ];
-  if (ctx.neededPaths.length === 0) {
-    blocks.push({
-      kind: 'note',
-      parts: [
-        'The profile names no NFS A1 export: take the mount path to create from the backing files that qemu-img shows.',
-      ],
-    });
-    return blocks;
-  }
-  blocks.push(
-    {
-      kind: 'para',
-      parts: [
-        `Based on the base64 hash values, the following paths are required on ${names(hosts)}, bound to the live share (`,
-        { code: ctx.liveExport },
-        ' at ',
-        { code: ctx.livePath },
-        '):',
-      ],
-    },
-    { kind: 'list', items: ctx.neededPaths.map((p) => [{ code: p }]) },
-    {
-      kind: 'code',
-      caption: `On each of ${names(hosts)}:`,
-      text: ctx.neededPaths
-        .flatMap((p) => [cmd('mkdir', '-p', p), cmd('mount', '--bind', ctx.livePath, p)])
-        .join('\n'),
-    },
-    {
-      kind: 'code',
-      caption: 'To keep the mounts past a reboot, add to /etc/fstab on the same nodes:',
-      text: ctx.neededPaths.map((p) => bindMountLine(ctx.livePath, p)).join('\n'),
-    },
-  );
-  return blocks;
-}
-
-export function revert(ctx: RunbookContext): Block[] {
-  return [
-    {
-      kind: 'para',
-      parts: [
-        'After the disaster recovery has finished, Trilio B returns to its original configuration by removing NFS B2 again.',
-      ],
-    },
-    ...configBlocks(ctx, 'remove'),
-  ];
+  const next = editShares(before, edit.mode, edit.nfsExport);
+  if (!next.ok) return null;
+  return next.changed ? changedLines(before, next.text) : '';
 }

@@ -11,10 +11,17 @@ export type Inline = string | { code: string } | { b: string };
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
   | { kind: 'para'; parts: Inline[] }
-  | { kind: 'code'; text: string; caption?: string }
+  | { kind: 'code'; text: string; caption?: string; lang?: CodeLang }
   | { kind: 'list'; ordered?: boolean; items: Inline[][] }
   | { kind: 'table'; headers: string[]; rows: Inline[][][] }
   | { kind: 'note'; parts: Inline[] };
+
+/**
+ * What a code block holds: `sh` blocks hold only commands the plans run (one per line, or spread over
+ * lines inside quotes) and `#` comment lines; `http` API requests; `diff` the lines a config edit changes; `json` file contents;
+ * `text` instructions for a person. The Markdown fence carries it as its info string.
+ */
+export type CodeLang = 'sh' | 'http' | 'diff' | 'json' | 'text';
 
 export interface RunbookDoc {
   title: string;
@@ -67,7 +74,7 @@ function mdBlock(block: Block): string {
       const longest = Math.max(2, ...(block.text.match(/`+/g) ?? []).map((r) => r.length));
       const fence = '`'.repeat(longest + 1);
       const caption = block.caption ? `${mdText(block.caption)}\n\n` : '';
-      return `${caption}${fence}\n${block.text.replace(/\n$/, '')}\n${fence}`;
+      return `${caption}${fence}${block.lang ?? ''}\n${block.text.replace(/\n$/, '')}\n${fence}`;
     }
     case 'list':
       return block.items
@@ -113,7 +120,7 @@ function htmlBlock(block: Block): string {
     case 'note':
       return `<div class="warning">${htmlInline(block.parts)}</div>`;
     case 'code':
-      return `${block.caption ? `<p class="small muted">${esc(block.caption)}</p>` : ''}<pre>${esc(block.text)}</pre>`;
+      return `${block.caption ? `<p class="small muted">${esc(block.caption)}</p>` : ''}<pre${block.lang ? ` class="${block.lang}"` : ''}>${esc(block.text)}</pre>`;
     case 'list': {
       const tag = block.ordered ? 'ol' : 'ul';
       return `<${tag}>${block.items.map((i) => `<li>${htmlInline(i)}</li>`).join('')}</${tag}>`;

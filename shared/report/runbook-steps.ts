@@ -1,443 +1,165 @@
-import type { HostConfig, Profile } from '../profile/profile.js';
-import type { RestoreJson } from '../restore/restore-json.js';
+import type { Profile } from '../profile/profile.js';
 import type { StepKey } from '../run/plan-types.js';
-import { stepInfo, stepsFor } from '../run/step-catalog.js';
-import type { RunbookWorkload } from './env-runbook.js';
-import { bindMountLine } from '../fstab/fstab.js';
-import { mountPaths, reconfigure, revert } from './runbook-config.js';
-import { cmd, names, roleArgv, STAGING, targetProjects, type RunbookContext } from './runbook-context.js';
+import type { RunKind } from '../run/run-types.js';
+import { stepInfo } from '../run/step-catalog.js';
+import { jujuCharms } from '../trilio/installer-facts.js';
+import { trilioFactsOf } from '../trilio/trilio-facts.js';
 import type { Block, Inline } from './runbook-doc.js';
+import type { RunbookStep } from './runbook-plans.js';
+import { planBlocks, type RenderOptions } from './runbook-render.js';
+import type { RunbookTarget } from './runbook-targets.js';
 
-export type { RunbookContext } from './runbook-context.js';
-
-/** One section per step of the procedure, in runbook order. */
-export function stepSections(ctx: RunbookContext): Block[] {
-  const writers: Record<StepKey, (c: RunbookContext) => Block[]> = {
-    preflight,
-    find,
-    copy,
-    reconfigure,
-    'mount-paths': mountPaths,
-    access,
-    reassign,
-    restore,
-    notify,
-    revert,
-    cleanup,
-  };
-  return stepsFor(ctx.kind, ctx.notifyOnly).flatMap((key, i) => [
-    { kind: 'heading', level: 2, text: `${i + 1}. ${stepInfo(key).title}`, id: `step-${key}` } as Block,
-    ...writers[key](ctx),
-  ]);
+/**
+ * One section per step of the procedure, in runbook order: the seed runbook's words on why the step
+ * is needed, then the step's plan as the wizard made it (commands, requests, warnings, undo).
+ */
+export interface StepsContext {
+  profile: Profile;
+  kind: RunKind;
+  targets: RunbookTarget[];
+  /** The run whose plans are shown, when the runbook is a run's. */
+  runId?: string;
+  render: RenderOptions;
 }
 
-function sshArgv(h: HostConfig, profile: Profile): string[] {
-  const jump = h.via ? profile.hosts.find((x) => x.id === h.via) : undefined;
-  return [
-    'ssh',
-    ...(jump ? ['-J', `${jump.user}@${jump.address}:${jump.port}`] : []),
-    '-p',
-    String(h.port),
-    `${h.user}@${h.address}`,
-    'true',
-  ];
-}
+const p = (...parts: Inline[]): Block => ({ kind: 'para', parts });
 
-function preflight(ctx: RunbookContext): Block[] {
-  const { profile } = ctx;
-  const cloud = (side: 'source' | 'target') => {
-    const c = profile.clouds[side];
-    return cmd(
-      'openstack',
-      '--os-auth-url',
-      c.authUrl,
-      '--os-region-name',
-      c.region,
-      '--os-username',
-      c.username,
-      '--os-user-domain-name',
-      c.userDomain,
-      '--os-project-name',
-      c.project,
-      '--os-project-domain-name',
-      c.projectDomain,
-      'token',
-      'issue',
-    );
-  };
-  return [
-    { kind: 'para', parts: [stepInfo('preflight').summary] },
-    {
-      kind: 'code',
-      caption:
-        'Both clouds (in a full cloud DR cloud A is expected to be unreachable); the password is asked for:',
-      text: `${cloud('source')}\n${cloud('target')}`,
-    },
-    {
-      kind: 'code',
-      caption: 'Every host, as the wizard reaches it:',
-      text: profile.hosts.map((h) => `${cmd(...sshArgv(h, profile))}    # ${h.name}`).join('\n'),
-    },
-  ];
-}
+/** Why each step is needed, in the seed runbook's words (no command: those come from the plans). */
+const why: Record<StepKey, (c: StepsContext) => Block[]> = {
+  preflight: () => [
+    p(
+      stepInfo('preflight').summary,
+      ' Pre-flight also reads how Trilio is installed on every node (the folders under the mount root and what they decode to, the config files and their model, the restart tools) and stops on a difference from the release and installer in the profile, naming both sides. It changes nothing.',
+    ),
+  ],
+  find: (c) => [
+    p(
+      'Trilio workloads are identified by the id under which they are stored on the backup target. In the case that the workload id is not known, the metadata inside the workload directories (',
+      { code: 'workload_db' },
+      ') identifies the right workload.',
+    ),
+    p(
+      'The wizard reads NFS B2 ',
+      { code: c.profile.nfs.syncedCopy },
+      ' on the Trilio appliance. Where Trilio does not mount it yet, it is mounted read-only, so the source data cannot be changed through it; every workload folder and its metadata are then read in one pass.',
+    ),
+    ...workloadTable(c),
+  ],
+  copy: (c) => [
+    p(
+      'As only a single workload is to be recovered, it is more efficient to copy the data of that workload over to NFS B1 ',
+      { code: c.profile.nfs.target },
+      ', which is used by Trilio B. The Trilio VM is the connector between both NFS volumes, as Trilio’s nova user is available there. The workload is copied with all subdirectories and files; afterwards its ownership is given to the user Trilio B’s nova runs as, with the right permissions.',
+    ),
+  ],
+  reconfigure: () => [
+    p(
+      'Before the disaster recovery can start, the backups to be restored are made available to Trilio B: NFS B2 is added to the backup targets of the Trilio appliance and of every datamover, and their services are restarted, so B2 is mounted on every node.',
+    ),
+    p(
+      'Trilio integrates natively into the OpenStack deployment tools. Where an orchestrator (Kolla-Ansible, Red Hat director, OpenStack-Ansible, Juju) owns the configuration, the change below lasts only until its next run: the warning says where the durable setting lives.',
+    ),
+  ],
+  'mount-paths': () => [
+    p(
+      'Trilio incremental snapshots involve a backing file to the prior backup, which makes every incremental backup a synthetic full backup. The backing files are absolute paths under the mount path of the share they were written on: ',
+      { code: '<mount root>/<base64 hash of the share>' },
+      '. When that path is not available on the Trilio appliance and the compute nodes, restores of incremental backups fail.',
+    ),
+    p(
+      'Workloads that have been moved between NFS shares need the path of their original share on every node of the target cloud. The tested and recommended method is to create that path and use mount --bind to make the workload data accessible over the old and the new mount path. The bind mount lasts until the next reboot; to keep it past a reboot, the fstab is edited as well.',
+    ),
+  ],
+  access: (c) => [
+    p(
+      'Trilio workloads have clear ownership, which only OpenStack administrators can change. The admin user ',
+      { code: c.profile.clouds.target.username || 'admin' },
+      ' is used until the workloads have been restored, so it needs access to each target project; clean-up removes exactly the roles given here.',
+    ),
+  ],
+  reassign: (c) => [
+    p(
+      'Each Trilio installation keeps a database of the workloads it knows. A workload on the share that is not assigned to any existing project of cloud B is orphaned from the perspective of Trilio B. The orphaned workloads are assigned to their new projects, and to a user with the backup trustee role (',
+      { code: c.profile.trilio.trusteeRole },
+      ') existing in the target project, so the project owners can work with them. Afterwards the wizard verifies that Trilio B manages each workload under the right project and user.',
+    ),
+  ],
+  restore: () => [
+    p(
+      'A selective restore needs a few pieces of information about the snapshot to restore: the wizard lists the workload’s snapshots, reads the chosen snapshot’s VMs, networks and disks, and fills in the restore form (restore.json) for the target project’s networks, zones and volume types. The request below carries the restore.json as its ',
+      { code: 'options' },
+      '; the restore’s status is then followed until Trilio reports it available.',
+    ),
+  ],
+  notify: (c) => [
+    p(
+      'Instead of restoring, the users of each target project are told that their workloads are available in cloud B, to restore them with Horizon or the workloadmgr CLI. ',
+      c.profile.smtp.host
+        ? `The messages go through ${c.profile.smtp.host}:${c.profile.smtp.port}${c.profile.smtp.starttls ? ' with STARTTLS' : ''}${c.profile.smtp.from ? `, from ${c.profile.smtp.from}` : ''}.`
+        : 'No SMTP server is configured: the messages are saved as .eml files to send by hand.',
+    ),
+  ],
+  revert: (c) => [
+    p(
+      'After the disaster recovery has finished, the Trilio installation returns to its original configuration: NFS B2 is removed from every config file it was added to, and the services are restarted.',
+    ),
+    ...(trilioFactsOf(c.profile.trilio, 'target').editsFiles
+      ? []
+      : [
+          p(
+            'The charms own Trilio’s configuration here, and the wizard records no file edit to revert: set the ',
+            { code: jujuCharms.option },
+            ' option of ',
+            { code: jujuCharms.wlmApp },
+            ' and ',
+            { code: jujuCharms.datamoverApp },
+            ' back to its value before the DR yourself (step Reconfigure Trilio shows both values).',
+          ),
+        ]),
+  ],
+  cleanup: () => [
+    p(
+      'The Trilio database follows the OpenStack standard of not deleting entries: a deleted workload, snapshot or restore is only marked as deleted. To be ready for another disaster recovery, the restored workloads are deleted from Trilio B and their entries purged completely with Trilio’s clean-up script (trilioData/solutions, openstack/CleanWlmDatabase). After all restores, the admin user’s roles on the target projects are removed again.',
+    ),
+  ],
+};
 
-const workloadDir = (w: RunbookWorkload) => `workload_${w.id}`;
-
-function workloadTable(ctx: RunbookContext, base: string): Block[] {
-  if (ctx.workloads.length === 0)
-    return [
-      {
-        kind: 'note',
-        parts: ['No workload was selected yet; the commands use ', { code: 'workload_<id>' }, '.'],
-      },
-    ];
+function workloadTable(c: StepsContext): Block[] {
+  const real = c.targets.filter((t) => t.label && !t.workloadId.startsWith('WORKLOAD_ID'));
+  if (real.length === 0) return [];
   return [
     {
       kind: 'table',
-      headers: ['Workload', 'Id', 'Source project', 'Directory'],
-      rows: ctx.workloads.map((w) => [
-        [w.name],
-        [{ code: w.id }],
-        [w.sourceProjectName ?? '', w.sourceProjectName ? ' ' : '', { code: w.sourceProjectId }],
-        [{ code: `${base}/${workloadDir(w)}` }],
+      headers: ['Workload', 'Id', 'Source project', 'Target project'],
+      rows: real.map((t) => [
+        [t.workloadName],
+        [{ code: t.workloadId }],
+        [t.sourceProjectName ? `${t.sourceProjectName} ` : '', { code: t.sourceProjectId }],
+        [t.targetProject],
       ]),
     },
   ];
 }
 
-function find(ctx: RunbookContext): Block[] {
-  const tvm = ctx.tvms[0]?.name ?? 'the Trilio appliance';
-  const base = ctx.kind === 'single' ? STAGING : ctx.livePath;
-  const ids = ctx.workloads.length > 0 ? ctx.workloads.map(workloadDir) : ['workload_<id>'];
-  const blocks: Block[] = [
-    {
-      kind: 'para',
-      parts: [
-        'Trilio workloads are identified by the id under which they are stored on the backup target. In the case that the workload id is not known, the metadata inside the workload directories (',
-        { code: 'workload_db' },
-        ') identifies the right workload.',
-      ],
-    },
-  ];
-  if (ctx.kind === 'single')
-    blocks.push({
-      kind: 'code',
-      caption: `On ${tvm}, mount NFS B2 read-only to read it:`,
-      text: [
-        cmd('mkdir', '-p', STAGING),
-        cmd('mount', '-t', 'nfs', '-o', 'ro', ctx.profile.nfs.syncedCopy, STAGING),
-      ].join('\n'),
-    });
-  blocks.push(
-    {
-      kind: 'code',
-      caption: `On ${tvm}:`,
-      text: [
-        cmd('ls', '-d', `${base}/workload_`) + '*',
-        ...ids.map((d) => cmd('python3', '-m', 'json.tool', `${base}/${d}/workload_db`)),
-      ].join('\n'),
-    },
-    ...workloadTable(ctx, base),
-  );
-  return blocks;
+function origin(step: RunbookStep, c: StepsContext): Block[] {
+  if (!c.runId) return [];
+  return step.origin === 'run'
+    ? [p({ b: `As planned by run ${c.runId}:` })]
+    : [p({ b: `Not planned by run ${c.runId} yet;` }, ' planned from the profile (see the assumptions):')];
 }
 
-function copy(ctx: RunbookContext): Block[] {
-  const tvm = ctx.tvms[0]?.name ?? 'the Trilio appliance';
-  const target = ctx.livePath;
-  const ids = ctx.workloads.length > 0 ? ctx.workloads.map(workloadDir) : ['workload_<id>'];
-  return [
+/** The sections of the steps, numbered in runbook order. */
+export function stepSections(steps: readonly RunbookStep[], c: StepsContext): Block[] {
+  return steps.flatMap((step, i) => [
     {
-      kind: 'para',
-      parts: [
-        `As only a single workload is to be recovered, its data is copied to NFS B1 (`,
-        { code: ctx.profile.nfs.target },
-        `, mounted at `,
-        { code: target },
-        `), which is used by Trilio B. The Trilio VM ${tvm} is the connector between both NFS volumes, as the nova user is available there. The workload is copied with all subdirectories and files; afterwards its ownership is set to nova:nova.`,
-      ],
-    },
-    {
-      kind: 'code',
-      caption: `On ${tvm}:`,
-      text: ids
-        .flatMap((d) => [
-          cmd('cp', '-a', `${STAGING}/${d}`, `${target}/${d}`),
-          cmd('chown', '-R', 'nova:nova', `${target}/${d}`),
-        ])
-        .join('\n'),
-    },
-  ];
-}
-
-function access(ctx: RunbookContext): Block[] {
-  return [
-    {
-      kind: 'para',
-      parts: [
-        'Workload ownership can only be changed by OpenStack administrators. The admin user ',
-        { code: ctx.profile.clouds.target.username },
-        ' is used until the workloads have been restored, so it needs access to each target project:',
-      ],
-    },
-    {
-      kind: 'code',
-      text: targetProjects(ctx)
-        .map((p) => cmd(...roleArgv(ctx, 'add', p)))
-        .join('\n'),
-    },
-  ];
-}
-
-/** The CLI takes ids; the runbook names the project and user and says where their ids come from. */
-const projectId = (p: string) => (p.startsWith('<') ? p : `<id of project ${p}>`);
-const userId = (u: string) => (u ? `<id of user ${u}>` : '<id of a user with the trustee role>');
-
-function reassignLine(project: string, user: string, selector: [string, string]): string {
-  const argv = ['workloadmgr', 'workload-reassign-workloads', '--new_tenant_id', projectId(project)];
-  return cmd(...argv, '--user_id', userId(user), ...selector, '--migrate_cloud', 'True');
-}
-
-function reassign(ctx: RunbookContext): Block[] {
-  const { profile } = ctx;
-  const domain = profile.clouds.target.domain;
-  const trustee = profile.trilio.trusteeRole;
-  const byWorkload = ctx.workloads.filter((w) => w.targetProject);
-  const lines =
-    byWorkload.length > 0
-      ? byWorkload.map((w) => reassignLine(w.targetProject!, w.trusteeUser ?? '', ['--workload_ids', w.id]))
-      : profile.projectMapping.map((m) =>
-          reassignLine(m.targetProject, m.trusteeUser, ['--old_tenant_ids', m.sourceProjectId]),
-        );
-  if (lines.length === 0)
-    lines.push(reassignLine('<target project id>', '', ['--workload_ids', '<workload id>']));
-  const users = [
-    ...new Set([
-      ...byWorkload.map((w) => w.trusteeUser ?? ''),
-      ...profile.projectMapping.map((m) => m.trusteeUser),
-    ]),
-  ];
-  const verify = (byWorkload.length > 0 ? byWorkload.map((w) => w.id) : ['<workload id>']).map((id) =>
-    cmd('workloadmgr', 'workload-show', id),
-  );
-  return [
-    {
-      kind: 'para',
-      parts: [
-        'Workloads on the share that are not assigned to any existing project of cloud B are orphaned from the perspective of Trilio B. They are assigned to their new projects and to a user with the backup trustee role (',
-        { code: trustee },
-        ') in the target project, so the project owners can work with them.',
-      ],
-    },
-    {
-      kind: 'code',
-      caption: 'Gather the orphaned workloads, the projects of the target domain and the trustee users:',
-      text: [
-        cmd('workloadmgr', 'workload-get-orphaned-workloads-list', '--migrate_cloud', 'True'),
-        cmd('openstack', 'project', 'list', '--domain', domain),
-        ...users
-          .filter((u) => u !== '')
-          .map((u) => cmd('openstack', 'user', 'show', '--domain', domain, u, '-f', 'value', '-c', 'id')),
-        ...targetProjects(ctx).map((p) =>
-          cmd(
-            'openstack',
-            'role',
-            'assignment',
-            'list',
-            '--project',
-            p,
-            '--project-domain',
-            domain,
-            '--role',
-            trustee,
-            '--names',
-          ),
-        ),
-      ].join('\n'),
-    },
-    { kind: 'code', caption: 'Reassign:', text: lines.join('\n') },
-    {
-      kind: 'code',
-      caption: 'Verify the workload is managed by Trilio B and assigned to the right project and user:',
-      text: verify.join('\n'),
-    },
-    {
-      kind: 'code',
-      caption:
-        'Trilio turns the job schedule of a workload reassigned with --migrate_cloud off (workload-show: jobschedule enabled false). Turn it on again where backups must go on (as the workload owner: Trilio records who changes it as the workload user):',
-      text: (byWorkload.length > 0 ? byWorkload.map((w) => w.id) : ['<workload id>'])
-        .map((id) => cmd('workloadmgr', 'workload-modify', id, '--jobschedule', 'enabled=True'))
-        .join('\n'),
-    },
-  ];
-}
-
-function restoreJsonSkeleton(ctx: RunbookContext): RestoreJson {
-  const w = ctx.workloads[0];
-  return {
-    name: `DR restore of ${w?.name ?? '<workload>'}`,
-    description: 'Selective restore by the Trilio DR Wizard',
-    type: 'openstack',
-    restore_type: 'selective',
-    oneclickrestore: false,
-    openstack: {
-      instances: [
-        {
-          id: '<instance id from snapshot-show>',
-          include: true,
-          name: '<instance name in cloud B>',
-          availability_zone: 'nova',
-          restore_boot_disk: true,
-          flavor: { vcpus: '', ram: '', disk: '', ephemeral: '', swap: '' },
-          vdisks: [
-            {
-              id: '<volume_id of a volume-backed disk from snapshot-show --output disks>',
-              new_volume_type: '',
-              availability_zone: 'nova',
-            },
-          ],
-          nics: [
-            {
-              mac_address: '<mac_address from snapshot-show --output networks>',
-              ip_address: '<its fixed IP, kept>',
-              network: { id: '<cloud B network id>', subnet: { id: '<cloud B subnet id>' } },
-            },
-          ],
-        },
-      ],
-      networks_mapping: {
-        networks: [
-          {
-            snapshot_network: { id: '<snapshot network id>', subnet: { id: '<snapshot subnet id>' } },
-            target_network: {
-              id: '<cloud B network id>',
-              name: '<cloud B network name>',
-              subnet: { id: '<cloud B subnet id>' },
-            },
-          },
-        ],
-      },
-      restore_topology: false,
-    },
-  };
-}
-
-function restore(ctx: RunbookContext): Block[] {
-  const w = ctx.workloads[0];
-  const snapshot = w?.snapshotId ?? '<snapshot id>';
-  return [
-    {
-      kind: 'para',
-      parts: ['A selective restore needs a few pieces of information about the snapshot to restore:'],
-    },
-    {
-      kind: 'code',
-      text: [
-        cmd('workloadmgr', 'snapshot-list', '--workload_id', w?.id ?? '<workload id>'),
-        cmd('workloadmgr', 'snapshot-show', '--output', 'networks', snapshot),
-        cmd('workloadmgr', 'snapshot-show', '--output', 'disks', snapshot),
-      ].join('\n'),
-    },
-    {
-      kind: 'code',
-      caption: ctx.restoreJson
-        ? 'The restore.json chosen in the restore form:'
-        : 'The restore.json, adjusted to the desired restore (values in <> come from the commands above and cloud B’s networks):',
-      text: JSON.stringify(ctx.restoreJson ?? restoreJsonSkeleton(ctx), null, 2),
-    },
-    {
-      kind: 'code',
-      caption: 'Run the restore, then check its status until it is available:',
-      text: [
-        cmd('workloadmgr', 'snapshot-selective-restore', '--filename', 'restore.json', snapshot),
-        cmd('workloadmgr', 'restore-show', '<restore id>'),
-      ].join('\n'),
-    },
-  ];
-}
-
-function notify(ctx: RunbookContext): Block[] {
-  const smtp = ctx.profile.smtp;
-  const parts: Inline[] = [
-    'Notify the users of each target project that their workloads are available in cloud B; the reassigned workloads can be restored by the project owners using Horizon or the workloadmgr CLI. ',
-  ];
-  parts.push(
-    smtp.host
-      ? `The messages go through ${smtp.host}:${smtp.port}${smtp.starttls ? ' with STARTTLS' : ''}${smtp.from ? `, from ${smtp.from}` : ''}.`
-      : 'No SMTP server is configured: the messages are saved as .eml files to send by hand.',
-  );
-  return [
-    { kind: 'para', parts },
-    {
-      kind: 'list',
-      items: targetProjects(ctx).map((p) => [
-        { b: p },
-        `: ${
-          ctx.workloads
-            .filter((w) => w.targetProject === p)
-            .map((w) => w.name)
-            .join(', ') || 'its workloads'
-        }`,
-      ]),
-    },
-  ];
-}
-
-function cleanup(ctx: RunbookContext): Block[] {
-  const { profile } = ctx;
-  const ids = ctx.workloads.length > 0 ? ctx.workloads.map((w) => w.id) : ['<workload id>'];
-  const purge = profile.trilio.purgeCommand
-    ? profile.trilio.purgeCommand.replaceAll('{ids}', ids.join(' '))
-    : '';
-  const dir = profile.trilio.dbCleanup.scriptDir;
-  const blocks: Block[] = [
-    {
-      kind: 'para',
-      parts: [
-        'The Trilio database follows the OpenStack standard of not deleting entries: deleted workloads, snapshots and restores are only marked as deleted. To be ready for another disaster recovery the entries of the restored workloads are deleted completely with Trilio’s clean-up script for the workload database.',
-      ],
-    },
-    dir
-      ? {
-          kind: 'code',
-          caption: `On ${names(ctx.tvms)}, in your copy of Trilio’s wlSnapshotDeletePython (trilioData/solutions, openstack/CleanWlmDatabase): write config/connection.json ({"host", "port", "user", "password", "database"} of the [database] connection in the appliance config) and config/workload_ids.txt (one id a line), both mode 0600, run the script, then remove connection.json again:`,
-          text: [
-            cmd('cd', dir),
-            `umask 077; printf '%s\\n' ${ids.map((id) => cmd(id)).join(' ')} > config/workload_ids.txt`,
-            `${cmd('vi', 'config/connection.json')}    # host, port, user, password, database`,
-            cmd('python3', 'workloads_delete.py'),
-            'cat log/workloadmgr-*/*.log    # the newest folder: one "removed" line per workload, no [ERROR]',
-            cmd('rm', '-f', 'config/connection.json'),
-          ].join('\n'),
-        }
-      : purge
-        ? { kind: 'code', caption: `On ${names(ctx.tvms)}:`, text: purge }
-        : {
-            kind: 'note',
-            parts: [
-              'The profile names no database clean-up: set the folder of your copy of Trilio’s wlSnapshotDeletePython (trilioData/solutions, openstack/CleanWlmDatabase) on the appliance in the profile.',
-            ],
-          },
-    {
-      kind: 'para',
-      parts: [
-        'After all restores for the target projects have been achieved, remove the admin user from the projects again:',
-      ],
-    },
-    {
-      kind: 'code',
-      text: targetProjects(ctx)
-        .map((p) => cmd(...roleArgv(ctx, 'remove', p)))
-        .join('\n'),
-    },
-  ];
-  if (ctx.neededPaths.length > 0)
-    blocks.push({
-      kind: 'code',
-      caption: `When the bind mounts are no longer needed, on ${names([...ctx.tvms, ...ctx.computes])} unmount them and remove their fstab lines:`,
-      text: ctx.neededPaths
-        .map((p) => `${cmd('umount', p)}    # and delete from /etc/fstab: ${bindMountLine(ctx.livePath, p)}`)
-        .join('\n'),
-    });
-  return blocks;
+      kind: 'heading',
+      level: 2,
+      text: `${i + 1}. ${stepInfo(step.key).title}`,
+      id: `step-${step.key}`,
+    } as Block,
+    ...why[step.key](c),
+    ...origin(step, c),
+    ...planBlocks(step.plan, c.render),
+    ...(step.optional ?? []).flatMap((o) => [p(o.caption), ...planBlocks(o.plan, c.render)]),
+  ]);
 }

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountPathFor } from '../../shared/nfs/mount-path.js';
+import { mountDirNameFor, mountPathFor } from '../../shared/nfs/mount-path.js';
+import { profileSchema } from '../../shared/profile/profile.js';
+import { displayCommand } from '../../shared/shell/quote.js';
+import { trilioFactsOf } from '../../shared/trilio/trilio-facts.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson } from '../lab/lab-json.js';
 import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
@@ -49,6 +52,16 @@ describe('runbook export and log search in the UI (browser mode, lab)', () => {
     expect(text).toContain(mountPathFor(lab.nfs.A1));
     for (const host of ['tvm-1', 'compute-1', 'compute-4']) expect(text).toContain(host);
     expect(text).toContain('vault_storage_nfs_export');
+    // Written from the wizard's plans: B2 read at the wizard's staging folder, the lab installer's
+    // restarts, every command quoted as the wizard runs it.
+    const profile = profileSchema.parse(
+      (JSON.parse(await readFile(lab.profileFile, 'utf8')) as { profile: unknown }).profile,
+    );
+    expect(text).toContain(`/mnt/trilio-dr/${mountDirNameFor(lab.nfs.B2)}`);
+    const target = trilioFactsOf(profile.trilio, 'target');
+    for (const restart of [target.restartAppliance, target.restartDatamover])
+      expect(text).toContain(`\n${displayCommand(restart)}\n`);
+    expect(text).not.toContain('/mnt/trilio-dr-nfs-b2');
     await ui.shot('runbook-export');
   });
 

@@ -2,7 +2,10 @@ import {
   envRunbookHtml,
   envRunbookMarkdown,
   type EnvRunbookInput,
+  type RunbookWorkload,
 } from '../../../shared/report/env-runbook.js';
+import type { ProjectMapping } from '../../../shared/profile/profile.js';
+import type { RunParams } from '../../../shared/run/run-types.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import type { FileDownload } from '../../../shared/contract.js';
 import type { StepPlan } from '../../../shared/run/plan-types.js';
@@ -29,24 +32,37 @@ export function runbookHandlers<S>(
       if (!profile.ok) return profile;
       let plans: StepPlan[] = [];
       let notifyOnly = false;
+      let reenableSchedules = false;
+      let run: EnvRunbookInput['run'];
+      let workloads: RunbookWorkload[] = [];
+      let mapping: ProjectMapping[] = [];
       if (runId) {
-        const run = engine.get(runId);
-        if (!run.ok) return run;
-        if (run.value.profileId !== id)
+        const found = engine.get(runId);
+        if (!found.ok) return found;
+        const stored = found.value;
+        if (stored.profileId !== id)
           return fail({
             code: 'invalid-argument',
             message: `Run ${runId} belongs to another profile.`,
             hint: 'Export the runbook from the profile the run was made with.',
           });
-        kind = run.value.kind;
-        notifyOnly = run.value.params.notifyOnly;
-        plans = run.value.steps.flatMap((s) => (s.plan ? [s.plan] : []));
+        kind = stored.kind;
+        notifyOnly = stored.params.notifyOnly;
+        reenableSchedules = stored.params.reenableSchedules === true;
+        plans = stored.steps.flatMap((s) => (s.plan ? [s.plan] : []));
+        workloads = runWorkloads(stored.params);
+        if (stored.params.kind === 'full') mapping = stored.params.mapping;
+        run = { id: stored.id, changes: stored.changes };
       }
       const input: EnvRunbookInput = {
-        profile: profile.value,
+        // A full run's mapping (chosen for the run) is the one its plans follow.
+        profile: mapping.length > 0 ? { ...profile.value, projectMapping: mapping } : profile.value,
         kind,
         notifyOnly,
+        reenableSchedules,
         plans,
+        ...(run ? { run } : {}),
+        workloads,
         meta: { generatedAt: new Date().toISOString(), appVersion: state.version },
       };
       const text = state.scrubber.scrub(
@@ -61,4 +77,19 @@ export function runbookHandlers<S>(
       });
     },
   };
+}
+
+/** The workloads a run names in its parameters (a single run's workload; a full run's mapped projects come from the profile). */
+function runWorkloads(params: RunParams): RunbookWorkload[] {
+  if (params.kind !== 'single' || !params.workloadId) return [];
+  return [
+    {
+      id: params.workloadId,
+      name: params.workloadId,
+      sourceProjectId: '',
+      ...(params.targetProject ? { targetProject: params.targetProject } : {}),
+      ...(params.trusteeUser ? { trusteeUser: params.trusteeUser } : {}),
+      ...(params.snapshot && params.snapshot !== 'latest' ? { snapshotId: params.snapshot } : {}),
+    },
+  ];
 }

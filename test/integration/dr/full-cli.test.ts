@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../../shared/nfs/mount-path.js';
+import { displayCommand } from '../../../shared/shell/quote.js';
+import { fencedBlocks, shCommands } from '../../unit/report/support/runbook-blocks.js';
 import { validateRunReport } from '../../../shared/report/report-schema.js';
 import { runOnHost } from '../../lab/hosts/index.js';
 import { readLabJson } from '../../lab/lab.js';
@@ -218,6 +220,41 @@ describe('trilio-dr run full (lab)', () => {
     );
     const onTimeline = new Set(r.timeline.entries.filter((e) => e.step === 'reconfigure').map((e) => e.host));
     for (const n of nodes()) expect(onTimeline.has(n.name), `${n.name} on the timeline`).toBe(true);
+
+    // The environment runbook: the run's own shows every command its plans held, and the one written
+    // from the profile alone (before any run) holds every command this run executed on the hosts, its
+    // run id aside (the runbook writes RUN_ID), and every config edit it made.
+    const written = async (args: string[]) => {
+      const file = join(dataDir, `runbook-${args.length}.md`);
+      const done = await cli(['runbook', '--profile', 'lab', ...args, '--out', file]);
+      expect(done.code, why(done)).toBe(0);
+      const md = await readFile(file, 'utf8');
+      const sh = fencedBlocks(md).filter((b) => b.lang === 'sh');
+      return { md, commands: new Set(sh.flatMap((b) => shCommands(b.text)).map(displayCommand)) };
+    };
+    const ofRun = await written(['--run', runId]);
+    const ofProfile = await written(['--kind', 'full']);
+    expect(ofRun.md).toContain(`As planned by run ${runId}`);
+    let fromProfile = 0;
+    for (const step of r.steps)
+      for (const a of step.plan?.actions ?? []) {
+        if (a.kind !== 'remote') continue;
+        const md = (text: string) => text.replaceAll('_', '\\_');
+        if (a.command.startsWith('trilio-dr-edit-option ')) {
+          expect(ofRun.md).toContain(md(a.description));
+          expect(ofProfile.md, `${step.key}: ${a.description}`).toContain(md(a.description));
+          continue;
+        }
+        expect(ofRun.commands.has(a.command), `${step.key}: ${a.command}`).toBe(true);
+        if (!['find', 'reconfigure', 'mount-paths', 'revert'].includes(step.key)) continue;
+        fromProfile++;
+        expect(
+          ofProfile.commands.has(a.command.replaceAll(runId, 'RUN_ID')),
+          `${step.key}: ${a.command}`,
+        ).toBe(true);
+      }
+    // Staging mount, restarts of 5 nodes twice, 3 commands on each of 5 nodes.
+    expect(fromProfile).toBeGreaterThanOrEqual(1 + 10 + 15);
   });
 
   it('with --notify-only, mails each target project’s owners the list of their workloads', async () => {

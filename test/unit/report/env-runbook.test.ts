@@ -10,7 +10,9 @@ import {
   type EnvRunbookInput,
 } from '../../../shared/report/env-runbook.js';
 import { runbookHtml, runbookMarkdown } from '../../../shared/report/runbook-doc.js';
-import { buildRestoreJson } from '../../../shared/restore/restore-json.js';
+import { mountStagingArgv } from '../../../shared/plans/find-plan.js';
+import { bindMountArgv } from '../../../shared/plans/host-scripts.js';
+import { displayCommand } from '../../../shared/shell/quote.js';
 import type { StepPlan } from '../../../shared/run/plan-types.js';
 import { NFS, sampleProfile, sampleRun } from './support/sample-run.js';
 
@@ -44,96 +46,140 @@ describe('environment runbook', () => {
       expect(md).toContain(mountDirNameFor(exp));
       expect(md).toContain(mountPathFor(exp));
     }
-    expect(md).toContain(`echo -n ${NFS.A1} | base64    # ${mountDirNameFor(NFS.A1)}`);
+    // The text the hash is made of, beside it (no hand-written `echo | base64` command).
+    expect(md).toContain(`| \`${NFS.A1}\` | \`${NFS.A1}\` | \`${mountDirNameFor(NFS.A1)}\` |`);
+    expect(md).not.toContain('echo -n');
   });
 
   it('binds the source share path onto the live share with the exact fstab line (B2 full, B1 single)', () => {
     const full = envRunbookMarkdown(input());
-    expect(full).toContain(bindMountLine(mountPathFor(NFS.B2), mountPathFor(NFS.A1)));
-    expect(full).toContain(`mount --bind ${mountPathFor(NFS.B2)} ${mountPathFor(NFS.A1)}`);
+    expect(full).toContain(displayCommand(bindMountArgv(mountPathFor(NFS.B2), mountPathFor(NFS.A1))));
+    expect(full).toContain(`'${bindMountLine(mountPathFor(NFS.B2), mountPathFor(NFS.A1))}'`);
     const single = envRunbookMarkdown(input({ kind: 'single' }));
-    expect(single).toContain(bindMountLine(mountPathFor(NFS.B1), mountPathFor(NFS.A1)));
-    expect(single).toContain(`chown -R nova:nova ${mountPathFor(NFS.B1)}/workload_${workload.id}`);
+    expect(single).toContain(displayCommand(bindMountArgv(mountPathFor(NFS.B1), mountPathFor(NFS.A1))));
+    expect(single).toContain(`'${bindMountLine(mountPathFor(NFS.B1), mountPathFor(NFS.A1))}'`);
+    expect(single).toContain(`chown -R -- nova:nova ${mountPathFor(NFS.B1)}/workload_${workload.id}`);
     expect(single).not.toContain('Reconfigure Trilio');
     expect(full).toContain('## 3. Reconfigure Trilio');
+  });
+
+  it('reads NFS B2 at the wizard’s staging folder, where the plans mount it (not a folder of its own)', () => {
+    const staging = `/mnt/trilio-dr/${mountDirNameFor(NFS.B2)}`;
+    const single = envRunbookMarkdown(input({ kind: 'single' }));
+    expect(single).toContain(displayCommand(mountStagingArgv(NFS.B2, staging)));
+    expect(single).toContain(`${staging}/workload_${workload.id}`);
+    expect(single).not.toContain('/mnt/trilio-dr-nfs-b2');
   });
 
   it('shows the configuration edit on the sampled line only, never the rest of the file', () => {
     const md = envRunbookMarkdown(input());
     expect(md).toContain(
-      `# line 11, before:\nvault_storage_nfs_export = ${NFS.B1}\n# after:\nvault_storage_nfs_export = ${NFS.B1},${NFS.B2}`,
+      `\`\`\`diff\n- vault_storage_nfs_export = ${NFS.B1}\n+ vault_storage_nfs_export = ${NFS.B1},${NFS.B2}\n\`\`\``,
     );
     // The revert starts from the reconfigured file and goes back.
     expect(md).toContain(
-      `# line 11, before:\nvault_storage_nfs_export = ${NFS.B1},${NFS.B2}\n# after:\nvault_storage_nfs_export = ${NFS.B1}\n`,
+      `\`\`\`diff\n- vault_storage_nfs_export = ${NFS.B1},${NFS.B2}\n+ vault_storage_nfs_export = ${NFS.B1}\n\`\`\``,
     );
     // The sample's database URL and service settings never appear.
     expect(md).not.toContain('mysql+pymysql');
     expect(md).not.toContain('secret@');
-    // Datamovers without a sample: the option as described.
-    expect(md).toContain(`vault_storage_nfs_export = ${NFS.B1},${NFS.B2}`);
+    expect(md).not.toContain('log_file');
   });
 
-  it('leaves datamovers to the orchestrator when Trilio is deployed by one', () => {
+  it('edits the installer’s files and restarts its services (Kolla: every WLM service file, one restart)', () => {
+    const profile = sampleProfile();
+    profile.trilio.target = { ...profile.trilio.target, installer: 'kolla', release: '5.2' };
+    const md = envRunbookMarkdown(input({ profile, configSamples: {} }));
+    for (const s of ['api', 'cron', 'scheduler', 'workloads'])
+      expect(md).toContain(`/etc/kolla/triliovault-wlm-${s}/triliovault-wlm-${s}.conf`);
+    expect(md).toContain('/etc/kolla/triliovault-datamover/triliovault-datamover.conf');
+    expect(md).toContain(
+      '```sh\n# Restart triliovault_wlm_workloads on tvm-1 (docker restart triliovault_wlm_workloads)\ndocker restart triliovault_wlm_workloads\n```',
+    );
+    expect(md).toContain('docker restart triliovault_datamover\n');
+    expect(md).not.toContain('systemctl restart');
+    // Kolla mounts under its own root, with path-only folders from 4.2.
+    expect(md).toContain(`/var/trilio/triliovault-mounts/${mountDirNameFor(NFS.B2, 'path')}`);
+    expect(md).toContain('globals.yml');
+  });
+
+  it('leaves the configuration to the charms when Trilio is deployed by Juju', () => {
     const profile = sampleProfile();
     profile.trilio.target.installer = 'juju';
     const md = envRunbookMarkdown(input({ profile }));
-    expect(md).toContain('This environment is deployed with juju');
+    expect(md).toContain(
+      `\`\`\`text\njuju config trilio-wlm nfs-shares='${NFS.B1},${NFS.B2}'\njuju config trilio-data-mover nfs-shares='${NFS.B1},${NFS.B2}'\n`,
+    );
+    expect(md).toContain('> Not durable: The charms own these files');
+    expect(md).toContain('back to its value before the DR yourself');
+    expect(md).not.toContain('systemctl restart');
   });
 
-  it('writes the project mapping, role grants and reassign commands with the real names and ids', () => {
+  it('writes the project mapping, role grants and reassign requests with the real names and ids', () => {
     const md = envRunbookMarkdown(input());
     expect(md).toContain('| finance `4403e0118d0e4bae94ca48847a44afed` | finance-dr | alice-dr |');
+    expect(md).toContain('PUT /projects/PROJECT_ID(finance-dr)/users/USER_ID(admin)/roles/ROLE_ID(admin)');
+    expect(md).toContain('DELETE /projects/PROJECT_ID(finance-dr)/users/USER_ID(admin)/roles/ROLE_ID(admin)');
     expect(md).toContain(
-      'openstack role add --user admin --user-domain Default --project finance-dr --project-domain cloud_b admin',
-    );
-    expect(md).toContain(
-      'openstack role remove --user admin --user-domain Default --project engineering-dr --project-domain cloud_b admin',
-    );
-    expect(md).toContain(
-      `workloadmgr workload-reassign-workloads --new_tenant_id '<id of project finance-dr>' --user_id '<id of user alice-dr>' --workload_ids ${workload.id} --migrate_cloud True`,
-    );
-    expect(md).toContain(`/opt/trilio/clean-wlm-db.sh ${workload.id}`);
-    const noWorkloads = envRunbookMarkdown(input({ workloads: [] }));
-    expect(noWorkloads).toContain('--old_tenant_ids 7e398a4b102a43ffa0219c02b26b7ce5');
-  });
-
-  it('includes the restore.json of the restore form, or a skeleton in its shape', () => {
-    const restoreJson = buildRestoreJson(
-      [
-        {
-          id: 'vm-1',
-          name: 'erp-app',
-          nics: [{ networkId: 'n1', networkName: 'finance-net', subnetId: 's1' }],
-          disks: [{ id: 'd1', name: 'vda', backing: 'volume' }],
-        },
-      ],
-      {
-        name: 'DR restore',
-        description: '',
-        restoreTopology: false,
-        instances: [
-          { id: 'vm-1', include: true, newName: 'erp-app-dr', availabilityZone: 'nova', volumeTypes: {} },
+      `POST /workloads/reasign_workloads\n${JSON.stringify(
+        [
+          {
+            workload_ids: [workload.id],
+            old_tenant_ids: [],
+            new_tenant_id: 'PROJECT_ID(finance-dr)',
+            user_id: 'USER_ID(alice-dr)',
+            migrate_cloud: true,
+          },
         ],
-        networkMapping: { n1: { networkId: 'tn1', networkName: 'finance-dr-net', subnetId: 'ts1' } },
-      },
+        null,
+        2,
+      )}`,
     );
-    const md = envRunbookMarkdown(input({ restoreJson }));
-    expect(md).toContain(JSON.stringify(restoreJson, null, 2));
-    expect(md).toContain(
-      `workloadmgr snapshot-selective-restore --filename restore.json ${workload.snapshotId}`,
-    );
-    const skeleton = envRunbookMarkdown(input());
-    expect(skeleton).toContain('"restore_type": "selective"');
-    expect(skeleton).toContain('"networks_mapping"');
+    expect(md).toContain(`sh -c '/opt/trilio/clean-wlm-db.sh "$@"' trilio-dr-purge ${workload.id}`);
+    // Without chosen workloads: one placeholder per mapped project, each moved to its target.
+    const noWorkloads = envRunbookMarkdown(input({ workloads: [] }));
+    expect(noWorkloads).toContain('"WORKLOAD_ID(engineering)"');
+    expect(noWorkloads).toContain('"new_tenant_id": "PROJECT_ID(engineering-dr)"');
+    expect(noWorkloads).toContain('## Assumptions to check');
   });
 
-  it('lists the planned actions with host names and quoted commands', () => {
-    const plan = sampleRun().steps.find((s) => s.key === 'mount-paths')!.plan as StepPlan;
-    const md = envRunbookMarkdown(input({ plans: [plan] }));
-    expect(md).toContain('## Planned actions for this environment');
-    expect(md).toContain('| compute-3 | Bind ');
-    expect(md).toContain('undo recorded (bind-mount)');
+  it('includes the restore request with its restore.json, as the restore planner makes it', () => {
+    const md = envRunbookMarkdown(input());
+    expect(md).toContain(`POST /snapshots/${workload.snapshotId}\n{\n  "restore": {`);
+    expect(md).toContain('"restore_type": "selective"');
+    expect(md).toContain('"networks_mapping"');
+  });
+
+  it('restores with fixed IPs, the snapshot’s flavor and the image boot disk, and offers the schedules back on', () => {
+    const md = envRunbookMarkdown(input());
+    expect(md).toContain('"restore_boot_disk": true');
+    expect(md).toContain('"mac_address": "MAC_ADDRESS",\n                "ip_address": "FIXED_IP"');
+    expect(md).toContain('"flavor": {\n              "vcpus": ""');
+    // The image-backed boot disk is not a volume: only the volume is in vdisks.
+    expect(md).not.toContain('"id": "BOOT_DISK_ID"');
+    expect(md).toContain('When “Re-enable job schedules” is chosen');
+    expect(md).toContain(
+      `PUT /workloads/${workload.id}\n${JSON.stringify({ workload: { jobschedule: { enabled: true } } }, null, 2)}`,
+    );
+    // Chosen for the run: part of the step itself, without the "when chosen" paragraph.
+    const chosen = envRunbookMarkdown(input({ reenableSchedules: true }));
+    expect(chosen).toContain(`PUT /workloads/${workload.id}\n`);
+    expect(chosen).not.toContain('When “Re-enable job schedules” is chosen');
+  });
+
+  it('renders a run’s stored plans, and plans the rest from the profile and the run’s changes', () => {
+    const run = sampleRun();
+    const plans = run.steps.flatMap((s) => (s.plan ? [s.plan as StepPlan] : []));
+    const md = envRunbookMarkdown(input({ plans, run: { id: run.id, changes: run.changes } }));
+    expect(md).toContain(`and run ${run.id}`);
+    expect(md).toContain(`**As planned by run ${run.id}:**`);
+    expect(md).toContain('**On compute-1, compute-2, compute-3 (as root):**');
+    expect(md).toContain(`# Bind ${mountPathFor(NFS.B2)} onto ${mountPathFor(NFS.A1)}`);
+    expect(md).toContain('undo** Unmount');
+    // Access was not planned by the run: planned from the profile, and said so.
+    expect(md).toContain(`**Not planned by run ${run.id} yet;**`);
+    // Not on the run's files: the lines an edit changes are not guessed.
+    expect(md).not.toContain('```diff');
   });
 
   it('follows the notify-only procedure when owners are notified instead', () => {

@@ -1,16 +1,12 @@
 import { ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
-import type { ChangeView } from '../../../../shared/run/run-types.js';
+import { planRevert, revertEdits, type RevertFacts } from '../../../../shared/plans/revert-plan.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { RunServices } from '../run-services.js';
 import { fanOut } from '../../ssh/fan-out.js';
 import { hostName, runEditOrCommand } from './export-edit.js';
 import { verifyMounted } from './reconfigure-step.js';
 import { fail } from '../../../../shared/result.js';
-
-interface RevertFacts {
-  edits: ChangeView[];
-}
 
 /**
  * Runbook: "return the Trilio installation to its original configuration": B2 out of every config file
@@ -21,21 +17,9 @@ interface RevertFacts {
 export const revertStep: StepDefinition<RevertFacts, RunServices> = {
   key: 'revert',
   async discover(ctx) {
-    return ok({ edits: ctx.changes().filter((c) => c.kind === 'config-edit' && !c.undoneAt) });
+    return ok({ edits: revertEdits(ctx.changes()) });
   },
-  plan(facts, ctx) {
-    return ok({
-      step: 'revert',
-      title: 'Revert configuration',
-      summary:
-        facts.edits.length === 0
-          ? 'This run changed no Trilio configuration: nothing to revert.'
-          : `Remove ${ctx.profile.nfs.syncedCopy} from ${facts.edits.length} config file(s) and restart the services.`,
-      actions: facts.edits.flatMap((c) => c.undo.map((u) => ({ ...u, id: `undo-${c.id}:${u.id}` }))),
-      verify: [],
-      warnings: [],
-    });
-  },
+  plan: (facts, ctx) => planRevert(facts, ctx.profile.nfs.syncedCopy),
   async execute(_plan, facts, ctx) {
     // Run again after a failure, the plan's facts still list the edits reverted before it: skip those.
     const open = new Set(ctx.changes().flatMap((c) => (c.undoneAt ? [] : [c.id])));

@@ -12,6 +12,7 @@ import type { CallName, EventName } from '../shared/contract.js';
 const callNameSet = {
   'app.info': true,
   'store.unlock': true,
+  'store.setPassphrase': true,
   'profiles.list': true,
   'profiles.get': true,
   'profiles.save': true,

@@ -21,7 +21,15 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'headless';
   /** The secret store needs a passphrase before profiles with secrets can be used. */
   storeLocked: boolean;
+  /** What opened the store in this process: the OS key store (desktop) or the passphrase. */
   cipher: 'safe-storage' | 'passphrase';
+  /**
+   * A passphrase opens this data folder's secrets (browser mode and the CLI need it). False on a new
+   * store, or a desktop store sealed by the OS key store only (the app offers to set one).
+   */
+  passphraseSet: boolean;
+  /** This process has an OS key store that holds the data key (the desktop app opens silently). */
+  keychain: boolean;
   dataDir: string;
 }
 
@@ -47,6 +55,8 @@ export interface FileDownload {
 export const calls = {
   'app.info': call(z.object({}), returns<AppInfo>()),
   'store.unlock': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
+  /** Sets or changes the passphrase that opens the (unlocked) store in browser mode and the CLI. */
+  'store.setPassphrase': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
   'profiles.list': call(z.object({}), returns<ProfileSummary[]>()),
   'profiles.get': call(z.object({ id }), returns<Profile>()),
   'profiles.save': call(

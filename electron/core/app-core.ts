@@ -12,6 +12,7 @@ import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
+import { onboardingHandlers } from './handlers/onboarding-handlers.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -72,6 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...mappingHandlers(state, engine),
     ...reportHandlers(state, logs),
     ...runbookHandlers(state, engine),
+    ...onboardingHandlers(state),
   };
 
   return {

@@ -96,10 +96,10 @@ export function parseApplianceProbe(stdout: string): ApplianceProbe {
   probe.configFile = first.path;
   // packages and Juju share the file; a Juju machine agent says which.
   probe.installer = first.installer === 'packages' && juju ? 'juju' : first.installer;
-  if (new Set(configs.map((c) => c.installer)).size > 1)
-    notes.push(
-      `Config files of several installers exist (${configs.map((c) => c.path).join(', ')}); using ${first.path}.`,
-    );
+  // packages and Juju name the same file: only different files are worth a note.
+  const paths = [...new Set(configs.map((c) => c.path))];
+  if (paths.length > 1)
+    notes.push(`Config files of several installers exist (${paths.join(', ')}); using ${first.path}.`);
   const options = parseOptions(lines);
   const get = (name: string, section = 'DEFAULT') => options.get(`${section}.${name}`);
   const root = get('vault_data_directory');

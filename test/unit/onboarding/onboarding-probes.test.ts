@@ -137,3 +137,16 @@ describe('appliance probe', () => {
     expect(p.notes.join(' ')).toMatch(/release could not be read/);
   });
 });
+
+describe('appliance probe notes', () => {
+  it('notes several installers only for different files (packages and Juju share one)', () => {
+    const same = parseApplianceProbe(
+      'conf\tpackages\t/etc/workloadmgr/workloadmgr.conf\nconf\tjuju\t/etc/workloadmgr/workloadmgr.conf\n',
+    );
+    expect(same.notes.join(' ')).not.toMatch(/several installers/);
+    const two = parseApplianceProbe(
+      'conf\tpackages\t/etc/workloadmgr/workloadmgr.conf\nconf\topenstack-ansible\t/etc/triliovault-wlm/triliovault-wlm.conf\n',
+    );
+    expect(two.notes.join(' ')).toMatch(/several installers/);
+  });
+});

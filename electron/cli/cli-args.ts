@@ -14,6 +14,7 @@ const booleanFlags = new Set([
   'notify-only',
   'replace',
   'remove-mounts',
+  'reenable-schedules',
   'no-probe',
   'dry-run',
 ]);

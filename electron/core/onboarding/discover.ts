@@ -15,7 +15,7 @@ import { importKnownHosts } from '../ssh/known-hosts-file.js';
 import { knownHostKey, type KnownHostEntry } from '../ssh/known-hosts-store.js';
 import { MemoryKnownHostsStore } from '../ssh/memory-known-hosts-store.js';
 import { expandHome, readText, type OnboardingEnv } from './onboarding-env.js';
-import { novaHypervisors, probeAppliance, probeNote } from './probe-environment.js';
+import { novaHypervisors, probeAppliance, probeNote, trilioRelease } from './probe-environment.js';
 import { readSources, sshViews } from './read-sources.js';
 
 /**
@@ -104,10 +104,28 @@ export async function discover(req: DiscoveryRequest, deps: DiscoverDeps): Promi
       agentSocket: deps.agentSocket,
       signal: deps.signal,
     };
-    const [hypervisors, appliance] = await Promise.all([
+    const [hypervisors, appliance, release] = await Promise.all([
       clouds.target ? novaHypervisors(assembled.profile, probeDeps) : undefined,
       probeAppliance(assembled.profile, probeDeps),
+      clouds.target ? trilioRelease(assembled.profile, probeDeps) : undefined,
     ]);
+    // The release the Trilio API reports wins over a package version read on the node.
+    if (release?.ok) {
+      const note = `Trilio release ${release.value.release} (the API reports version ${release.value.version}).`;
+      if (appliance.ok) {
+        appliance.value.release = release.value.release;
+        appliance.value.notes = [
+          ...appliance.value.notes.filter((n) => !/release could not be read/.test(n)),
+          note,
+        ];
+      }
+      sources.push({
+        kind: 'appliance',
+        origin: 'target cloud: GET /workloads/metrics/nodes',
+        summary: note,
+        notes: [],
+      });
+    }
     if (hypervisors)
       sources.push(
         hypervisors.ok
@@ -139,10 +157,15 @@ export async function discover(req: DiscoveryRequest, deps: DiscoverDeps): Promi
             notes: [probeNote('Appliance', appliance.error)],
           },
     );
+    const facts = appliance.ok
+      ? appliance.value
+      : release?.ok
+        ? { hostId: '', release: release.value.release, nfsExports: [], notes: [] }
+        : undefined;
     assembled = assembleProfile({
       ...base,
       ...(hypervisors?.ok ? { hypervisors: hypervisors.value } : {}),
-      ...(appliance.ok ? { appliance: appliance.value } : {}),
+      ...(facts ? { appliance: facts } : {}),
     });
   }
 

@@ -6,6 +6,7 @@ import { applianceProbeArgv, parseApplianceProbe } from '../../../shared/plans/o
 import { fail, ok, type AppError, type Result } from '../../../shared/result.js';
 import { openCloudSession } from '../clients/cloud-session.js';
 import { NovaClient } from '../clients/nova-client.js';
+import { TrilioClient } from '../clients/trilio-client.js';
 import { createCredentialResolver, targetOf } from '../ssh/credentials.js';
 import { runCommand } from '../ssh/exec.js';
 import type { KnownHostsStore } from '../ssh/known-hosts-store.js';
@@ -41,6 +42,34 @@ export async function novaHypervisors(profile: Profile, deps: ProbeDeps): Promis
         ...(h.status ? { status: h.status } : {}),
       })),
     );
+  } finally {
+    session.value.close();
+  }
+}
+
+/**
+ * The target Trilio's release as its API reports it (`workload-nodes`, each node's `version`, admin):
+ * major.minor of the first node, with the full version for the note.
+ */
+export async function trilioRelease(
+  profile: Profile,
+  deps: ProbeDeps,
+): Promise<Result<{ release: string; version: string }>> {
+  const session = await openCloudSession(profile.clouds.target, 'target', deps.getSecret, {
+    timeoutMs: 10_000,
+  });
+  if (!session.ok) return session;
+  try {
+    const trilio = new TrilioClient(session.value, { url: profile.clouds.target.trilioUrl });
+    const nodes = await trilio.listNodes({ signal: deps.signal });
+    if (!nodes.ok) return nodes;
+    const version = nodes.value
+      .map((n) => n.version)
+      .find((v): v is string => typeof v === 'string' && v !== '');
+    const release = version ? /^(\d+\.\d+)/.exec(version)?.[1] : undefined;
+    if (!version || !release)
+      return fail({ code: 'not-found', message: 'The Trilio API lists no node with a version.' });
+    return ok({ release, version });
   } finally {
     session.value.close();
   }

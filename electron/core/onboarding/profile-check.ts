@@ -14,10 +14,21 @@ import {
   parseHostCheck,
   parseShareCheck,
   shareCheckArgv,
+  type HostCheckResult,
 } from '../../../shared/plans/onboarding-probes.js';
 import type { AppError } from '../../../shared/result.js';
 import { targetMountPath, trilioFactsOf } from '../../../shared/trilio/trilio-facts.js';
 import { jumpChainOf } from '../../../shared/profile/validate-profile.js';
+import {
+  compareDetection,
+  detectionRequest,
+  type DetectionFinding,
+} from '../../../shared/trilio/detect-compare.js';
+import {
+  detectTrilioArgv,
+  parseDetection,
+  type NodeDetection,
+} from '../../../shared/trilio/detect-script.js';
 import { openClouds, type CloudClients } from '../clients/index.js';
 import { createCredentialResolver, targetOf } from '../ssh/credentials.js';
 import type { SshConnection } from '../ssh/connection.js';
@@ -32,7 +43,9 @@ import { SshPool } from '../ssh/pool.js';
  * each host (host key pinned, SSH through its jump chain, sudo without a prompt, and from the target
  * Trilio's facts: mount root, qemu-img, config file, restart unit or container), each NFS share the DR
  * mounts (reachable from the appliance). Paths and commands come from `trilioFactsOf(…, 'target')`,
- * never from constants here. The lead's pre-flight detection may take these cells over later.
+ * never from constants here. Where sudo works, the mount root, config file and systemd unit cells come
+ * from pre-flight's own detection (shared/trilio/detect-*.ts), so a mismatch is named the way pre-flight
+ * names it (which installer's files the node has, which units exist).
  */
 export interface CheckDeps {
   getSecret: (key: SecretKey) => string | undefined;
@@ -254,17 +267,12 @@ async function drCells(
   ctx: ExecContext,
 ): Promise<CheckCell[]> {
   const facts = trilioFactsOf(profile.trilio, 'target');
-  const appliance = host.role === 'tvm';
+  const role = host.role === 'tvm' ? 'tvm' : 'compute';
+  const own = role === 'tvm' ? facts.applianceConfigs : facts.datamoverConfigs;
+  const restart = role === 'tvm' ? facts.restartAppliance : facts.restartDatamover;
   const run = await runCommand(
     conn,
-    {
-      argv: hostCheckArgv({
-        mountRoot: facts.mountRoot,
-        configs: appliance ? facts.applianceConfigs : facts.datamoverConfigs,
-        restart: appliance ? facts.restartAppliance : facts.restartDatamover,
-      }),
-      privileged: false,
-    },
+    { argv: hostCheckArgv({ mountRoot: facts.mountRoot, configs: own, restart }), privileged: false },
     ctx,
   );
   const keys: CheckKey[] = ['sudo', 'mountRoot', 'qemuImg', 'config', 'restart'];
@@ -275,30 +283,23 @@ async function drCells(
     return keys.map((k) =>
       cell(k, 'failed', { detail: 'The check printed nothing usable (is the login shell POSIX?).' }),
     );
-  const cells: CheckCell[] = [];
-  if (r.sudo.state === 'root') cells.push(cell('sudo', 'ok', { detail: 'logs in as root' }));
-  else if (r.sudo.state === 'ok')
-    cells.push(
-      host.sudo
-        ? cell('sudo', 'ok', { detail: `${host.user}: sudo -n works` })
-        : cell('sudo', 'failed', {
-            detail: `${host.user} is not root and the profile does not use sudo for it.`,
-            hint: 'Tick "sudo" for this host in the profile.',
-          }),
-    );
-  else
-    cells.push(
-      cell('sudo', 'failed', {
-        detail: `${host.user} cannot run sudo without a password${r.sudo.detail ? `: ${r.sudo.detail}` : ''}.`,
-        hint: `Give ${host.user} passwordless sudo on ${host.name} (/etc/sudoers.d: "${host.user} ALL=(root) NOPASSWD: ALL"), or log in as root.`,
-      }),
-    );
+  // With root (directly or through sudo -n), pre-flight's own detection also reads root-only files and
+  // units, and names a mismatch the way pre-flight does.
+  const detected = r.sudo.state === 'fail' ? null : await detect(profile, role, conn, ctx);
+  const finding = (prefix: string) => detected?.findings.find((f) => f.check.startsWith(prefix));
+
+  const cells: CheckCell[] = [sudoCell(host, r)];
+  const rootThere = detected
+    ? detected.detection.roots.some((x) => x.path === facts.mountRoot)
+    : r.mountRoot === 'ok';
   cells.push(
-    r.mountRoot === 'ok'
+    rootThere
       ? cell('mountRoot', 'ok', { detail: facts.mountRoot })
       : cell('mountRoot', 'failed', {
           detail: `${facts.mountRoot} does not exist on ${host.name}.`,
-          hint: `Trilio mounts its shares there (${facts.installerLabel}${facts.origin.mountRoot === 'profile' ? ', profile override' : ''}): check the installer and mount root in the profile's Trilio settings, or that Trilio's datamover/appliance is deployed on this node.`,
+          hint:
+            finding('target share')?.hint ??
+            `Trilio mounts its shares there (${facts.installerLabel}${facts.origin.mountRoot === 'profile' ? ', profile override' : ''}): check the installer and mount root in the profile's Trilio settings, or that Trilio is deployed on this node.`,
         }),
   );
   cells.push(
@@ -309,36 +310,95 @@ async function drCells(
           hint: 'Install qemu-img (qemu-utils / qemu-img package): the DR reads backup chains with it.',
         }),
   );
-  const wanted = appliance ? facts.applianceConfigs : facts.datamoverConfigs;
-  if (r.config.state === 'ok') cells.push(cell('config', 'ok', { detail: r.config.file }));
-  else if (r.config.state === 'skip') cells.push(skipped('config', 'needs sudo to read'));
+  const readable = detected
+    ? detected.detection.configs.filter((c) => own.includes(c.path) && c.readable).map((c) => c.path)
+    : r.config.state === 'ok'
+      ? [r.config.file]
+      : [];
+  if (readable.length > 0) cells.push(cell('config', 'ok', { detail: readable.join(', ') }));
+  else if (!detected && r.config.state === 'skip') cells.push(skipped('config', 'needs sudo to read'));
   else
     cells.push(
       cell('config', 'failed', {
-        detail: `None of ${wanted.join(', ')} exists or is readable on ${host.name}.`,
-        hint: 'Check the installer (and release) of the target Trilio in the profile, or set the config file path there.',
+        detail: `None of ${own.join(', ')} exists or is readable on ${host.name}.`,
+        hint:
+          finding(role === 'tvm' ? 'appliance (WLM) config file' : 'datamover config file')?.hint ??
+          'Check the installer (and release) of the target Trilio in the profile, or set the config file path there.',
       }),
     );
-  const restart = appliance ? facts.restartAppliance : facts.restartDatamover;
-  if (r.restart.state === 'ok') cells.push(cell('restart', 'ok', { detail: restart.join(' ') }));
-  else if (r.restart.state === 'na')
-    cells.push(
-      cell('restart', 'ok', {
-        detail: facts.editsFiles
-          ? 'no restart command'
-          : 'changed through the orchestrator (no restart here)',
-      }),
-    );
-  else if (r.restart.state === 'skip')
-    cells.push(skipped('restart', 'needs sudo to ask the container engine'));
-  else
-    cells.push(
-      cell('restart', 'failed', {
-        detail: `${r.restart.target} does not exist on ${host.name} (the restart command is ${restart.join(' ')}).`,
-        hint: 'Check the installer and container engine of the target Trilio in the profile, or set the restart command there.',
-      }),
-    );
+  cells.push(
+    restartCell(host, facts.editsFiles, restart, r, detected?.detection ?? null, finding('restart command')),
+  );
   return cells;
+}
+
+function sudoCell(host: HostConfig, r: HostCheckResult): CheckCell {
+  if (r.sudo.state === 'root') return cell('sudo', 'ok', { detail: 'logs in as root' });
+  if (r.sudo.state === 'ok')
+    return host.sudo
+      ? cell('sudo', 'ok', { detail: `${host.user}: sudo -n works` })
+      : cell('sudo', 'failed', {
+          detail: `${host.user} is not root and the profile does not use sudo for it.`,
+          hint: 'Tick "sudo" for this host in the profile.',
+        });
+  return cell('sudo', 'failed', {
+    detail: `${host.user} cannot run sudo without a password${r.sudo.detail ? `: ${r.sudo.detail}` : ''}.`,
+    hint: `Give ${host.user} passwordless sudo on ${host.name} (/etc/sudoers.d: "${host.user} ALL=(root) NOPASSWD: ALL"), or log in as root.`,
+  });
+}
+
+function restartCell(
+  host: HostConfig,
+  editsFiles: boolean,
+  restart: readonly string[],
+  r: HostCheckResult,
+  detection: NodeDetection | null,
+  finding: DetectionFinding | undefined,
+): CheckCell {
+  if (restart.length === 0)
+    return cell('restart', 'ok', {
+      detail: editsFiles ? 'no restart command' : 'changed through the orchestrator (no restart here)',
+    });
+  const tool = restart[0]!;
+  // A systemd unit: pre-flight's detection when it ran as root; a container: the engine's own answer.
+  const exists =
+    detection && tool === 'systemctl'
+      ? detection.commands.includes(tool) && detection.units.includes(restart.at(-1)!)
+      : r.restart.state === 'ok';
+  if (exists) return cell('restart', 'ok', { detail: restart.join(' ') });
+  if (!detection && r.restart.state === 'skip')
+    return skipped('restart', 'needs sudo to ask the container engine');
+  return cell('restart', 'failed', {
+    detail: `${r.restart.target || restart.at(-1)} does not exist on ${host.name} (the restart command is ${restart.join(' ')}).`,
+    hint:
+      finding?.hint ??
+      'Check the installer and container engine of the target Trilio in the profile, or set the restart command there.',
+  });
+}
+
+/** Pre-flight's detection of how Trilio is installed on the node, and its comparison with the profile. */
+async function detect(
+  profile: Profile,
+  role: 'tvm' | 'compute',
+  conn: SshConnection,
+  ctx: ExecContext,
+): Promise<{ detection: NodeDetection; findings: DetectionFinding[] } | null> {
+  const facts = trilioFactsOf(profile.trilio, 'target');
+  const run = await runCommand(
+    conn,
+    { argv: detectTrilioArgv(detectionRequest(role, facts)), privileged: true },
+    ctx,
+  );
+  if (!run.ok) return null;
+  const detection = parseDetection(run.value.stdout);
+  const findings = compareDetection({
+    role,
+    facts,
+    targetExport: profile.nfs.target,
+    kind: 'full',
+    detection,
+  });
+  return { detection, findings };
 }
 
 async function checkShares(profile: Profile, pool: SshPool, ctx: ExecContext): Promise<CheckRow[]> {

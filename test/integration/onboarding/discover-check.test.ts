@@ -276,6 +276,85 @@ describe('profile discover from an admin’s files (lab)', () => {
     }
   });
 
+  it('host keys: an unknown one is asked once (trust-key with its fingerprint), a changed one is refused', async () => {
+    const other = await makeAdminHome(lab, { unknownKeys: ['compute-1'], wrongKeys: ['compute-2'] });
+    const run = (args: string[]) =>
+      startCli(dataDir, args, { env: { HOME: other.home, TRILIO_DR_NO_PROMPT: '1' } }).done;
+    try {
+      const found = await run([
+        'profile',
+        'discover',
+        '--name',
+        'env-lab-keys',
+        '--cloud',
+        'source=lab-a',
+        '--cloud',
+        'target=lab-b',
+        '--inventory',
+        other.inventory,
+        '--nfs',
+        `source=${lab.nfs.A1}`,
+        '--nfs',
+        `syncedCopy=${lab.nfs.B2}`,
+        '--json',
+      ]);
+      expect(found.code, found.stderr.slice(-2000)).toBe(0);
+      const keys = (JSON.parse(found.stdout) as { value: { discovery: Discovery } }).value.discovery.hostKeys;
+      expect(keys.find((k) => k.hostId === 'compute-1')?.status).toBe('unknown');
+      const first = await run(['profile', 'check', '--profile', 'env-lab-keys', '--json']);
+      const matrix = (JSON.parse(first.stdout) as { value: CheckMatrix }).value;
+      expect(failedCells(matrix).sort()).toEqual(['compute-1/hostKey', 'compute-2/hostKey']);
+      const c1 = matrix.rows.find((r) => r.id === 'compute-1')!.cells.find((c) => c.key === 'hostKey')!;
+      const c2 = matrix.rows.find((r) => r.id === 'compute-2')!.cells.find((c) => c.key === 'hostKey')!;
+      expect(c1.error?.code).toBe('ssh-host-key-unknown');
+      expect(c2.error?.code).toBe('ssh-host-key-mismatch');
+      // Trusting needs the fingerprint the admin compared; a wrong one trusts nothing.
+      const wrong = await run([
+        'profile',
+        'trust-key',
+        '--profile',
+        'env-lab-keys',
+        '--host',
+        'compute-1',
+        '--fingerprint',
+        'SHA256:nope',
+      ]);
+      expect(wrong.code).toBe(1);
+      const fp = c1.error!.hostKey!.fingerprint;
+      const trusted = await run([
+        'profile',
+        'trust-key',
+        '--profile',
+        'env-lab-keys',
+        '--host',
+        'compute-1',
+        '--fingerprint',
+        fp,
+      ]);
+      expect(trusted.code, trusted.stderr).toBe(0);
+      // The changed key stays refused unless replaced explicitly.
+      const refused = await run([
+        'profile',
+        'trust-key',
+        '--profile',
+        'env-lab-keys',
+        '--host',
+        'compute-2',
+        '--fingerprint',
+        c2.error!.hostKey!.fingerprint,
+      ]);
+      expect(refused.code).toBe(1);
+      const again = (
+        JSON.parse((await run(['profile', 'check', '--profile', 'env-lab-keys', '--json'])).stdout) as {
+          value: CheckMatrix;
+        }
+      ).value;
+      expect(failedCells(again)).toEqual(['compute-2/hostKey']);
+    } finally {
+      await rm(other.home, { recursive: true, force: true });
+    }
+  });
+
   it('the same profile from an openrc pair (parsed, never run)', async () => {
     const r = await cli(discoverArgs('env-lab-openrc', [admin.openrc.A, admin.openrc.B]));
     expect(r.code, r.stderr.slice(-3000)).toBe(0);

@@ -24,6 +24,8 @@ export interface AdminHomeOptions {
   twoHops?: boolean;
   /** Hosts whose key is left out of known_hosts (the first connection asks once). */
   unknownKeys?: string[];
+  /** Hosts whose known_hosts line carries another host's key (a changed key: refused). */
+  wrongKeys?: string[];
 }
 
 const cloudName = { A: 'lab-a', B: 'lab-b' } as const;
@@ -82,10 +84,13 @@ export async function makeAdminHome(lab: LabJson, options: AdminHomeOptions = {}
     .filter((h) => !(options.unknownKeys ?? []).includes(h.name))
     .map((h, i) => {
       const name = h.port === 22 ? h.address : `[${h.address}]:${h.port}`;
-      if (i % 2 === 0) return `${name} ${h.hostKey}`;
+      const key = (options.wrongKeys ?? []).includes(h.name)
+        ? lab.hosts.find((o) => o.hostKey !== h.hostKey)!.hostKey
+        : h.hostKey;
+      if (i % 2 === 0) return `${name} ${key}`;
       const salt = randomBytes(20);
       const hash = createHmac('sha1', salt).update(name).digest('base64');
-      return `|1|${salt.toString('base64')}|${hash} ${h.hostKey}`;
+      return `|1|${salt.toString('base64')}|${hash} ${key}`;
     });
   const knownHosts = join(ssh, 'known_hosts');
   await writeFile(knownHosts, `${known.join('\n')}\n`);

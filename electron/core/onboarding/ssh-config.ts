@@ -133,6 +133,8 @@ export class SshConfigSource {
       }
     };
     evaluate(this.parse(this.mainFile) ?? [], true, false, 0);
+    for (const [file, why] of this.problems)
+      notes.add(`${file} could not be read as an SSH config (${why}).`);
     return this.finish(alias, original, options, [...notes]);
   }
 
@@ -216,10 +218,20 @@ export class SshConfigSource {
     return files;
   }
 
+  /** Files that could not be parsed (an unbalanced quote…), with why: said in every resolution's notes. */
+  readonly problems = new Map<string, string>();
+
   private parse(file: string): SSHConfig | undefined {
     if (!this.parsed.has(file)) {
       const text = this.files.read(file);
-      this.parsed.set(file, text === undefined ? undefined : SSHConfig.parse(text));
+      let parsed: SSHConfig | undefined;
+      try {
+        parsed = text === undefined ? undefined : SSHConfig.parse(text);
+      } catch (error) {
+        // ssh would refuse the file too; the wizard says so and reads the other sources.
+        this.problems.set(file, error instanceof Error ? error.message : String(error));
+      }
+      this.parsed.set(file, parsed);
     }
     return this.parsed.get(file);
   }

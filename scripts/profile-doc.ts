@@ -19,5 +19,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const before = await readFile(profileDocFile, 'utf8');
   const after = await generatedProfileDoc(before);
   if (after !== before) await writeFile(profileDocFile, after);
-  process.stdout.write(after === before ? `${profileDocFile} is up to date.\n` : `Wrote ${profileDocFile}.\n`);
+  process.stdout.write(
+    after === before ? `${profileDocFile} is up to date.\n` : `Wrote ${profileDocFile}.\n`,
+  );
 }

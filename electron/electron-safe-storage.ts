@@ -1,8 +1,14 @@
 import { safeStorage } from 'electron';
-import type { SecretCipher } from './core/core-types.js';
-import { createSafeStorageCipher } from './safe-storage-cipher.js';
+import type { KeychainAccess } from './core/core-state.js';
+import { createSafeStorageCipher, createSafeStorageKeyWrapper } from './safe-storage-cipher.js';
 
-/** The desktop app's cipher: the OS key store via `safeStorage`. Call after `app.whenReady()`; throws when unsafe. */
-export function createOsSecretCipher(): SecretCipher {
-  return createSafeStorageCipher(safeStorage, process.platform);
+/**
+ * The desktop app's OS keychain via `safeStorage`: it wraps the store's data key, and opens secrets a
+ * v1 store sealed with it. Call after `app.whenReady()`; throws when the keychain is unsafe.
+ */
+export function createOsKeychain(): KeychainAccess {
+  return {
+    wrapper: createSafeStorageKeyWrapper(safeStorage, process.platform),
+    legacy: createSafeStorageCipher(safeStorage, process.platform),
+  };
 }

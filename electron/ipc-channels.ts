@@ -12,6 +12,7 @@ import type { CallName, EventName } from '../shared/contract.js';
 const callNameSet = {
   'app.info': true,
   'store.unlock': true,
+  'store.setPassphrase': true,
   'profiles.list': true,
   'profiles.get': true,
   'profiles.save': true,
@@ -20,6 +21,10 @@ const callNameSet = {
   'profiles.export': true,
   'profiles.import': true,
   'profiles.runbook': true,
+  'onboarding.sources': true,
+  'onboarding.discover': true,
+  'onboarding.apply': true,
+  'profiles.check': true,
   'hosts.trustKey': true,
   'runs.create': true,
   'runs.list': true,

@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore } from './core/app-core.js';
 import type { Core } from './core/core-types.js';
 import { registerIpc } from './electron-ipc.js';
-import { createOsSecretCipher } from './electron-safe-storage.js';
+import { createOsKeychain } from './electron-safe-storage.js';
 import { createMainWindow, hardenDefaultSession, type MainWindowPaths } from './electron-window.js';
 import { AppFailure } from '../shared/result.js';
 
@@ -42,7 +42,7 @@ async function onReady(): Promise<void> {
   hardenDefaultSession();
   const started: Core = await createCore({
     dataDir: app.getPath('userData'),
-    cipher: osCipherOrNull(),
+    keychain: osKeychainOrNull(),
     mode: 'desktop',
     version: app.getVersion(),
   });
@@ -57,9 +57,9 @@ async function onReady(): Promise<void> {
 }
 
 /** Without a usable OS key store the core starts locked and asks for a passphrase instead. */
-function osCipherOrNull() {
+function osKeychainOrNull() {
   try {
-    return createOsSecretCipher();
+    return createOsKeychain();
   } catch (error) {
     if (error instanceof AppFailure) console.warn(`${error.error.message} ${error.error.hint ?? ''}`);
     else throw error;

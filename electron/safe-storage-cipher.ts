@@ -1,5 +1,6 @@
 import { AppFailure } from '../shared/result.js';
 import type { SecretCipher } from './core/core-types.js';
+import type { KeychainWrapper } from './core/secrets/key-wraps.js';
 
 /** The part of Electron's `safeStorage` the cipher uses; injected so the rules are tested without Electron. */
 export interface SafeStorageLike {
@@ -66,4 +67,44 @@ function assertUsable(storage: SafeStorageLike, platform: NodeJS.Platform): void
       message: `The OS key store backend is "${backend}", which does not protect secrets.`,
       hint: unavailableHint,
     });
+}
+
+const WRAP_PREFIX = 'v2:ss-key:';
+
+/**
+ * Wraps the store's data key with the OS key store (secret-keyring.ts): the same fail-closed rules as
+ * the cipher above. The desktop app opens its secrets silently this way; browser mode and the CLI open
+ * the same data key with the passphrase.
+ */
+export function createSafeStorageKeyWrapper(
+  storage: SafeStorageLike,
+  platform: NodeJS.Platform,
+): KeychainWrapper {
+  assertUsable(storage, platform);
+  const backend = platform === 'linux' ? ` (${storage.getSelectedStorageBackend()})` : '';
+  return {
+    label: `OS key store${backend}`,
+    wrap(key: Buffer): string {
+      assertUsable(storage, platform);
+      return WRAP_PREFIX + storage.encryptString(key.toString('base64')).toString('base64');
+    },
+    unwrap(wrapped: string): Buffer {
+      if (!wrapped.startsWith(WRAP_PREFIX))
+        throw new AppFailure({
+          code: 'secret-unavailable',
+          message: 'Not a key wrapped by the OS key store.',
+        });
+      assertUsable(storage, platform);
+      const key = Buffer.from(
+        storage.decryptString(Buffer.from(wrapped.slice(WRAP_PREFIX.length), 'base64')),
+        'base64',
+      );
+      if (key.length !== 32)
+        throw new AppFailure({
+          code: 'secret-unavailable',
+          message: 'The OS key store returned no usable key.',
+        });
+      return key;
+    },
+  };
 }

@@ -3,6 +3,9 @@ import type { AppError, Result } from './result.js';
 import { profileSchema, type Profile, type ProjectMapping, type ProfileSummary } from './profile/profile.js';
 import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
 import type { RunSummary, RunView, StepState } from './run/run-types.js';
+import type { CheckMatrix } from './onboarding/check-matrix.js';
+import type { Discovery } from './onboarding/discovery-types.js';
+import type { OnboardingSources } from './onboarding/onboarding-sources.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -21,7 +24,15 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'headless';
   /** The secret store needs a passphrase before profiles with secrets can be used. */
   storeLocked: boolean;
+  /** What opened the store in this process: the OS key store (desktop) or the passphrase. */
   cipher: 'safe-storage' | 'passphrase';
+  /**
+   * A passphrase opens this data folder's secrets (browser mode and the CLI need it). False on a new
+   * store, or a desktop store sealed by the OS key store only (the app offers to set one).
+   */
+  passphraseSet: boolean;
+  /** This process has an OS key store that holds the data key (the desktop app opens silently). */
+  keychain: boolean;
   dataDir: string;
 }
 
@@ -44,9 +55,30 @@ export interface FileDownload {
   base64: string;
 }
 
+const filePath = z.string().min(1).max(4096);
+const cloudRef = z.union([
+  z.object({ kind: z.literal('clouds-yaml'), cloud: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('openrc'), file: filePath }),
+]);
+const nfsExportText = z.string().max(1024).optional();
+/** What "Start from my environment" reads: files on the machine that runs the core. */
+export const discoveryRequestSchema = z.object({
+  name: z.string().min(1).max(120),
+  clouds: z.object({ source: cloudRef.optional(), target: cloudRef }),
+  cloudsFile: filePath.optional(),
+  secureFile: filePath.optional(),
+  sshConfig: z.string().max(4096).optional(),
+  knownHosts: z.array(filePath).max(20).optional(),
+  inventory: filePath.optional(),
+  nfs: z.object({ source: nfsExportText, target: nfsExportText, syncedCopy: nfsExportText }).optional(),
+  probe: z.boolean().optional(),
+});
+
 export const calls = {
   'app.info': call(z.object({}), returns<AppInfo>()),
   'store.unlock': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
+  /** Sets or changes the passphrase that opens the (unlocked) store in browser mode and the CLI. */
+  'store.setPassphrase': call(z.object({ passphrase: z.string().min(1).max(1024) }), returns<AppInfo>()),
   'profiles.list': call(z.object({}), returns<ProfileSummary[]>()),
   'profiles.get': call(z.object({ id }), returns<Profile>()),
   'profiles.save': call(
@@ -67,6 +99,17 @@ export const calls = {
     }),
     returns<FileDownload>(),
   ),
+  /** Standard places onboarding looks (clouds.yaml and its clouds, SSH config, known_hosts, openrc, inventories). */
+  'onboarding.sources': call(z.object({}), returns<OnboardingSources>()),
+  /** Reads the admin's files and the live environment; proposes a profile with its diff (nothing saved). */
+  'onboarding.discover': call(discoveryRequestSchema, returns<Discovery>()),
+  /** Saves a discovered profile with the secrets and host keys found (replace: update the same-named profile). */
+  'onboarding.apply': call(
+    z.object({ id, replace: z.boolean().default(false), secrets: secretUpdates.default({}) }),
+    returns<Profile>(),
+  ),
+  /** "Check connections": the matrix of everything the DR will touch (read-only). */
+  'profiles.check': call(z.object({ id }), returns<CheckMatrix>()),
   /** Trusts the host key a host presented (after the user compared the fingerprint). */
   'hosts.trustKey': call(
     z.object({

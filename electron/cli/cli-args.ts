@@ -15,6 +15,8 @@ const booleanFlags = new Set([
   'replace',
   'remove-mounts',
   'reenable-schedules',
+  'no-probe',
+  'dry-run',
 ]);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {

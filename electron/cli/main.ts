@@ -11,6 +11,7 @@ import { runbookCommand, runbookUsage } from './runbook-command.js';
 import { readVersion } from '../core/app-version.js';
 import type { Core } from '../core/core-types.js';
 import { AppFailure } from '../../shared/result.js';
+import { askPassphrase } from './cli-passphrase.js';
 
 /**
  * `trilio-dr`: the wizard without a window, on the same core and store. Secrets are unsealed with
@@ -38,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     io.err(usage);
     return command ? 0 : 2;
   }
-  const passphrase = process.env.TRILIO_DR_PASSPHRASE;
+  // Never from the command line (shell history): the environment, or asked on the terminal.
+  const passphrase = process.env.TRILIO_DR_PASSPHRASE || (await askPassphrase(command));
   let core: Core;
   try {
     core = await createCore({

@@ -4,11 +4,16 @@ import { fail, type Result } from '../../shared/result.js';
 import type { Core } from '../core/core-types.js';
 import { stringOption, type CliArgs } from './cli-args.js';
 import { printResult, table, type CliOutput } from './cli-output.js';
+import { isFile } from '../core/onboarding/onboarding-env.js';
+import { parseDiscoverArgv, profileDiscoverCommand, profileDiscoverUsage } from './profile-discover.js';
+import { profileCheckCommand, profileCheckUsage, trustKeyCommand } from './profile-check.js';
 
 export const profileUsage = `trilio-dr profile list [--json]
 trilio-dr profile show <name|id> [--json]
 trilio-dr profile import <file> [--json]
-trilio-dr profile export <name|id> [--out FILE] [--json]`;
+trilio-dr profile export <name|id> [--out FILE] [--json]
+${profileDiscoverUsage}
+${profileCheckUsage}`;
 
 /** `trilio-dr profile …`: the same core calls the UI makes. */
 export async function profileCommand(core: Core, args: CliArgs, io: CliOutput): Promise<number> {
@@ -56,6 +61,28 @@ export async function profileCommand(core: Core, args: CliArgs, io: CliOutput): 
       await writeFile(out, exported.value.text, { mode: 0o600 });
       return printResult(io, { ok: true, value: { file: out } }, () => `Wrote ${out}.`);
     }
+    case 'discover': {
+      // Its own strict parse: --cloud, --nfs and --known-hosts repeat.
+      const parsed = parseDiscoverArgv(process.argv.slice(2), isFile);
+      if (typeof parsed === 'string') {
+        io.err(`trilio-dr profile discover: ${parsed}\nusage:\n${profileDiscoverUsage}`);
+        return 2;
+      }
+      return profileDiscoverCommand(core, parsed, io);
+    }
+    case 'check':
+      return profileCheckCommand(core, stringOption(args, 'profile') ?? target, io);
+    case 'trust-key':
+      return trustKeyCommand(
+        core,
+        {
+          profile: stringOption(args, 'profile') ?? target,
+          host: stringOption(args, 'host'),
+          fingerprint: stringOption(args, 'fingerprint'),
+          replace: args.options.replace === true,
+        },
+        io,
+      );
     default:
       return usage(io);
   }

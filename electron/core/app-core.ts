@@ -1,7 +1,7 @@
 import { isCallName, parseCallArgs, type CallName } from '../../shared/contract.js';
 import { AppFailure, fail, ok, type Result } from '../../shared/result.js';
-import { CoreState, type CoreMode } from './core-state.js';
-import type { Core, SecretCipher } from './core-types.js';
+import { CoreState, type CoreMode, type KeychainAccess } from './core-state.js';
+import type { Core } from './core-types.js';
 import { EventBus } from './event-bus.js';
 import type { Handler, HandlerMap } from './handlers/handler-types.js';
 import { profileHandlers } from './handlers/profile-handlers.js';
@@ -12,6 +12,7 @@ import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
+import { onboardingHandlers } from './handlers/onboarding-handlers.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -19,8 +20,13 @@ import { RunRepo } from './store/run-repo.js';
 
 export interface CoreOptions {
   dataDir: string;
-  /** The OS key store cipher (desktop); null when there is none and a passphrase is used instead. */
-  cipher: SecretCipher | null;
+  /**
+   * The desktop app's OS keychain, which wraps the store's data key so the app opens without a
+   * prompt; absent in browser mode and the CLI, which open the same key with the passphrase.
+   */
+  keychain?: KeychainAccess | null;
+  /** Before the shared data key: the OS key store cipher. Only `null` is accepted now (no keychain). */
+  cipher?: null;
   /** Unlocks a passphrase store at start (browser mode and CLI: TRILIO_DR_PASSPHRASE). */
   passphrase?: string;
   mode: CoreMode;
@@ -42,7 +48,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.mode,
     options.version,
     options.dataDir,
-    options.cipher,
+    options.keychain ?? null,
   );
   if (options.passphrase) {
     const unlocked = state.unlock(options.passphrase);
@@ -60,12 +66,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
     'store.unlock': ({ passphrase }) => state.unlock(passphrase),
+    'store.setPassphrase': ({ passphrase }) => state.setPassphrase(passphrase),
     ...profileHandlers(state),
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
     ...reportHandlers(state, logs),
     ...runbookHandlers(state, engine),
+    ...onboardingHandlers(state),
   };
 
   return {

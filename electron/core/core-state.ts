@@ -1,6 +1,7 @@
 import type { AppInfo } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/result.js';
-import { createPassphraseCipher, hasPassphrase } from './secrets/passphrase-cipher.js';
+import { SecretKeyring, type LegacyCiphers } from './secrets/secret-keyring.js';
+import type { KeychainWrapper } from './secrets/key-wraps.js';
 import { createScrubber, type Scrubber } from './secrets/secret-scrubber.js';
 import type { SecretCipher } from './core-types.js';
 import type { EventBus } from './event-bus.js';
@@ -11,15 +12,25 @@ import { SecretRepo } from './store/secret-repo.js';
 
 export type CoreMode = AppInfo['mode'];
 
+/** The OS keychain of the desktop app: wraps the store's data key; opens v1 secrets it sealed. */
+export interface KeychainAccess {
+  wrapper: KeychainWrapper;
+  legacy?: LegacyCiphers['osKeyStore'];
+}
+
 /**
- * What every handler shares: the open store, its repositories, the secret cipher once unlocked, the
- * scrubber every secret read is registered with, and the event bus.
+ * What every handler shares: the open store, its repositories, the secret keyring (one data key for
+ * the desktop app, browser mode and the CLI), the scrubber every secret read is registered with, and
+ * the event bus.
  */
 export class CoreState {
   readonly profiles: ProfileRepo;
   readonly secrets: SecretRepo;
   readonly scrubber: Scrubber = createScrubber();
-  private cipher: SecretCipher | null;
+  readonly keyring: SecretKeyring;
+  private cipher: SecretCipher | null = null;
+  /** Why the keychain could not open the store at start (shown on the unlock screen), if it tried. */
+  readonly keychainProblem: string | undefined;
 
   constructor(
     readonly store: StoreDb,
@@ -27,35 +38,49 @@ export class CoreState {
     readonly mode: CoreMode,
     readonly version: string,
     readonly dataDir: string,
-    osCipher: SecretCipher | null,
+    keychain: KeychainAccess | null,
   ) {
     this.profiles = new ProfileRepo(store);
     this.secrets = new SecretRepo(store);
-    this.cipher = osCipher;
+    this.keyring = new SecretKeyring(store, keychain?.wrapper ?? null, {
+      osKeyStore: keychain?.legacy ?? null,
+    });
+    const opened = this.keyring.openWithKeychain();
+    if (opened?.ok) this.cipher = opened.value;
+    else if (opened) this.keychainProblem = opened.error.message;
   }
 
   info(): AppInfo {
+    const status = this.keyring.status();
     return {
       version: this.version,
       mode: this.mode,
       storeLocked: this.cipher === null,
       cipher: this.cipher?.kind ?? 'passphrase',
+      passphraseSet: status.passphraseSet,
+      keychain: status.keychainWrapped,
       dataDir: this.dataDir,
     };
   }
 
-  /** Browser mode and the CLI unlock with a passphrase; the first passphrase given sets it. */
+  /** Opens the store with its passphrase; on a fresh store the first passphrase given sets it. */
   unlock(passphrase: string): Result<AppInfo> {
-    if (this.cipher?.kind === 'safe-storage') return ok(this.info());
-    const cipher = createPassphraseCipher(this.store.meta, passphrase);
+    if (this.cipher) return ok(this.info());
+    const cipher = this.keyring.unlockWithPassphrase(passphrase);
     if (!cipher.ok) return cipher;
     this.cipher = cipher.value;
     return ok(this.info());
   }
 
+  /** Sets or changes the passphrase of an open store (the desktop's "share with browser mode and CLI"). */
+  setPassphrase(passphrase: string): Result<AppInfo> {
+    const set = this.keyring.setPassphrase(passphrase);
+    return set.ok ? ok(this.info()) : set;
+  }
+
   /** The passphrase is new (nothing sealed yet): the UI asks to choose one rather than to enter it. */
   passphraseIsNew(): boolean {
-    return !hasPassphrase(this.store.meta);
+    return this.keyring.status().fresh;
   }
 
   requireCipher(): Result<SecretCipher> {
@@ -65,7 +90,7 @@ export class CoreState {
       message: 'The secret store is locked.',
       hint:
         this.mode === 'headless'
-          ? 'Set TRILIO_DR_PASSPHRASE to the passphrase of this data folder.'
+          ? 'Set TRILIO_DR_PASSPHRASE to the passphrase of this data folder (read -rs TRILIO_DR_PASSPHRASE; export TRILIO_DR_PASSPHRASE), or run in a terminal to be asked for it.'
           : 'Unlock it with the passphrase of this data folder first.',
     });
   }
@@ -82,7 +107,7 @@ export class CoreState {
       return fail({
         code: 'secret-unavailable',
         message: `The secret ${key} cannot be opened: ${(error as Error).message}`,
-        hint: 'It was sealed by another key store (the desktop app or another passphrase); enter it again in the profile.',
+        hint: 'Enter it again in the profile.',
       });
     }
   }

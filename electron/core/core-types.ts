@@ -18,6 +18,7 @@ export interface Core {
  * never silently read by another. Implementations fail closed: they throw rather than store plaintext.
  */
 export interface SecretCipher {
+  /** What opened the store in this process: the OS key store (desktop) or the passphrase. */
   readonly kind: 'safe-storage' | 'passphrase';
   encrypt(plain: string): string;
   decrypt(sealed: string): string;

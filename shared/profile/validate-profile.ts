@@ -118,13 +118,41 @@ function validateHosts(hosts: HostConfig[], add: Add): void {
   });
   hosts.forEach((h, i) => {
     if (h.via === '') return;
-    const jumpIndex = ids.get(h.via);
-    if (jumpIndex === undefined) return add(`hosts.${i}.via`, `No host with id "${h.via}".`);
+    if (!ids.has(h.via)) return add(`hosts.${i}.via`, `No host with id "${h.via}".`);
     if (h.via === h.id) return add(`hosts.${i}.via`, 'A host cannot be its own jump host.');
-    if (hosts[jumpIndex]?.via) add(`hosts.${i}.via`, 'Chained jump hosts are not supported; use one hop.');
+    const chain = jumpChainOf(hosts, h.id);
+    if (chain.loop) add(`hosts.${i}.via`, `The jump hosts form a loop: ${chain.hops.join(' → ')}.`);
+    else if (chain.hops.length > maxJumpHops)
+      add(
+        `hosts.${i}.via`,
+        `At most ${maxJumpHops} jump hosts in a chain (this one has ${chain.hops.length}).`,
+      );
   });
   if (hosts.length > 0 && !hosts.some((h) => h.role === 'tvm'))
     add('hosts', 'Add at least one Trilio appliance (role tvm).');
+}
+
+/** Longer chains are a configuration mistake more often than a network; each hop costs a handshake. */
+export const maxJumpHops = 8;
+
+/**
+ * The jump hosts from this machine to `hostId`, nearest first (`ProxyJump a,b` gives [a, b]), and
+ * whether following `via` comes back to a host already seen.
+ */
+export function jumpChainOf(
+  hosts: readonly Pick<HostConfig, 'id' | 'via'>[],
+  hostId: string,
+): { hops: string[]; loop: boolean } {
+  const byId = new Map(hosts.map((h) => [h.id, h]));
+  const hops: string[] = [];
+  const seen = new Set([hostId]);
+  for (let via = byId.get(hostId)?.via ?? ''; via !== ''; via = byId.get(via)?.via ?? '') {
+    if (seen.has(via)) return { hops: [via, ...hops], loop: true };
+    seen.add(via);
+    hops.unshift(via);
+    if (!byId.has(via)) break;
+  }
+  return { hops, loop: false };
 }
 
 function checkExport(value: string, path: string, label: string, add: Add, required: boolean): void {

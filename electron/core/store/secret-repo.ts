@@ -12,6 +12,7 @@ export class SecretRepo {
   private readonly selectKeys: Database.Statement<[string], { key: string }>;
   private readonly upsert: Database.Statement<[string, string, string, string]>;
   private readonly deleteOne: Database.Statement<[string, string]>;
+  private readonly selectAll: Database.Statement<[], { profile_id: string; key: string; sealed: string }>;
 
   constructor(store: StoreDb) {
     const db = store.db;
@@ -22,6 +23,12 @@ export class SecretRepo {
        ON CONFLICT (profile_id, key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
     );
     this.deleteOne = db.prepare('DELETE FROM secrets WHERE profile_id = ? AND key = ?');
+    this.selectAll = db.prepare('SELECT profile_id, key, sealed FROM secrets ORDER BY profile_id, key');
+  }
+
+  /** Every sealed value of every profile (re-sealing when the store's key changes; never shown). */
+  allSealed(): { profileId: string; key: string; sealed: string }[] {
+    return this.selectAll.all().map((r) => ({ profileId: r.profile_id, key: r.key, sealed: r.sealed }));
   }
 
   /** The secret in clear, or undefined when it is not set. */

@@ -11,6 +11,7 @@ import type { HostsWorld } from './hosts-world.js';
  *   compute-N    root, key, only through jump-1 (when N ≥ 4)
  *   compute-…    root, key
  *   jump-1       root, key (exists when there is a hidden compute)
+ *   jump-2       root, key, only through jump-1: listens on the jump namespace's own loopback (two-hop chains)
  */
 
 /** Lab-only secrets, fixed so tests and people can use them. */
@@ -101,6 +102,12 @@ export function hiddenComputeIndex(computeCount: number, jump: boolean): number 
 }
 
 export const jumpHostName = 'jump-1';
+/**
+ * A second jump host for ProxyJump chains of two hops (`jump-1,jump-2`): its sshd listens on the jump
+ * namespace's own loopback, which only a process in that namespace (jump-1's sshd relaying) can reach.
+ */
+export const innerJumpHostName = 'jump-2';
+export const innerJumpAddress = '127.0.0.22';
 export const tvmHostName = 'tvm-1';
 export const computeName = (index1: number): string => `compute-${index1}`;
 
@@ -161,7 +168,13 @@ export function hostSpecs(
       });
     else specs.push(base);
   }
-  if (hidden !== undefined)
+  if (hidden !== undefined) {
     specs.push({ ...rootKeyHost(jumpHostName, 'jump', world.jump.jumpAddress), netns: world.jump.jumpNetns });
+    specs.push({
+      ...rootKeyHost(innerJumpHostName, 'jump', innerJumpAddress),
+      netns: world.jump.jumpNetns,
+      via: jumpHostName,
+    });
+  }
   return specs;
 }

@@ -369,7 +369,15 @@ describe('life cycle', () => {
 
   it('down leaves no process, mount, namespace or route behind', async () => {
     const result = await lab.downHosts();
-    expect(result.stopped).toEqual(['compute-1', 'compute-2', 'compute-3', 'compute-4', 'jump-1', 'tvm-1']);
+    expect(result.stopped).toEqual([
+      'compute-1',
+      'compute-2',
+      'compute-3',
+      'compute-4',
+      'jump-1',
+      'jump-2',
+      'tvm-1',
+    ]);
     expect((await hostProcesses(path.join(world.labDir, 'hosts'))).size).toBe(0);
     expect((await local('ip', ['netns', 'list'])).stdout).not.toContain('tdrlt-');
     expect((await local('ip', ['-o', 'link'])).stdout).not.toContain('tdrlt-');
@@ -409,7 +417,7 @@ describe('life cycle', () => {
     await lab.upHosts({ computeCount: 50, exportsRegistry: registry });
     const warmMs = Date.now() - warm;
     console.log(`upHosts, 50 computes + tvm + jump: cold ${coldMs} ms, running ${warmMs} ms`);
-    expect(many).toHaveLength(52);
+    expect(many).toHaveLength(53);
     expect(many.find((h) => h.name === 'compute-50')).toMatchObject({ via: 'jump-1' });
     expect(count(await mountTargets('compute-37'), mountPathFor(B1))).toBe(1);
     expect(coldMs).toBeLessThan(60_000);

@@ -27,6 +27,8 @@ function setup() {
       mode: 'desktop',
       storeLocked: false,
       cipher: 'safe-storage',
+      passphraseSet: false,
+      keychain: true,
       dataDir: '/d',
     }),
     handle: async (name, args): Promise<Result<unknown>> => {

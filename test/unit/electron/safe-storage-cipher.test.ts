@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createSafeStorageCipher, type SafeStorageLike } from '../../../electron/safe-storage-cipher.js';
+import {
+  createSafeStorageCipher,
+  createSafeStorageKeyWrapper,
+  type SafeStorageLike,
+} from '../../../electron/safe-storage-cipher.js';
 import { AppFailure } from '../../../shared/result.js';
 
 /**
@@ -80,5 +84,25 @@ describe('createSafeStorageCipher', () => {
     const error = failure(() => cipher.decrypt('v1:ss:AAAA'));
     expect(error.error.code).toBe('secret-unavailable');
     expect(error.error.output).toContain('decrypting');
+  });
+});
+
+describe('createSafeStorageKeyWrapper', () => {
+  it('wraps a 32-byte data key, tagged, and unwraps it', () => {
+    const wrapper = createSafeStorageKeyWrapper(fakeStorage(), 'linux');
+    const key = Buffer.alloc(32, 7);
+    const wrapped = wrapper.wrap(key);
+    expect(wrapped).toMatch(/^v2:ss-key:/);
+    expect(wrapped).not.toContain(key.toString('base64'));
+    expect(wrapper.unwrap(wrapped).equals(key)).toBe(true);
+    expect(wrapper.label).toContain('gnome_libsecret');
+  });
+
+  it('fails closed like the cipher: basic_text, and anything that is not its wrap', () => {
+    expect(() =>
+      createSafeStorageKeyWrapper(fakeStorage({ getSelectedStorageBackend: () => 'basic_text' }), 'linux'),
+    ).toThrow(AppFailure);
+    const wrapper = createSafeStorageKeyWrapper(fakeStorage(), 'linux');
+    expect(() => wrapper.unwrap('v1:ss:AAAA')).toThrow(AppFailure);
   });
 });

@@ -24,6 +24,14 @@ export class AppState {
     }
   }
 
+  /** Sets the passphrase that lets browser mode and the CLI open this store (desktop). */
+  async setPassphrase(passphrase: string): Promise<AppError | null> {
+    const result = await this.#api.call('store.setPassphrase', { passphrase });
+    if (!result.ok) return result.error;
+    this.info = result.value;
+    return null;
+  }
+
   /** Returns the error to show under the passphrase field, or null when the store is open. */
   async unlock(passphrase: string): Promise<AppError | null> {
     this.unlocking = true;

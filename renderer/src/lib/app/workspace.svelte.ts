@@ -20,6 +20,10 @@ export class Workspace {
   readonly list: ProfileList;
   draft = $state<ProfileDraft | null>(null);
   tab = $state<WorkspaceTab>('profile');
+  /** The "Start from my environment" page is open instead of a profile. */
+  onboarding = $state(false);
+  /** The profile onboarding just saved: its connections are checked at once. */
+  justOnboarded = $state<string | null>(null);
 
   readonly selectedId = $derived(this.draft && !this.draft.isNew ? this.draft.profile.id : null);
   readonly #api: Pick<Api, 'call'>;
@@ -39,19 +43,42 @@ export class Workspace {
   }
 
   async select(id: string): Promise<boolean> {
-    if (id === this.selectedId) return true;
+    if (id === this.selectedId && !this.onboarding) return true;
     if (!(await this.#mayLeave())) return false;
     const profile = await this.list.get(id);
     if (!profile) return false;
+    this.onboarding = false;
     this.draft = new ProfileDraft(profile);
     return true;
   }
 
   async create(): Promise<boolean> {
     if (!(await this.#mayLeave())) return false;
+    this.onboarding = false;
     this.draft = new ProfileDraft();
     this.tab = 'profile';
     return true;
+  }
+
+  /** Opens "Start from my environment" (a profile with unsaved changes asks first). */
+  async startFromEnvironment(): Promise<boolean> {
+    if (!(await this.#mayLeave())) return false;
+    this.draft = null;
+    this.onboarding = true;
+    return true;
+  }
+
+  /** Onboarding saved a profile: it opens, and its connections are checked. */
+  async onboardingSaved(profile: Profile): Promise<void> {
+    await this.list.refresh();
+    this.onboarding = false;
+    this.justOnboarded = profile.id;
+    this.draft = new ProfileDraft(profile);
+    this.tab = 'profile';
+  }
+
+  cancelOnboarding(): void {
+    this.onboarding = false;
   }
 
   async save(): Promise<boolean> {

@@ -28,6 +28,8 @@ export class MemoryApi implements Api {
     mode: 'browser',
     storeLocked: false,
     cipher: 'passphrase',
+    passphraseSet: true,
+    keychain: false,
     dataDir: '/tmp/x',
   };
   passphrase = 'correct horse';

@@ -22,6 +22,7 @@ const callNameSet = {
   'profiles.runbook': true,
   'hosts.trustKey': true,
   'runs.create': true,
+  'runs.preview': true,
   'runs.list': true,
   'runs.get': true,
   'runs.updateParams': true,

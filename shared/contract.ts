@@ -3,6 +3,7 @@ import type { AppError, Result } from './result.js';
 import { profileSchema, type Profile, type ProjectMapping, type ProfileSummary } from './profile/profile.js';
 import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
 import type { RunSummary, RunView, StepState } from './run/run-types.js';
+import type { RunPreview } from './run/run-preview.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -82,6 +83,11 @@ export const calls = {
     returns<{ trusted: boolean }>(),
   ),
   'runs.create': call(z.object({ profileId: id, params: runParamsSchema }), returns<RunView>()),
+  /**
+   * The complete plan of a run that is not created: every step planned from read-only discovery. No
+   * run is saved, no host or cloud is changed (`trilio-dr plan`).
+   */
+  'runs.preview': call(z.object({ profileId: id, params: runParamsSchema }), returns<RunPreview>()),
   'runs.list': call(z.object({ profileId: id.optional() }), returns<RunSummary[]>()),
   'runs.get': call(z.object({ runId: id }), returns<RunView>()),
   'runs.updateParams': call(z.object({ runId: id, params: runParamsSchema }), returns<RunView>()),

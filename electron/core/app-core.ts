@@ -12,6 +12,7 @@ import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
+import { previewHandlers } from './handlers/preview-handlers.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -66,6 +67,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...mappingHandlers(state, engine),
     ...reportHandlers(state, logs),
     ...runbookHandlers(state, engine),
+    ...previewHandlers(state),
   };
 
   return {

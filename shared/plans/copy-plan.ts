@@ -18,6 +18,11 @@ export interface CopyFacts {
   /** Where the copy is assembled before it is renamed into place (same share, so the rename is atomic). */
   partial: string;
   sourceListing: FolderListing | null;
+  /**
+   * The source cannot be listed yet because Find mounts the synced copy first (a plan made before the
+   * run, `trilio-dr plan`): the copy is planned for the paths, its size is read when the step runs.
+   */
+  sourcePending?: boolean;
   targetListing: FolderListing | null;
   /**
    * The target is this run's own copy: an earlier plan of this step in this run found no target. A
@@ -96,6 +101,19 @@ export function copyFolderArgv(source: string, partial: string, target: string):
   );
 }
 
+/** Where a workload folder is copied from and to, and where the copy is assembled first. */
+export function copyPaths(
+  sourceRoot: string,
+  targetRoot: string,
+  workloadDir: string,
+): Pick<CopyFacts, 'source' | 'target' | 'partial'> {
+  return {
+    source: `${sourceRoot}/${workloadDir}`,
+    target: `${targetRoot}/${workloadDir}`,
+    partial: `${targetRoot}/.trilio-dr-partial-${workloadDir}`,
+  };
+}
+
 const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /**
@@ -106,7 +124,7 @@ const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 export function planCopy(facts: CopyFacts): Result<StepPlan> {
   if (!workloadIdPattern.test(facts.workloadId))
     return fail({ code: 'validation', message: `"${facts.workloadId}" is not a workload id.` });
-  if (!facts.sourceListing)
+  if (!facts.sourceListing && !facts.sourcePending)
     return fail({
       code: 'precondition',
       message: `${facts.tvmName}: ${facts.source} does not exist.`,
@@ -121,13 +139,23 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     verify: [],
     warnings: [],
   };
+  const size = facts.sourceListing
+    ? `${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes`
+    : 'size read when the step runs';
+  if (!facts.sourceListing && facts.targetListing)
+    return fail({
+      code: 'precondition',
+      message: `${facts.tvmName}: ${facts.target} already exists.`,
+      host: facts.tvmName,
+      hint: 'The wizard never overwrites backup data. Compare it with the synced copy and move it away if it is not needed, then plan again.',
+    });
   const identical = sameListing(facts.sourceListing, facts.targetListing);
-  if (identical && !facts.copiedByThisRun)
+  if (identical && facts.sourceListing && !facts.copiedByThisRun)
     return ok({
       ...base,
-      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes): nothing to copy.`,
+      summary: `${facts.target} is already there and identical (${size}): nothing to copy.`,
     });
-  if (facts.targetListing && !identical)
+  if (facts.targetListing && facts.sourceListing && !identical)
     return fail({
       code: 'precondition',
       message: `${facts.tvmName}: ${facts.target} already exists and differs from the copy on the synced share (${facts.targetListing.files} vs ${facts.sourceListing.files} files).`,
@@ -157,8 +185,8 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
   return ok({
     ...base,
     summary: identical
-      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
-      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
+      ? `${facts.target} was copied by this run before it was interrupted (${size}, identical): record the copy, then give it to nova:nova.`
+      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${size}), then give it to nova:nova.`,
     actions: [
       { ...copy, change: { kind: 'workload-copy', undo: [] } },
       remote(

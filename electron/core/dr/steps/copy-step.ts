@@ -1,4 +1,5 @@
 import {
+  copyPaths,
   isOwnEarlierCopy,
   listFolderArgv,
   parseListing,
@@ -33,10 +34,8 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     if (!found) return fail({ code: 'precondition', message: 'Run the Find step first.' });
     const tvm = ctx.services.tvms()[0];
     if (!tvm) return fail({ code: 'validation', message: 'The profile has no Trilio appliance host.' });
-    const dir = workloadDirName(workloadId);
     const targetRoot = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
-    const source = `${found.sourceRoot}/${dir}`;
-    const target = `${targetRoot}/${dir}`;
+    const { source, target, partial } = copyPaths(found.sourceRoot, targetRoot, workloadDirName(workloadId));
     const sourceListing = await listing(ctx, tvm.id, source);
     if (!sourceListing.ok) return sourceListing;
     const targetListing = await listing(ctx, tvm.id, target);
@@ -47,7 +46,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       workloadId,
       source,
       target,
-      partial: `${targetRoot}/.trilio-dr-partial-${dir}`,
+      partial,
       sourceListing: sourceListing.value,
       targetListing: targetListing.value,
       copiedByThisRun: isOwnEarlierCopy(

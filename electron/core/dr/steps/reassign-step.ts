@@ -297,7 +297,7 @@ async function workloadState(
  * trustee role on the project, or the first holder by name (preferring someone other than the admin
  * user, whose access is temporary).
  */
-async function findTrustee(
+export async function findTrustee(
   ctx: DrContext,
   clients: CloudClients,
   project: TargetProject,

@@ -1,0 +1,45 @@
+import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import {
+  copyPaths,
+  listFolderArgv,
+  parseListing,
+  type CopyFacts,
+} from '../../../../shared/plans/copy-plan.js';
+import type { FindFacts } from '../../../../shared/plans/find-plan.js';
+import { fail, ok } from '../../../../shared/result.js';
+import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
+import type { StepPredictor } from '../../runs/plan-preview.js';
+import { workloadDirName } from '../dr-paths.js';
+import { runOn } from '../remote-action.js';
+import type { RunServices } from '../run-services.js';
+
+/**
+ * Copy, when the synced copy is not mounted yet (Find mounts it): the same copy commands for the paths
+ * the run will use; the target is read now (it must not exist), the source's size only after the mount.
+ */
+export const predictCopy: StepPredictor<RunServices> = {
+  async facts(ctx, world, failure) {
+    const find = world.facts.find as FindFacts | undefined;
+    const found = world.outcomes.find?.data as FindOutcomeData | undefined;
+    if (ctx.params.kind !== 'single' || !find || find.mounted || !found) return fail(failure);
+    const tvm = ctx.services.tvms()[0];
+    if (!tvm) return fail(failure);
+    const targetRoot = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+    const paths = copyPaths(found.sourceRoot, targetRoot, workloadDirName(ctx.params.workloadId));
+    const listed = await runOn(ctx, tvm.id, { argv: listFolderArgv(paths.target), privileged: true });
+    if (!listed.ok) return listed;
+    const facts: CopyFacts = {
+      tvm: tvm.id,
+      tvmName: tvm.name,
+      workloadId: ctx.params.workloadId,
+      ...paths,
+      sourceListing: null,
+      sourcePending: true,
+      targetListing: parseListing(listed.value.stdout),
+    };
+    return ok({
+      facts,
+      notes: [`${facts.source} is read once Find has mounted ${ctx.profile.nfs.syncedCopy}.`],
+    });
+  },
+};

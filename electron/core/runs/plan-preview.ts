@@ -26,6 +26,11 @@ export interface PreviewWorld {
 /** The preview's knowledge of one step beyond its own discovery. */
 export interface StepPredictor<S> {
   /**
+   * The earlier steps change what this step's discovery reads (the workload is copied into the folder
+   * it checks): plan from the prediction without asking the world first.
+   */
+  predictFirst?(world: PreviewWorld): boolean;
+  /**
    * Facts for the step's planner from what the earlier steps will have done, used when its own
    * discovery or plan fails now (the workload is not copied or reassigned yet, …). `failure` is why.
    */
@@ -36,13 +41,16 @@ export interface StepPredictor<S> {
   ): Promise<Result<{ facts: unknown; notes: string[] }>>;
   /** Corrects facts discovered now that the earlier steps will change (clean-up: workloads known by then). */
   adjust?(facts: unknown, world: PreviewWorld): { facts: unknown; notes: string[] };
-  /** The outcome data later steps read (`outcomeOf`), predicted from the facts and the plan. */
+  /**
+   * The outcome data later steps read (`outcomeOf`), predicted from the facts and the plan; `params`
+   * when the run's choices are completed after this step (the full-cloud mapping after Find).
+   */
   outcome?(
     ctx: StepContext<S>,
     facts: unknown,
     plan: StepPlan,
     world: PreviewWorld,
-  ): Promise<{ data?: unknown; notes: string[] }>;
+  ): Promise<{ data?: unknown; notes: string[]; params?: RunParams }>;
   /** The changes the step will record; default: the plan's actions that carry a change. */
   changes?(facts: unknown, plan: StepPlan): Omit<ChangeRecord, 'step'>[];
 }
@@ -74,16 +82,19 @@ export async function previewRun<S>(
   const runId = `preview-${randomUUID().slice(0, 8)}`;
   const world: PreviewWorld = { facts: {}, plans: {}, outcomes: {}, changes: [] };
   const steps: PreviewStep[] = [];
+  let current = params;
   for (const key of stepsFor(params.kind, params.notifyOnly)) {
-    const ctx = previewContext(runId, key, profile, params, deps, world);
-    steps.push(await previewStep(key, ctx, deps, world, now));
+    const ctx = previewContext(runId, key, profile, current, deps, world);
+    const { step, params: next } = await previewStep(key, ctx, deps, world, now);
+    steps.push(step);
+    if (next) current = next;
     if (deps.signal.aborted) break;
   }
   return {
     profileId: profile.id,
     profileName: profile.name,
     kind: params.kind,
-    params,
+    params: current,
     generatedAt: now().toISOString(),
     steps,
     hosts: profile.hosts.map((h) => ({ id: h.id, name: h.name })),
@@ -96,22 +107,24 @@ async function previewStep<S>(
   deps: PreviewDeps<S>,
   world: PreviewWorld,
   now: () => Date,
-): Promise<PreviewStep> {
+): Promise<{ step: PreviewStep; params?: RunParams }> {
   const title = stepInfo(key).title;
   const def = deps.steps[key];
   if (!def)
     return {
-      key,
-      title,
-      basis: 'deferred',
-      notes: [],
-      error: { code: 'internal', message: `Step “${title}” is not available in this version.` },
+      step: {
+        key,
+        title,
+        basis: 'deferred',
+        notes: [],
+        error: { code: 'internal', message: `Step “${title}” is not available in this version.` },
+      },
     };
   const predictor = deps.predictors[key];
   const notes: string[] = [];
   let basis: PreviewStep['basis'] = 'discovered';
   let facts: unknown;
-  let plan = await guarded(async () => {
+  const discover = async (): Promise<Result<StepPlan>> => {
     const found = await def.discover(ctx);
     if (!found.ok) return found;
     facts = found.value;
@@ -122,7 +135,10 @@ async function previewStep<S>(
       if (adjusted.notes.length > 0) basis = 'predicted';
     }
     return def.plan(facts, ctx);
-  });
+  };
+  let plan: Result<StepPlan> = predictor?.predictFirst?.(world)
+    ? fail({ code: 'precondition', message: 'Planned from the earlier steps.' })
+    : await guarded(discover);
   if (!plan.ok && predictor?.facts && plan.error.code !== 'cancelled') {
     const failure = plan.error;
     const predicted = await guarded(() => predictor.facts!(ctx, world, failure));
@@ -131,9 +147,13 @@ async function previewStep<S>(
       notes.push(...predicted.value.notes);
       basis = 'predicted';
       plan = await guarded(async () => def.plan(facts, ctx));
-    } else if (predicted.error.message !== failure.message) notes.push(predicted.error.message);
+    } else if (predicted.error.message !== failure.message) {
+      // The predictor's reason explains the step better than what discovery ran into now.
+      notes.push(`Discovery now: ${failure.message}`);
+      plan = predicted;
+    }
   }
-  if (!plan.ok) return { key, title, basis: 'deferred', notes, error: plan.error };
+  if (!plan.ok) return { step: { key, title, basis: 'deferred', notes, error: plan.error } };
   world.facts[key] = facts;
   world.plans[key] = plan.value;
   const changes = predictor?.changes ? predictor.changes(facts, plan.value) : changesOf(plan.value);
@@ -144,6 +164,7 @@ async function previewStep<S>(
       id: world.changes.length + 1,
       appliedAt: now().toISOString(),
     });
+  let params: RunParams | undefined;
   if (predictor?.outcome) {
     const outcome = await guarded(async () => ({
       ok: true as const,
@@ -152,9 +173,10 @@ async function previewStep<S>(
     if (outcome.ok) {
       notes.push(...outcome.value.notes);
       world.outcomes[key] = { summary: plan.value.summary, verify: [], data: outcome.value.data };
+      params = outcome.value.params;
     } else notes.push(`What this step finds is not known before it runs: ${outcome.error.message}`);
   }
-  return { key, title, basis, plan: plan.value, notes };
+  return { step: { key, title, basis, plan: plan.value, notes }, ...(params ? { params } : {}) };
 }
 
 /** The changes a plan's actions record when they run (the executors record exactly these). */

@@ -12,6 +12,7 @@ import type { StepPredictor } from '../../runs/plan-preview.js';
 import { workloadDirName } from '../dr-paths.js';
 import { runOn } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
+import { peekListing } from './peek-share.js';
 
 /**
  * Copy, when the synced copy is not mounted yet (Find mounts it): the same copy commands for the paths
@@ -28,18 +29,23 @@ export const predictCopy: StepPredictor<RunServices> = {
     const paths = copyPaths(found.sourceRoot, targetRoot, workloadDirName(ctx.params.workloadId));
     const listed = await runOn(ctx, tvm.id, { argv: listFolderArgv(paths.target), privileged: true });
     if (!listed.ok) return listed;
+    const source = await peekListing(ctx, tvm.id, workloadDirName(ctx.params.workloadId));
     const facts: CopyFacts = {
       tvm: tvm.id,
       tvmName: tvm.name,
       workloadId: ctx.params.workloadId,
       ...paths,
-      sourceListing: null,
-      sourcePending: true,
+      sourceListing: source.ok ? source.value : null,
+      sourcePending: !source.ok || source.value === null,
       targetListing: parseListing(listed.value.stdout),
     };
     return ok({
       facts,
-      notes: [`${facts.source} is read once Find has mounted ${ctx.profile.nfs.syncedCopy}.`],
+      notes: [
+        facts.sourceListing
+          ? `${facts.source} is there once Find has mounted ${ctx.profile.nfs.syncedCopy}; its size was read through a private read-only mount.`
+          : `${facts.source} is read once Find has mounted ${ctx.profile.nfs.syncedCopy}.`,
+      ],
     });
   },
 };

@@ -1,7 +1,8 @@
 import type { CleanupFacts } from '../../../../shared/plans/cleanup-plan.js';
 import type { RestoreStepFacts } from '../../../../shared/plans/bulk-restore-plan.js';
-import type { ReassignFacts } from '../../../../shared/plans/reassign-plan.js';
-import { fail } from '../../../../shared/result.js';
+import { parseReassignActionId, type ReassignFacts } from '../../../../shared/plans/reassign-plan.js';
+import { fail, ok } from '../../../../shared/result.js';
+import { projectsOf, undoneByCleanup } from '../steps/cleanup-step.js';
 import type { StepPredictor } from '../../runs/plan-preview.js';
 import type { RunServices } from '../run-services.js';
 
@@ -43,6 +44,30 @@ export const predictRestore: StepPredictor<RunServices> = {
 
 /** Clean-up: the workloads Reassign moves are in Trilio B by then, so each is deleted, then purged. */
 export const predictCleanup: StepPredictor<RunServices> = {
+  /** Discovery logs in to the workloads' projects, which Access opens first: planned from the changes. */
+  async facts(ctx) {
+    const changes = ctx.changes();
+    const workloadIds = [
+      ...new Set(changes.flatMap((c) => (c.kind === 'reassign' ? [parseReassignActionId(c.actionId)] : []))),
+    ].filter((id): id is string => id !== undefined);
+    const tvm = ctx.services.tvms()[0];
+    const facts: CleanupFacts = {
+      workloadIds,
+      knownToTrilio: workloadIds,
+      projects: projectsOf(ctx, workloadIds),
+      purged: [],
+      tvm: tvm?.id ?? null,
+      tvmName: tvm?.name ?? '',
+      purgeCommand: ctx.profile.trilio.purgeCommand,
+      toUndo: undoneByCleanup(changes, ctx.params.removeMountsOnCleanup),
+    };
+    return ok({
+      facts,
+      notes: workloadIds.length
+        ? [`Trilio B lists the workloads Reassign moves then: ${workloadIds.join(', ')}.`]
+        : [],
+    });
+  },
   adjust(facts, world) {
     const f = facts as CleanupFacts;
     const moved = movedByReassign(world.facts.reassign);

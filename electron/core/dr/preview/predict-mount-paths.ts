@@ -10,6 +10,7 @@ import { liveShareOf, workloadDirName, workloadDirsOf } from '../dr-paths.js';
 import { execContextOf, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { probeHost } from '../steps/mount-paths-step.js';
+import { peekChains } from './peek-share.js';
 
 /**
  * Mount paths before the workload is where Trilio B reads it (copied to B1, or B2 configured): every
@@ -18,6 +19,8 @@ import { probeHost } from '../steps/mount-paths-step.js';
  * with its mount path). The live share counts as mounted on a node whose Reconfigure plan mounts it.
  */
 export const predictMountPaths: StepPredictor<RunServices> = {
+  predictFirst: (world) =>
+    (world.plans.copy?.actions.length ?? 0) > 0 || (world.plans.reconfigure?.actions.length ?? 0) > 0,
   async facts(ctx, world, failure) {
     const live = liveShareOf(ctx.profile, ctx.params);
     const notes: string[] = [];
@@ -68,6 +71,17 @@ async function neededPaths(
     if (!report.ok) return report;
     notes.push(`Backing chains read below ${dirs.join(', ')} on ${find.tvmName}.`);
     return ok(mountPathsNeeded(report.value.checks, root));
+  }
+  const tvm = ctx.services.tvms()[0];
+  if (tvm) {
+    const dirs = ctx.params.kind === 'single' ? [workloadDirName(ctx.params.workloadId)] : [''];
+    const peeked = await peekChains(ctx, tvm.id, dirs);
+    if (peeked.ok && peeked.value.checks.length > 0) {
+      notes.push(
+        `Backing chains read on ${tvm.name} through a read-only mount of ${ctx.profile.nfs.syncedCopy} private to the reading command.`,
+      );
+      return ok(mountPathsNeeded(peeked.value.checks, root));
+    }
   }
   const source = ctx.profile.nfs.source.trim();
   if (!source)

@@ -46,7 +46,9 @@ export const predictReassign: StepPredictor<RunServices> = {
         workloadId: t.workloadId,
         workloadName: t.workloadName,
         state: inTarget ? 'in-target' : 'orphaned',
-        currentProjectId: inTarget ? t.project.id : (scanned?.projectId ?? t.sourceProjectId),
+        currentProjectId: inTarget
+          ? t.project.id
+          : scanned?.projectId || t.sourceProjectId || '(its cloud A project, read by Find)',
         currentUserId: scanned?.userId ?? '',
         sourceProjectId: t.sourceProjectId || (scanned?.projectId ?? ''),
         targetProject: { id: t.project.id, name: t.project.name },

@@ -5,7 +5,7 @@ import {
 } from '../../../../shared/plans/cleanup-plan.js';
 import { parseReassignActionId } from '../../../../shared/plans/reassign-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
-import type { VerifyRow } from '../../../../shared/run/run-types.js';
+import type { ChangeView, VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import { runApiAction } from '../api-action.js';
@@ -16,6 +16,13 @@ import type { RunServices } from '../run-services.js';
 /** Changes clean-up always undoes; mount paths only when the user asked (other runs may rely on them). */
 const alwaysUndone = new Set(['role-grant', 'staging-mount']);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
+
+/** The changes of a run clean-up undoes (not undone yet; mount paths only with `removeMounts`). */
+export function undoneByCleanup(changes: readonly ChangeView[], removeMounts: boolean): ChangeView[] {
+  return changes.filter(
+    (c) => !c.undoneAt && (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))),
+  );
+}
 
 /**
  * Runbook clean-up: every workload this run reassigned (read from the Reassign step's recorded moves)
@@ -58,9 +65,7 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
       tvm: tvm?.id ?? null,
       tvmName: tvm?.name ?? '',
       purgeCommand: ctx.profile.trilio.purgeCommand,
-      toUndo: changes.filter(
-        (c) => !c.undoneAt && (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))),
-      ),
+      toUndo: undoneByCleanup(changes, removeMounts),
     });
   },
   plan: (facts) => planCleanup(facts),
@@ -136,7 +141,7 @@ function hostName(ctx: DrContext, id: string): string {
  * Each workload's target project: as the Reassign step reported it, else from the run's targets (a
  * reassign that stopped halfway has no outcome yet, but its moves are recorded).
  */
-function projectsOf(ctx: DrContext, workloadIds: string[]): Record<string, string> {
+export function projectsOf(ctx: DrContext, workloadIds: string[]): Record<string, string> {
   const projects: Record<string, string> = {};
   const data = ctx.outcomeOf('reassign')?.data as
     { workloads?: { workloadId?: string; targetProjectName?: string }[] } | undefined;

@@ -162,7 +162,7 @@ describe('trilio-dr command-line conventions', () => {
     expect(compgen!.trim().split('\n').sort()).toEqual(['run', 'runbook', 'runs']);
   });
 
-  it('prints a zsh completion script (the same function through zsh's bashcompinit) and a bash script that parses', async () => {
+  it('prints a zsh completion script (the same function through bashcompinit in zsh) and a bash script that parses', async () => {
     const zsh = await cli(['completion', 'zsh']);
     expect(zsh.code).toBe(0);
     expect(zsh.stdout).toMatch(/^#compdef trilio-dr/);

@@ -101,9 +101,9 @@ export const calls = {
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
-  /** The run report (HTML, PDF or JSON) as bytes for a download or the CLI to write. */
+  /** The run report (HTML, PDF, JSON or CSV) as bytes for a download or the CLI to write. */
   'runs.report': call(
-    z.object({ runId: id, format: z.enum(['html', 'pdf', 'json']) }),
+    z.object({ runId: id, format: z.enum(['html', 'pdf', 'json', 'csv']) }),
     returns<FileDownload>(),
   ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */

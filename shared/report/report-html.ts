@@ -14,8 +14,9 @@ export function renderReportHtml(report: RunReport): string {
   const title = `DR run report: ${report.profile.name} (${report.run.id})`;
   const body = [
     header(report),
-    toc(),
+    // The workloads (RPO, RTO, misses) first: what an auditor reads on page one.
     workloadsSection(report),
+    toc(),
     timelineSection(report),
     stepsSection(report),
     changesSection(report),
@@ -63,15 +64,12 @@ ${kvTable([
 ])}
 <div class="figures">
 ${figure('workloads available', `${s.available} / ${s.workloads}`, s.available < s.workloads - s.notified)}
-${figure(`RTO target (profile): ${formatDuration(s.rtoTargetMinutes * 60_000)}`, `${s.rtoMet} met`)}
-${figure('over the RTO target', String(s.rtoMissed), s.rtoMissed > 0)}
+${figure(`RTO target ${formatDuration(s.rtoTargetMinutes * 60_000)}: met · over`, `${s.rtoMet} · ${s.rtoMissed}`, s.rtoMissed > 0)}
 ${figure('RTO from run start (longest)', formatDuration(s.maxRtoFromRunStartMs) || '–')}
-${figure('RPO: oldest snapshot restored', formatDuration(s.maxRpoMs) || '–')}
+${figure('RPO (oldest snapshot)', formatDuration(s.maxRpoMs) || '–')}
 ${figure('errors', String(s.errors), s.errors > 0)}
-${figure('changes left over (to undo)', String(s.changesLeftover), s.changesLeftover > 0)}
-${figure('changes kept on purpose', String(s.changesKept))}
-${figure('hosts touched', String(s.hosts))}
-${figure('commands (non-zero exit)', `${s.commands} (${s.failedCommands})`)}
+${figure('changes left over · kept', `${s.changesLeftover} · ${s.changesKept}`, s.changesLeftover > 0)}
+${figure('hosts · commands (non-zero exit)', `${s.hosts} · ${s.commands} (${s.failedCommands})`)}
 </div>
 </header>`;
 }
@@ -127,7 +125,7 @@ function workloadsSection(r: RunReport): string {
   const totals = `<tfoot><tr><td>Totals: ${s.workloads} workload(s)</td><td colspan="2">${s.available} available, ${s.failed} failed, ${s.notified} notified</td><td>${esc(formatDuration(s.maxRpoMs) || '–')} oldest</td><td>${esc(formatDuration(s.maxRtoFromRunStartMs) || '–')} longest</td><td colspan="4">${s.rtoMet} within the target, ${s.rtoMissed} over it${s.rtoMissed > 0 ? ' (marked red)' : ''}</td></tr></tfoot>`;
   return `<section id="workloads">
 <h2>Workloads: RPO and RTO against the target</h2>
-<p class="small muted">RPO: how old the restored snapshot was when its restore started (restore start − snapshot time). RTO: from the start of the run to the moment Trilio reported the restore <code>available</code>, against the profile’s target (${esc(formatDuration(s.rtoTargetMinutes * 60_000))}) or the target project’s own. Times are UTC.</p>
+<p class="small muted">RPO: age of the restored snapshot when its restore started. RTO: run start → restore <code>available</code>, against the target (profile: ${esc(formatDuration(s.rtoTargetMinutes * 60_000))}). UTC.</p>
 ${
   r.workloads.length === 0
     ? '<p>No workload was delivered by this run (the restore step has not produced results).</p>'

@@ -88,7 +88,6 @@ describe('RPO, RTO and the RTO target in every report format', () => {
     const pages = await pdfToPngs(file, dir, 150);
     const seen = (await Promise.all(pages.slice(0, 2).map((p) => ocrPng(p.file)))).join(' ');
     expect(seen).toContain('OVER TARGET');
-    expect(seen).toMatch(/over the RTO target/);
     expect(seen).toContain('fin-erp');
   });
 });

@@ -125,7 +125,7 @@ describe('the HTML (and so the PDF) report', () => {
     expect(erpRow).toContain('10 h 10 min'); // RPO
     expect(erpRow).toContain('24 min'); // target
     expect(html.match(/<tr class="miss">/g)).toHaveLength(1);
-    expect(html).toContain('over the RTO target');
+    expect(html).toMatch(/<div class="figure miss"><b>1 · 1<\/b>RTO target 24 min: met · over<\/div>/);
     expect(html).toMatch(/Totals: 3 workload\(s\)/);
   });
 });

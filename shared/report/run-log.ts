@@ -62,6 +62,11 @@ export const phaseLines = {
   execute: (attempt: number) => `Executing the plan (attempt ${attempt}).`,
 };
 
+/** Whether a log line's text is one of the engine's phase lines. */
+export function isPhaseLine(text: string): boolean {
+  return text === phaseLines.plan || /^Executing the plan \(attempt \d+\)\.$/.test(text);
+}
+
 function phaseOf(line: LogRecord): RunPhase | undefined {
   if (line.stream !== 'info' || line.host !== '') return undefined;
   if (line.text === phaseLines.plan) return 'plan';

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,42 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Starts the CLI and sends Ctrl-C (SIGINT) once it printed `when` on stderr (or after `when` ms). */
+function interrupted(args: string[], when: RegExp | number) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cliMain, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        TRILIO_DR_DATA_DIR: dataDir,
+        TRILIO_DR_PASSPHRASE: PASS,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!sent && typeof when !== 'number' && when.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const timer =
+      typeof when === 'number'
+        ? setTimeout(() => {
+            sent = true;
+            child.kill('SIGINT');
+          }, when)
+        : undefined;
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 describe('trilio-dr command-line conventions', () => {
   it('refuses an unknown option: exit 2, one line and the usage on stderr, nothing on stdout', async () => {
     const typo = await cli(['profile', 'list', '--jsn']);
@@ -115,6 +152,54 @@ describe('trilio-dr command-line conventions', () => {
     expect(single.code).toBe(0);
     expect(single.stdout).toContain('--target-project NAME');
     expect(single.stderr).toBe('');
+  });
+
+  it('Ctrl-C: a run cancels its step and exits 130 leaving the run resumable; a plan exits 130 at once', async () => {
+    // Hosts and clouds behind a port that accepts connections and never answers: the pre-flight waits.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const file = join(dir, 'silent.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: 'trilio-dr-profile',
+        version: 1,
+        profile: {
+          name: 'blackhole',
+          clouds: {
+            source: { authUrl: `http://127.0.0.1:${port}/v3`, region: 'A', username: 'admin' },
+            target: { authUrl: `http://127.0.0.1:${port}/v3`, region: 'B', username: 'admin' },
+          },
+          hosts: [{ id: 'tvm-1', name: 'tvm-1', role: 'tvm', address: '127.0.0.1', port, auth: 'password' }],
+          nfs: { target: '10.20.3.22:/t', syncedCopy: '10.20.3.23:/s' },
+          ssh: { connectTimeoutSec: 60 },
+        },
+        secrets: {
+          'clouds.source.password': 'x',
+          'clouds.target.password': 'x',
+          'hosts.tvm-1.password': 'x',
+        },
+      }),
+    );
+    expect((await cli(['profile', 'import', file], { TRILIO_DR_PASSPHRASE: PASS })).code).toBe(0);
+    const args = ['--profile', 'blackhole', '--workload', 'w1', '--target-project', 'p'];
+    const run = await interrupted(['run', 'single', ...args, '--yes', '--json'], 2000);
+    expect(run.code, run.stderr).toBe(130);
+    const body = JSON.parse(run.stdout) as {
+      exitCode: number;
+      error: { code: string };
+      run: { runId: string };
+    };
+    expect(body).toMatchObject({ exitCode: 130, error: { code: 'cancelled' } });
+    const runs = JSON.parse((await cli(['runs', '--json'])).stdout) as {
+      value: { id: string; status: string }[];
+    };
+    // Stopped while planning its first step, or while executing it: either way not finished, resumable.
+    expect(['created', 'cancelled']).toContain(runs.value.find((r) => r.id === body.run.runId)?.status);
+    const plan = await interrupted(['plan', 'single', ...args], 2000);
+    expect(plan.code, plan.stderr).toBe(130);
+    silent.close();
   });
 
   it('prints the version of package.json', async () => {

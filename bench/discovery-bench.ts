@@ -259,7 +259,7 @@ async function main() {
 
     // Chains, locally.
     t = now();
-    const chainOut = await runTimed(chainCheckArgv({ paths: [mountRoot], mountRoot }), chainCheckScript);
+    const chainOut = await runTimed(chainCheckArgv({ paths: [mountRoot], mountRoots: [mountRoot] }), chainCheckScript);
     const chains = parseChainReport(chainOut.stdout);
     const chainMs = now() - t;
     if (!chains.ok) throw new Error(chains.error.message);
@@ -316,7 +316,7 @@ async function overSsh(shareRoot: string, folders: string[], mountRoot: string) 
     );
 
     t = now();
-    const chains = await checkChains(await conn(), { paths: [mountRoot], mountRoot }, ctx);
+    const chains = await checkChains(await conn(), { paths: [mountRoot], mountRoots: [mountRoot] }, ctx);
     if (!chains.ok) throw new Error(chains.error.message);
     console.log(`chains of ${chains.value.checks.length} files (ssh tvm-1): script ${secs(now() - t)}`);
 

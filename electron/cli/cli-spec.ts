@@ -99,6 +99,11 @@ const mapping: OptionSpec = {
   help: 'project mapping CSV (default: the profile’s, else suggested by name)',
   complete: 'file',
 };
+const reenableSchedules: OptionSpec = {
+  name: 'reenable-schedules',
+  type: 'boolean',
+  help: 'turn the reassigned workloads’ job schedules back on (Trilio turns them off when it reassigns)',
+};
 const concurrency: OptionSpec = {
   name: 'concurrency',
   type: 'string',
@@ -128,8 +133,9 @@ const singleOptions: readonly OptionSpec[] = [
   },
   { name: 'snapshot', type: 'string', value: 'ID|latest', help: 'snapshot to restore (default latest)' },
   notifyOnly,
+  reenableSchedules,
 ];
-const fullOptions: readonly OptionSpec[] = [profile, mapping, notifyOnly, concurrency];
+const fullOptions: readonly OptionSpec[] = [profile, mapping, notifyOnly, concurrency, reenableSchedules];
 
 export const commands: readonly CommandSpec[] = [
   { path: ['profile', 'list'], summary: 'list the environment profiles', positionals: [], options: [] },

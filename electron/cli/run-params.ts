@@ -26,6 +26,7 @@ export async function singleParams(
       restore: null,
       notifyOnly: flagOption(command, 'notify-only'),
       removeMountsOnCleanup: flagOption(command, 'remove-mounts'),
+      reenableSchedules: flagOption(command, 'reenable-schedules'),
     },
   });
 }
@@ -53,6 +54,7 @@ export async function fullParams(
       notifyOnly: flagOption(command, 'notify-only'),
       restoreConcurrency: concurrency.value,
       removeMountsOnCleanup: false,
+      reenableSchedules: flagOption(command, 'reenable-schedules'),
     },
   });
 }

@@ -13,10 +13,14 @@ export type ConfigEdit =
   | { ok: true; text: string; changed: boolean; before: string[]; after: string[]; line: number }
   | { ok: false; message: string; line?: number };
 
-/** The exports listed in the option, trimmed, in order. */
+/**
+ * The exports listed in the option, trimmed, in order. Commas separate them (runbook); whitespace too,
+ * because OpenStack-Ansible's template joins `NFS_SHARES` with spaces (triliovault-cfg-scripts maint/5.2,
+ * openstack-ansible-os_triliovault_wlm/templates/triliovault-wlm.conf.j2). An export has no spaces.
+ */
 export function splitExportList(value: string): string[] {
   return value
-    .split(',')
+    .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
@@ -59,7 +63,7 @@ export function addExport(text: string, nfsExport: string): ConfigEdit {
   const before = splitExportList(at.value);
   if (before.includes(nfsExport))
     return { ok: true, text, changed: false, before, after: before, line: at.line };
-  const separator = /,\s/.test(at.value) ? ', ' : ',';
+  const separator = /,\s/.test(at.value) ? ', ' : before.length > 1 && !at.value.includes(',') ? ' ' : ',';
   const value = at.value === '' ? nfsExport : `${at.value}${separator}${nfsExport}`;
   return {
     ok: true,
@@ -86,7 +90,7 @@ export function removeExport(text: string, nfsExport: string): ConfigEdit {
       message: `removing ${nfsExport} would leave ${NFS_EXPORT_OPTION} empty`,
     };
   // Split keeping separators so that "a, b,c" minus "b" gives "a,c" — the text an addExport of b undid.
-  const parts = at.value.split(/(\s*,\s*)/);
+  const parts = at.value.split(/(\s*,\s*|\s+)/);
   const items: { item: string; sepBefore: string }[] = [];
   for (let i = 0; i < parts.length; i += 2)
     items.push({ item: parts[i]!, sepBefore: i === 0 ? '' : parts[i - 1]! });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MOUNT_ROOT, parseMountPath } from '../nfs/mount-path.js';
+import { DEFAULT_MOUNT_ROOT, parseBackingPath, type FolderShare } from '../nfs/mount-path.js';
 import { ok, type Result } from '../result.js';
 import { chainCheckVersion } from '../remote-scripts/chain-check.js';
 import { firstIssue, outputError, readFramedLines } from './json-lines.js';
@@ -7,7 +7,7 @@ import { firstIssue, outputError, readFramedLines } from './json-lines.js';
 /**
  * What the chain check (shared/remote-scripts/chain-check.ts) found, and the mount paths the chains
  * need: an incremental's backing path names the share it was written on, and restores fail until
- * that `/var/triliovault-mounts/<base64>` exists on the appliance and on every compute node.
+ * that `<mount root>/<base64>` exists on the appliance and on every compute node.
  */
 export type ChainVerdict = 'ok' | 'missing-backing' | 'not-qcow2' | 'unreadable' | 'loop';
 
@@ -92,8 +92,10 @@ export interface NeededMountPath {
   /** `<mountRoot>/<base64>` */
   mountPath: string;
   hash: string;
-  /** `IP:/path` the hash decodes to, or null when it is not base64 of text (not a Trilio mount path). */
+  /** `IP:/path` the hash decodes to (whole-export folders), else null. */
   nfsExport: string | null;
+  /** What the folder name decodes to (either form), or null when it is not a Trilio mount folder. */
+  share: FolderShare | null;
   /** Images whose chain references it. */
   files: number;
   /** Images whose missing backing file lies below it: they stay broken until it exists. */
@@ -101,20 +103,28 @@ export interface NeededMountPath {
 }
 
 /**
- * Every distinct `<mountRoot>/<base64>` the chains reference, sorted by path, with the export it
- * decodes to. Pure: the same answer for a report from any host.
+ * Every distinct `<mountRoot>/<base64>` the chains reference, under any of the given mount roots
+ * (backups keep the root and folder form of the Trilio that wrote them), sorted by path, with what the
+ * folder decodes to. Pure: the same answer for a report from any host.
  */
 export function mountPathsNeeded(
   checks: readonly Pick<ChainCheck, 'chain' | 'verdict' | 'at'>[],
-  mountRoot: string = DEFAULT_MOUNT_ROOT,
+  mountRoots: readonly string[] = [DEFAULT_MOUNT_ROOT],
 ): NeededMountPath[] {
   const found = new Map<string, NeededMountPath>();
   const entryFor = (path: string): NeededMountPath | undefined => {
-    const ref = parseMountPath(path, mountRoot);
+    const ref = parseBackingPath(path, mountRoots);
     if (!ref) return undefined;
     let entry = found.get(ref.mountPath);
     if (!entry) {
-      entry = { mountPath: ref.mountPath, hash: ref.hash, nfsExport: ref.nfsExport, files: 0, missing: 0 };
+      entry = {
+        mountPath: ref.mountPath,
+        hash: ref.hash,
+        nfsExport: ref.nfsExport,
+        share: ref.share,
+        files: 0,
+        missing: 0,
+      };
       found.set(ref.mountPath, entry);
     }
     return entry;

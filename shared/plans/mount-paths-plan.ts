@@ -12,6 +12,12 @@ import {
   unmountArgv,
 } from './host-scripts.js';
 
+/** How a needed folder reads to the user: the export, or the path and which release wrote it. */
+function describeShare(n: NeededMountPath): string {
+  if (!n.share) return '?';
+  return n.share.nfsExport ?? `share path ${n.share.path}, folder named by path only (T4O 4.2 or later)`;
+}
+
 /** What the mount-path step found on one host before planning. */
 export interface HostMountState {
   host: string;
@@ -41,14 +47,16 @@ export interface MountPathsFacts {
  */
 export function planMountPaths(facts: MountPathsFacts, runId: string): Result<StepPlan> {
   const warnings: string[] = [];
-  // Backing paths come from qcow2 headers on the share: data, not trust. Only a folder whose name is
-  // base64 of an NFS export is a Trilio mount path; anything else (`..`, garbage) is never created
-  // or bound onto, so a damaged or hostile image cannot make the wizard mount over a system folder.
+  // Backing paths come from qcow2 headers on the share: data, not trust. Only a folder under a known
+  // Trilio mount root whose name is base64 of an NFS export (`HOST:/path`, up to T4O 4.1) or of a share
+  // path (`/path`, later releases) is a Trilio mount path; anything else (`..`, garbage) is never
+  // created or bound onto, so a damaged or hostile image cannot make the wizard mount over a system
+  // folder.
   const targets = facts.needed.filter((n) => {
     if (n.mountPath === facts.livePath) return false;
-    if (n.nfsExport !== null && isNfsExport(n.nfsExport)) return true;
+    if (n.share !== null && (n.share.nfsExport === null || isNfsExport(n.share.nfsExport))) return true;
     warnings.push(
-      `${n.mountPath} is referenced by backing files but is not a Trilio mount path (base64 of HOST:/path): ` +
+      `${n.mountPath} is referenced by backing files but is not a Trilio mount path (base64 of HOST:/path or of /path): ` +
         'it is left alone, and chains through it stay broken.',
     );
     return false;
@@ -125,7 +133,7 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
     step: 'mount-paths',
     title: 'Mount paths',
     summary:
-      `Backing files of the workload point to ${targets.map((t) => `${t.mountPath} (${t.nfsExport ?? '?'})`).join(', ') || 'the live share only'}. ` +
+      `Backing files of the workload point to ${targets.map((t) => `${t.mountPath} (${describeShare(t)})`).join(', ') || 'the live share only'}. ` +
       `On ${facts.hosts.length} node(s) the live share ${facts.liveExport} (${facts.livePath}) is bound there with mount --bind and kept in /etc/fstab.`,
     actions,
     verify: [],

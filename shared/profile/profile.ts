@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { trilioInstallers } from '../trilio/installer-facts.js';
+import { upgradeLegacyProfile } from './profile-legacy.js';
 
 /**
  * An environment profile: everything the wizard needs to know about the two clouds, the Trilio
@@ -61,31 +63,58 @@ export const hostSchema = z.object({
 export type HostConfig = z.infer<typeof hostSchema>;
 
 export const nfsSchema = z.object({
-  /** NFS A1: the export cloud A's Trilio wrote to; its base64 path is in the backing files. */
+  /** NFS A1: the export cloud A's Trilio wrote to; its mount folder is in the backing files. */
   source: z.string().default(''),
   /** NFS B1: the export the target Trilio uses. */
   target: z.string(),
   /** NFS B2: the synced copy of A1 on the target side. */
   syncedCopy: z.string(),
-  /** Where Trilio mounts exports on every node. */
-  mountRoot: z.string().default('/var/triliovault-mounts'),
 });
 export type NfsConfig = z.infer<typeof nfsSchema>;
 
-export const deploymentFlavor = z.enum(['systemd', 'kolla', 'rhosp', 'juju']);
-export type DeploymentFlavor = z.infer<typeof deploymentFlavor>;
+export const trilioInstaller = z.enum(trilioInstallers);
+
+/**
+ * One cloud's Trilio: its release and installer decide the defaults (shared/trilio/trilio-facts.ts);
+ * every default can be overridden here ('' / 'auto' keep the default). Pre-flight compares these with
+ * what the live nodes show and stops on a mismatch.
+ */
+export const trilioCloudSchema = z.object({
+  /** Trilio for OpenStack release, major.minor (e.g. 4.1, 5.2, 6.1). */
+  release: z.string().default('4.1'),
+  installer: trilioInstaller.default('packages'),
+  /** Kolla runs its containers with docker or (newer releases) podman. */
+  containerEngine: z.enum(['docker', 'podman']).default('docker'),
+  /** Where Trilio mounts its shares ('' = the installer's default). */
+  mountRoot: z.string().default(''),
+  /** Whole `IP:/path` or path only in the mount folder name ('auto' = from the release). */
+  folderForm: z.enum(['auto', 'export', 'path']).default('auto'),
+  /** `vault_storage_nfs_export` list, 6.x `enabled_backends` sections, or managed targets ('auto' = release). */
+  configModel: z.enum(['auto', 'export-list', 'backends', 'managed']).default('auto'),
+  applianceConfPath: z.string().default(''),
+  datamoverConfPath: z.string().default(''),
+  /** Restart commands as argument lists ([] = the installer's). */
+  restartAppliance: z.array(z.string()).default([]),
+  restartDatamover: z.array(z.string()).default([]),
+  /** Owner of copied workload folders, `user:group` or `uid:gid` ('' = the installer's). */
+  owner: z.string().default(''),
+});
+export type TrilioCloudConfig = z.infer<typeof trilioCloudSchema>;
 
 export const trilioSchema = z.object({
-  flavor: deploymentFlavor.default('systemd'),
-  /** Keystone role a user needs so Trilio can act for them (Trilio's `trustee_role`). */
+  /** Cloud A's Trilio: how its backups name mount folders (backing files keep that form). */
+  source: trilioCloudSchema.default(trilioCloudSchema.parse({})),
+  /** Cloud B's Trilio: the one the DR reconfigures and restores with. */
+  target: trilioCloudSchema.default(trilioCloudSchema.parse({})),
+  /**
+   * Keystone role(s) a user needs so Trilio can act for them (Trilio's `trustee_role`); like Trilio's
+   * option it may be a comma-separated list, any of which qualifies.
+   */
   trusteeRole: z.string().default('creator'),
   /** Role granted to the admin user on each target project for the duration of the DR. */
   adminRole: z.string().default('admin'),
   /** Operator's copy of Trilio's CleanWlmDatabase script on the appliance; `{ids}` gets workload ids. */
   purgeCommand: z.string().default(''),
-  /** Overrides for the flavor's defaults (empty = flavor default). */
-  wlmConfPath: z.string().default(''),
-  contegoConfPath: z.string().default(''),
 });
 export type TrilioConfig = z.infer<typeof trilioSchema>;
 
@@ -141,7 +170,7 @@ export const reportingSchema = z.object({
 });
 export type ReportingConfig = z.infer<typeof reportingSchema>;
 
-export const profileSchema = z.object({
+export const profileObjectSchema = z.object({
   id: z.string().default(''),
   name: z.string(),
   description: z.string().default(''),
@@ -154,9 +183,11 @@ export const profileSchema = z.object({
   smtp: smtpSchema.default(smtpSchema.parse({})),
   reporting: reportingSchema.default(reportingSchema.parse({})),
 });
+/** Parses a profile, first lifting fields of older profiles into today's shape (profile-legacy.ts). */
+export const profileSchema = z.preprocess(upgradeLegacyProfile, profileObjectSchema);
 /** A profile as the renderer and exports see it: secret fields only say 'set' / 'not set'. */
-export type Profile = z.infer<typeof profileSchema>;
-export type ProfileInput = z.input<typeof profileSchema>;
+export type Profile = z.infer<typeof profileObjectSchema>;
+export type ProfileInput = z.input<typeof profileObjectSchema>;
 
 export interface ProfileSummary {
   id: string;

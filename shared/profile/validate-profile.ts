@@ -1,6 +1,7 @@
 import type { FieldError } from '../result.js';
 import { isHostAddress, parseNfsExport } from '../nfs/nfs-export.js';
-import type { CloudConfig, HostConfig, Profile } from './profile.js';
+import { parseRelease } from '../trilio/trilio-release.js';
+import type { CloudConfig, HostConfig, Profile, TrilioCloudConfig } from './profile.js';
 
 /** Field-level checks shared by the profile editor (as the user types) and the main process (at save). */
 export function validateProfile(profile: Profile): FieldError[] {
@@ -20,7 +21,8 @@ export function validateProfile(profile: Profile): FieldError[] {
   checkExport(nfs.source, 'nfs.source', 'NFS A1 (source share)', add, false);
   if (nfs.target !== '' && nfs.target === nfs.syncedCopy)
     add('nfs.syncedCopy', 'B2 must be a different export from B1.');
-  if (!nfs.mountRoot.startsWith('/')) add('nfs.mountRoot', 'The mount root must be an absolute path.');
+  validateTrilioCloud(profile.trilio.source, 'trilio.source', add);
+  validateTrilioCloud(profile.trilio.target, 'trilio.target', add);
 
   const s = profile.ssh;
   if (s.concurrency < 1 || s.concurrency > 1000) add('ssh.concurrency', 'Between 1 and 1000 hosts at once.');
@@ -44,6 +46,24 @@ export function validateProfile(profile: Profile): FieldError[] {
 }
 
 type Add = (path: string, message: string) => void;
+
+function validateTrilioCloud(t: TrilioCloudConfig, path: string, add: Add): void {
+  if (!parseRelease(t.release))
+    add(`${path}.release`, 'A Trilio release as major.minor, e.g. 4.1, 5.2 or 6.1.');
+  if (t.mountRoot !== '' && !/^\/[^\0]*$/.test(t.mountRoot))
+    add(`${path}.mountRoot`, 'The mount root must be an absolute path (empty: the installer default).');
+  for (const field of ['applianceConfPath', 'datamoverConfPath'] as const)
+    if (t[field] !== '' && !t[field].startsWith('/'))
+      add(`${path}.${field}`, 'An absolute path (empty: the installer default).');
+  if (t.owner !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(t.owner))
+    add(
+      `${path}.owner`,
+      'user:group or uid:gid, e.g. nova:nova or 42436:42436 (empty: the installer default).',
+    );
+  for (const field of ['restartAppliance', 'restartDatamover'] as const)
+    if (t[field].some((arg) => arg === '' || arg.includes('\0')))
+      add(`${path}.${field}`, 'Each argument of the restart command must be non-empty.');
+}
 
 export function isHttpUrl(value: string): boolean {
   try {

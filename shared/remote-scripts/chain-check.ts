@@ -22,7 +22,7 @@ import sys
 #   {"kind":"chains","version":1}
 #   {"kind":"file","path":...,"verdict":...,"chain":[...],"at":...,"reason":...}   one per image
 #   {"kind":"end","files":N,"skipped":S,"mountDirs":[{"path":...,"exists":bool,"files":n}]}
-# Arguments: [--mount-root DIR] [--name GLOB]... [--] PATH...  A file is checked as given; a folder is
+# Arguments: [--mount-root DIR]... [--name GLOB]... [--] PATH...  A file is checked as given; a folder is
 # walked and every qcow2 file below it (matching a --name glob, if any) is checked; other files there
 # are only counted as skipped. Python >= 3.6, standard library only.
 #
@@ -198,15 +198,16 @@ def walk(folder, patterns):
         pending.extend(reversed(subfolders))
 
 
-def mount_dir_of(path, prefix):
-    if not path.startswith(prefix):
-        return None
-    name = path[len(prefix):].split('/', 1)[0]
-    return prefix + name if name else None
+def mount_dir_of(path, prefixes):
+    for prefix in prefixes:
+        if path.startswith(prefix):
+            name = path[len(prefix):].split('/', 1)[0]
+            return prefix + name if name else None
+    return None
 
 
 def main(argv):
-    mount_root = None
+    mount_roots = []
     patterns = []
     paths = []
     args = iter(argv)
@@ -218,14 +219,15 @@ def main(argv):
             if arg == '--name':
                 patterns.append(value)
             else:
-                mount_root = value.rstrip('/')
+                mount_roots.append(value.rstrip('/') + '/')
         elif arg == '--':
             paths.extend(args)
         elif arg.startswith('--'):
             usage('unknown option %s' % arg)
         else:
             paths.append(arg)
-    prefix = mount_root + '/' if mount_root else None
+    # Longest first: one root may lie inside another (/var/lib/nova/triliovault-mounts).
+    prefixes = sorted(set(mount_roots), key=len, reverse=True)
     out = sys.stdout
     emit = lambda obj: out.write(json.dumps(obj, separators=(',', ':')) + '\n')
     emit({'kind': 'chains', 'version': VERSION})
@@ -237,8 +239,8 @@ def main(argv):
     def report(path):
         verdict, chain, at, reason = checker.check(path)
         emit({'kind': 'file', 'path': path, 'verdict': verdict, 'chain': chain, 'at': at, 'reason': reason})
-        if prefix:
-            for dirname in set(mount_dir_of(p, prefix) for p in chain):
+        if prefixes:
+            for dirname in set(mount_dir_of(p, prefixes) for p in chain):
                 if dirname:
                     mount_dirs[dirname] = mount_dirs.get(dirname, 0) + 1
 
@@ -271,8 +273,11 @@ export const chainCheckVersion = 1;
 export interface ChainCheckRequest {
   /** Image files to check, or folders whose qcow2 files are all checked (non-qcow2 files there are skipped). */
   paths: readonly string[];
-  /** Report which `<mountRoot>/<hash>` folders the chains reference (and whether they exist there). */
-  mountRoot?: string;
+  /**
+   * Report which `<mountRoot>/<hash>` folders the chains reference (and whether they exist there), under
+   * any of these roots: backups keep the mount root of the Trilio that wrote them.
+   */
+  mountRoots?: readonly string[];
   /** Only files whose name matches one of these globs (fnmatch) are checked when walking folders. */
   names?: readonly string[];
   /** Interpreter on the remote host. Default `python3`. */
@@ -282,7 +287,7 @@ export interface ChainCheckRequest {
 /** The command that runs `chainCheckScript` (sent on stdin) for a request. */
 export function chainCheckArgv(request: ChainCheckRequest): string[] {
   const argv = [request.python ?? 'python3', '-'];
-  if (request.mountRoot !== undefined) argv.push('--mount-root', request.mountRoot);
+  for (const root of request.mountRoots ?? []) argv.push('--mount-root', root);
   for (const name of request.names ?? []) argv.push('--name', name);
   argv.push('--', ...request.paths);
   return argv;

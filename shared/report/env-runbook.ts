@@ -1,4 +1,5 @@
-import { DEFAULT_MOUNT_ROOT, mountDirNameFor, mountPathFor } from '../nfs/mount-path.js';
+import { folderKeyOf, mountDirNameFor, mountPathFor } from '../nfs/mount-path.js';
+import { shareMountPaths, targetMountPath, trilioFactsOf } from '../trilio/trilio-facts.js';
 import type { HostConfig, Profile } from '../profile/profile.js';
 import type { RestoreJson } from '../restore/restore-json.js';
 import type { StepPlan } from '../run/plan-types.js';
@@ -56,11 +57,12 @@ export interface EnvRunbookInput {
  */
 export function buildEnvRunbook(input: EnvRunbookInput): RunbookDoc {
   const { profile, kind } = input;
-  const root = profile.nfs.mountRoot || DEFAULT_MOUNT_ROOT;
+  const target = trilioFactsOf(profile.trilio, 'target');
+  const root = target.mountRoot;
   const liveExport = kind === 'single' ? profile.nfs.target : profile.nfs.syncedCopy;
-  const livePath = mountPathFor(liveExport, root);
-  const neededPaths =
-    input.neededMountPaths ?? (profile.nfs.source ? [mountPathFor(profile.nfs.source, root)] : []);
+  const livePath = targetMountPath(profile.trilio, liveExport);
+  const sourcePath = shareMountPaths(profile.trilio, profile.nfs).source;
+  const neededPaths = input.neededMountPaths ?? (sourcePath && sourcePath !== livePath ? [sourcePath] : []);
   const ctx: RunbookContext = {
     profile,
     kind,
@@ -172,6 +174,9 @@ const hostRow = (h: HostConfig, profile: Profile): Inline[][] => {
 
 function environment(ctx: RunbookContext): Block[] {
   const { profile, root } = ctx;
+  // A1's folders are named by cloud A's Trilio (its backing files keep them); B1 and B2 by cloud B's.
+  const factsFor = (share: string) =>
+    trilioFactsOf(profile.trilio, share.startsWith('NFS A1') ? 'source' : 'target');
   const shares: [string, string, string][] = [
     [
       'NFS A1 (source, cloud A)',
@@ -212,8 +217,8 @@ function environment(ctx: RunbookContext): Block[] {
       rows: shares.map(([name, exp, role]) => [
         [name],
         [exp ? { code: exp } : '(not set)'],
-        [exp ? { code: mountDirNameFor(exp) } : ''],
-        [exp ? { code: mountPathFor(exp, root) } : ''],
+        [exp ? { code: mountDirNameFor(exp, factsFor(name).folderForm) } : ''],
+        [exp ? { code: mountPathFor(exp, factsFor(name).mountRoot, factsFor(name).folderForm) } : ''],
         [role],
       ]),
     },
@@ -222,7 +227,10 @@ function environment(ctx: RunbookContext): Block[] {
       caption: 'The hash values can be calculated with the base64 tool of any Linux distribution:',
       text: shares
         .filter(([, exp]) => exp)
-        .map(([, exp]) => `echo -n ${displayCommand([exp])} | base64    # ${mountDirNameFor(exp)}`)
+        .map(([name, exp]) => {
+          const form = factsFor(name).folderForm;
+          return `echo -n ${displayCommand([folderKeyOf(exp, form)])} | base64    # ${mountDirNameFor(exp, form)}`;
+        })
         .join('\n'),
     },
     { kind: 'heading', level: 3, text: 'Hosts' },

@@ -1,4 +1,5 @@
 import type { CloudConfig, Profile, SecretState } from '../profile/profile.js';
+import { trilioFactsOf, type TrilioFacts } from '../trilio/trilio-facts.js';
 import type { ReportProfile } from './report-schema.js';
 
 /**
@@ -7,6 +8,7 @@ import type { ReportProfile } from './report-schema.js';
  * names of those that are stored.
  */
 export function reportProfileOf(profile: Profile): ReportProfile {
+  const target = trilioFactsOf(profile.trilio, 'target');
   return {
     id: profile.id,
     name: profile.name,
@@ -33,15 +35,17 @@ export function reportProfileOf(profile: Profile): ReportProfile {
       source: profile.nfs.source,
       target: profile.nfs.target,
       syncedCopy: profile.nfs.syncedCopy,
-      mountRoot: profile.nfs.mountRoot,
+      mountRoot: target.mountRoot,
     },
     trilio: {
-      flavor: profile.trilio.flavor,
+      flavor: target.installer,
       trusteeRole: profile.trilio.trusteeRole,
       adminRole: profile.trilio.adminRole,
       purgeCommand: profile.trilio.purgeCommand,
-      wlmConfPath: profile.trilio.wlmConfPath,
-      contegoConfPath: profile.trilio.contegoConfPath,
+      wlmConfPath: target.applianceConfigs.join(', '),
+      contegoConfPath: target.datamoverConfigs.join(', '),
+      source: factsOf(trilioFactsOf(profile.trilio, 'source')),
+      target: factsOf(target),
     },
     projectMapping: profile.projectMapping.map((m) => ({
       sourceProjectId: m.sourceProjectId,
@@ -64,6 +68,21 @@ export function reportProfileOf(profile: Profile): ReportProfile {
         rtoTargetMinutes: p.rtoTargetMinutes,
       })),
     },
+  };
+}
+
+function factsOf(f: TrilioFacts): NonNullable<ReportProfile['trilio']['target']> {
+  return {
+    release: f.release,
+    installer: f.installer,
+    mountRoot: f.mountRoot,
+    folderForm: f.folderForm,
+    configModel: f.configModel,
+    applianceConfigs: f.applianceConfigs,
+    datamoverConfigs: f.datamoverConfigs,
+    restartAppliance: f.restartAppliance,
+    restartDatamover: f.restartDatamover,
+    owner: f.owner,
   };
 }
 

@@ -10,6 +10,19 @@ import { restoreWorkloadStatus } from './restore-outcome.js';
  */
 export const REPORT_SCHEMA_ID = 'trilio-dr-report/v1';
 
+const reportTrilioFacts = z.object({
+  release: z.string(),
+  installer: z.string(),
+  mountRoot: z.string(),
+  folderForm: z.enum(['export', 'path']),
+  configModel: z.string(),
+  applianceConfigs: z.array(z.string()),
+  datamoverConfigs: z.array(z.string()),
+  restartAppliance: z.array(z.string()),
+  restartDatamover: z.array(z.string()),
+  owner: z.string(),
+});
+
 /**
  * The named objects of the report (documented one table each in docs/report-schema.md); their own
  * registry, so that `z.toJSONSchema(runReportSchema, { metadata: reportSchemas })` puts them in `$defs`
@@ -80,15 +93,20 @@ export const reportProfileSchema = z
       source: z.string(),
       target: z.string(),
       syncedCopy: z.string(),
+      /** v1 field: the target cloud's mount root. */
       mountRoot: z.string(),
     }),
     trilio: z.object({
+      /** v1 fields, kept: the target cloud's installer, appliance and datamover config files. */
       flavor: z.string(),
       trusteeRole: z.string(),
       adminRole: z.string(),
       purgeCommand: z.string(),
       wlmConfPath: z.string(),
       contegoConfPath: z.string(),
+      /** Each cloud's Trilio as the run planned with it (release and installer defaults, overrides applied). */
+      source: reportTrilioFacts.optional(),
+      target: reportTrilioFacts.optional(),
     }),
     projectMapping: z.array(
       z.object({
@@ -125,6 +143,7 @@ const reportRestoreChoicesSchema = z
     networkMapping: z.array(
       z.object({
         snapshotNetworkId: z.string(),
+        snapshotSubnetId: z.string(),
         targetNetworkId: z.string(),
         targetNetworkName: z.string(),
         targetSubnetId: z.string(),

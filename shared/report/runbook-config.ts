@@ -1,6 +1,7 @@
 import { addExport, removeExport, type ConfigEdit } from '../config/nfs-export-option.js';
 import { bindMountLine } from '../fstab/fstab.js';
 import type { HostConfig, Profile } from '../profile/profile.js';
+import { trilioFactsOf } from '../trilio/trilio-facts.js';
 import { cmd, names, type RunbookContext } from './runbook-context.js';
 import type { Block } from './runbook-doc.js';
 
@@ -16,18 +17,19 @@ interface ConfigTarget {
 }
 
 function configTargets(profile: Profile): ConfigTarget[] {
+  const t = trilioFactsOf(profile.trilio, 'target');
   return [
     {
       role: 'appliance',
       hosts: profile.hosts.filter((h) => h.role === 'tvm'),
-      file: profile.trilio.wlmConfPath || '/etc/workloadmgr/workloadmgr.conf',
-      service: 'wlm-workloads',
+      file: t.applianceConfigs[0]!,
+      service: t.restartAppliance.at(-1) ?? 'wlm-workloads',
     },
     {
       role: 'datamover',
       hosts: profile.hosts.filter((h) => h.role === 'compute'),
-      file: profile.trilio.contegoConfPath || '/etc/tvault-contego/tvault-contego.conf',
-      service: 'tvault-contego',
+      file: t.datamoverConfigs[0]!,
+      service: t.restartDatamover.at(-1) ?? 'tvault-contego',
     },
   ];
 }
@@ -67,7 +69,8 @@ function configBlocks(ctx: RunbookContext, direction: 'add' | 'remove'): Block[]
       (text) => (direction === 'add' ? addExport(text, b2) : removeExport(text, b2)),
       direction === 'add' ? [b1, `${b1},${b2}`] : [`${b1},${b2}`, b1],
     );
-    const orchestrated = t.role === 'datamover' && profile.trilio.flavor !== 'systemd';
+    const installer = trilioFactsOf(profile.trilio, 'target').installer;
+    const orchestrated = t.role === 'datamover' && installer !== 'packages';
     blocks.push({
       kind: 'heading',
       level: 3,
@@ -77,7 +80,7 @@ function configBlocks(ctx: RunbookContext, direction: 'add' | 'remove'): Block[]
       blocks.push({
         kind: 'note',
         parts: [
-          `This environment is deployed with ${profile.trilio.flavor}: Trilio integrates natively into the OpenStack deployment tools, so change `,
+          `This environment is deployed with ${installer}: Trilio integrates natively into the OpenStack deployment tools, so change `,
           { code: 'vault_storage_nfs_export' },
           ' in the orchestrator’s environment files and update the datamovers through it rather than editing the nodes by hand.',
         ],

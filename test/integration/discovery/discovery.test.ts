@@ -123,7 +123,7 @@ describe('discovery over SSH', () => {
   it('finds the moved workload missing its old mount path, and ok once the path is bind-mounted', async () => {
     const c = await conn('key');
     const log = new LogCollector();
-    const before = await checkChains(c, { paths: [share], mountRoot: DEFAULT_MOUNT_ROOT }, log.ctx('chains'));
+    const before = await checkChains(c, { paths: [share], mountRoots: [DEFAULT_MOUNT_ROOT] }, log.ctx('chains'));
     if (!before.ok) throw new Error(`${before.error.message}\n${before.error.output}`);
     expect(before.value.checks.map((x) => [x.path, x.verdict, x.at])).toEqual([
       [disk(share, 's1'), 'ok', null],
@@ -132,7 +132,14 @@ describe('discovery over SSH', () => {
     expect(before.value.skipped).toBe(5);
     expect(before.value.mountDirs).toEqual([{ path: oldMount, exists: false, files: 1 }]);
     expect(mountPathsNeeded(before.value.checks)).toEqual([
-      { mountPath: oldMount, hash: oldMount.split('/').at(-1), nfsExport: oldExport, files: 1, missing: 1 },
+      {
+        mountPath: oldMount,
+        hash: oldMount.split('/').at(-1),
+        nfsExport: oldExport,
+        share: { form: 'export', nfsExport: oldExport, path: oldExport.slice(oldExport.indexOf(':') + 1) },
+        files: 1,
+        missing: 1,
+      },
     ]);
 
     const bound = await runOnHost('tvm-1', [
@@ -146,7 +153,7 @@ describe('discovery over SSH', () => {
     expect(bound.stderr).toBe('');
     const after = await checkChains(
       c,
-      { paths: [disk(share, 's2')], mountRoot: DEFAULT_MOUNT_ROOT },
+      { paths: [disk(share, 's2')], mountRoots: [DEFAULT_MOUNT_ROOT] },
       log.ctx(),
     );
     if (!after.ok) throw new Error(after.error.message);

@@ -91,7 +91,7 @@ async function check(
   paths: string[],
   extra: { names?: string[]; python?: string } = {},
 ): Promise<ChainReport> {
-  const argv = chainCheckArgv({ paths, mountRoot, names: extra.names });
+  const argv = chainCheckArgv({ paths, mountRoots: [mountRoot], names: extra.names });
   const run = await runScript(argv, chainCheckScript, extra.python);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
@@ -167,7 +167,7 @@ describe('backing-chain check (script run locally on real qcow2 images)', () => 
         { path: oldDir, exists: false, files: 2 },
       ].sort((a, b) => (a.path < b.path ? -1 : 1)),
     );
-    const needed = mountPathsNeeded(report.checks, mountRoot);
+    const needed = mountPathsNeeded(report.checks, [mountRoot]);
     expect(needed.map((n) => ({ nfsExport: n.nfsExport, files: n.files, missing: n.missing }))).toEqual(
       [
         { nfsExport: exportA, files: 5, missing: 0 },
@@ -189,7 +189,7 @@ describe('backing-chain check (script run locally on real qcow2 images)', () => 
 
   it.skipIf(!python36)('prints the same report under Python 3.6', async () => {
     const paths = Object.values(files);
-    const argv = chainCheckArgv({ paths, mountRoot });
+    const argv = chainCheckArgv({ paths, mountRoots: [mountRoot] });
     const [current, old] = await Promise.all([
       runScript(argv, chainCheckScript),
       runScript(argv, chainCheckScript, python36),

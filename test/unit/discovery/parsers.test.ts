@@ -157,6 +157,7 @@ describe('mountPathsNeeded', () => {
         mountPath: '/var/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW1fc291cmNl',
         hash: 'MTAuMTAuMi4yMDovdXBzdHJlYW1fc291cmNl',
         nfsExport: '10.10.2.20:/upstream_source',
+        share: { form: 'export', nfsExport: '10.10.2.20:/upstream_source', path: '/upstream_source' },
         files: 2,
         missing: 1,
       },
@@ -164,6 +165,7 @@ describe('mountPathsNeeded', () => {
         mountPath: '/var/triliovault-mounts/MTAuMjAuMy4yMjovdXBzdHJlYW1fdGFyZ2V0',
         hash: 'MTAuMjAuMy4yMjovdXBzdHJlYW1fdGFyZ2V0',
         nfsExport: '10.20.3.22:/upstream_target',
+        share: { form: 'export', nfsExport: '10.20.3.22:/upstream_target', path: '/upstream_target' },
         files: 2,
         missing: 0,
       },
@@ -173,10 +175,17 @@ describe('mountPathsNeeded', () => {
   it('honours another mount root and keeps hashes that are not base64 text', () => {
     const needed = mountPathsNeeded(
       [{ verdict: 'ok', at: null, chain: ['/mnt/t/not-base64!/disk', '/var/triliovault-mounts/x/disk'] }],
-      '/mnt/t/',
+      ['/mnt/t/'],
     );
     expect(needed).toEqual([
-      { mountPath: '/mnt/t/not-base64!', hash: 'not-base64!', nfsExport: null, files: 1, missing: 0 },
+      {
+        mountPath: '/mnt/t/not-base64!',
+        hash: 'not-base64!',
+        nfsExport: null,
+        share: null,
+        files: 1,
+        missing: 0,
+      },
     ]);
   });
 });
@@ -192,7 +201,7 @@ describe('command builders', () => {
       '--',
     ]);
     expect(
-      chainCheckArgv({ paths: ['/x'], mountRoot: '/var/triliovault-mounts', names: ['disk*', '*.qcow2'] }),
+      chainCheckArgv({ paths: ['/x'], mountRoots: ['/var/triliovault-mounts'], names: ['disk*', '*.qcow2'] }),
     ).toEqual([
       'python3',
       '-',

@@ -60,7 +60,7 @@ const builders: Builder[] = [
   {
     name: 'chainCheck',
     arity: 3,
-    build: ([root, name, path]) => chainCheckArgv({ mountRoot: root!, names: [name!], paths: [path!] }),
+    build: ([root, name, path]) => chainCheckArgv({ mountRoots: [root!], names: [name!], paths: [path!] }),
   },
   { name: 'scanWorkloads', arity: 2, build: (roots) => scanWorkloadsArgv(roots) },
 ];

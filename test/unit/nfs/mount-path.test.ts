@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, mountPathFor, parseMountPath } from '../../../shared/nfs/mount-path.js';
+import {
+  base64Decode,
+  base64Encode,
+  decodeMountFolder,
+  mountDirNameFor,
+  mountPathFor,
+  parseBackingPath,
+  parseMountPath,
+} from '../../../shared/nfs/mount-path.js';
 import { isNfsExport, parseNfsExport } from '../../../shared/nfs/nfs-export.js';
 
 describe('Trilio mount paths', () => {
@@ -34,6 +42,8 @@ describe('Trilio mount paths', () => {
       mountPath: '/var/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW0=',
       hash: 'MTAuMTAuMi4yMDovdXBzdHJlYW0=',
       nfsExport: '10.10.2.20:/upstream',
+      root: '/var/triliovault-mounts',
+      share: { form: 'export', nfsExport: '10.10.2.20:/upstream', path: '/upstream' },
       rest: '/workload_1/snapshot_2/d',
     });
     expect(parseMountPath('/elsewhere/x')).toBeNull();
@@ -68,5 +78,57 @@ describe('NFS export strings', () => {
       ok: false,
       message: expect.stringContaining('absolute'),
     });
+  });
+
+  it('path form (T4O 4.2 and later): only the path is hashed, so the same path on two servers is one folder', () => {
+    // The reference's example: /Trilio_Backup → L1RyaWxpb19CYWNrdXA=
+    expect(mountDirNameFor('10.10.2.20:/Trilio_Backup', 'path')).toBe('L1RyaWxpb19CYWNrdXA=');
+    expect(mountPathFor('10.0.0.9:/Trilio_Backup', '/var/trilio/triliovault-mounts', 'path')).toBe(
+      '/var/trilio/triliovault-mounts/L1RyaWxpb19CYWNrdXA=',
+    );
+    expect(mountDirNameFor('[fd00::1]:/x/', 'path')).toBe(base64Encode('/x/'));
+    expect(mountDirNameFor('10.10.2.20:/upstream', 'export')).toBe('MTAuMTAuMi4yMDovdXBzdHJlYW0=');
+  });
+
+  it('decodes either folder form and refuses names that are not canonical base64 of an export or a path', () => {
+    expect(decodeMountFolder('L1RyaWxpb19CYWNrdXA=')).toEqual({
+      form: 'path',
+      nfsExport: null,
+      path: '/Trilio_Backup',
+    });
+    expect(decodeMountFolder('MTAuMTAuMi4yMDovdXBzdHJlYW0=')).toEqual({
+      form: 'export',
+      nfsExport: '10.10.2.20:/upstream',
+      path: '/upstream',
+    });
+    expect(decodeMountFolder(base64Encode('relative/path'))).toBeNull();
+    expect(decodeMountFolder(base64Encode('/a\0b'))).toBeNull();
+    expect(decodeMountFolder('L1RyaWxpb19CYWNrdXA')).toBeNull(); // padding dropped: not Trilio's name
+    expect(decodeMountFolder('..')).toBeNull();
+  });
+
+  it('reads backing paths under any known mount root, longest root first', () => {
+    const roots = [
+      '/var/triliovault-mounts',
+      '/var/lib/nova/triliovault-mounts',
+      '/var/trilio/triliovault-mounts',
+    ];
+    const kolla = parseBackingPath(
+      '/var/trilio/triliovault-mounts/L1RyaWxpb19CYWNrdXA=/workload_w/s/d',
+      roots,
+    );
+    expect(kolla).toMatchObject({
+      root: '/var/trilio/triliovault-mounts',
+      share: { form: 'path', path: '/Trilio_Backup' },
+    });
+    const director = parseBackingPath(
+      '/var/lib/nova/triliovault-mounts/MTAuMTAuMi4yMDovdXBzdHJlYW0=/w',
+      roots,
+    );
+    expect(director).toMatchObject({
+      root: '/var/lib/nova/triliovault-mounts',
+      nfsExport: '10.10.2.20:/upstream',
+    });
+    expect(parseBackingPath('/etc/MTAuMTAuMi4yMDovdXBzdHJlYW0=/w', roots)).toBeNull();
   });
 });

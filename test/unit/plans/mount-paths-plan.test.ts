@@ -8,13 +8,33 @@ const A1 = '10.10.2.20:/upstream_source';
 const live = mountPathFor(B1);
 const old = mountPathFor(A1);
 
+const exportShare = (e: string) => ({
+  form: 'export' as const,
+  nfsExport: e,
+  path: e.slice(e.indexOf(':') + 1),
+});
+
 function facts(overrides: Partial<MountPathsFacts> = {}): MountPathsFacts {
   return {
     livePath: live,
     liveExport: B1,
     needed: [
-      { mountPath: live, hash: live.split('/').pop()!, nfsExport: B1, files: 8, missing: 0 },
-      { mountPath: old, hash: old.split('/').pop()!, nfsExport: A1, files: 6, missing: 6 },
+      {
+        mountPath: live,
+        hash: live.split('/').pop()!,
+        nfsExport: B1,
+        share: exportShare(B1),
+        files: 8,
+        missing: 0,
+      },
+      {
+        mountPath: old,
+        hash: old.split('/').pop()!,
+        nfsExport: A1,
+        share: exportShare(A1),
+        files: 6,
+        missing: 6,
+      },
     ],
     hosts: [
       { host: 'tvm-1', hostName: 'tvm-1', dirs: [live], mounts: [live], fstab: '# fstab\n' },
@@ -82,6 +102,7 @@ describe('planMountPaths', () => {
         mountPath,
         hash: mountPath.split('/').pop()!,
         nfsExport: mountPath.endsWith('YWJj') ? 'abc' : null,
+        share: mountPath.endsWith('YWJj') ? ({ form: 'export', nfsExport: 'abc', path: '' } as const) : null,
         files: 1,
         missing: 1,
       })),

@@ -9,7 +9,7 @@ describe('blankProfile / newHost', () => {
     const p = blankProfile();
     expect(profileSchema.parse(p)).toEqual(p);
     expect(p.id).toBe('');
-    expect(p.nfs.mountRoot).toBe('/var/triliovault-mounts');
+    expect(p.trilio.target).toMatchObject({ release: '4.1', installer: 'packages', mountRoot: '' });
   });
 
   it('makes the first host the TVM and picks free ids', () => {

@@ -9,7 +9,8 @@ import {
 import type { ScannedWorkload } from '../../../shared/discovery/workload-scan.js';
 import { profileSchema, type Profile, type ProjectMapping } from '../../../shared/profile/profile.js';
 import { planReconfigure, type ReconfigureFacts } from '../../../shared/plans/reconfigure-plan.js';
-import { flavorFacts } from '../../../shared/plans/flavors.js';
+import { trilioCloudSchema } from '../../../shared/profile/profile.js';
+import { trilioFactsFor } from '../../../shared/trilio/trilio-facts.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import type { StepKey, StepPlan } from '../../../shared/run/plan-types.js';
 import type { FullRunParams, RunView, StepState } from '../../../shared/run/run-types.js';
@@ -97,24 +98,27 @@ const findDone: Partial<StepState> = {
 
 const reconfigureFacts: ReconfigureFacts = {
   syncedCopy: B2,
-  mountRoot: '/var/trilio',
-  flavor: flavorFacts({ flavor: 'systemd', wlmConfPath: '', contegoConfPath: '' }),
-  flavorName: 'systemd',
+  target: '10.0.0.1:/b1',
+  trilio: trilioFactsFor(trilioCloudSchema.parse({ mountRoot: '/var/trilio' }), 'target'),
   nodes: [
     {
       host: 'h-tvm',
       hostName: 'tvm-1',
       role: 'tvm',
-      file: '/etc/workloadmgr/workloadmgr.conf',
-      exports: ['10.0.0.1:/b1'],
+      files: [{ file: '/etc/workloadmgr/workloadmgr.conf', exports: ['10.0.0.1:/b1'], model: 'export-list' }],
       mounted: false,
     },
     {
       host: 'h-c1',
       hostName: 'compute-1',
       role: 'compute',
-      file: '/etc/tvault-contego/tvault-contego.conf',
-      exports: ['10.0.0.1:/b1', B2],
+      files: [
+        {
+          file: '/etc/tvault-contego/tvault-contego.conf',
+          exports: ['10.0.0.1:/b1', B2],
+          model: 'export-list',
+        },
+      ],
       mounted: true,
     },
   ],
@@ -307,8 +311,7 @@ describe('configuration changes per node', () => {
   it('juju: the orchestrator command to apply and confirm', () => {
     const facts = {
       ...reconfigureFacts,
-      flavorName: 'juju',
-      flavor: flavorFacts({ flavor: 'juju', wlmConfPath: '', contegoConfPath: '' }),
+      trilio: trilioFactsFor(trilioCloudSchema.parse({ installer: 'juju' }), 'target'),
     };
     const plan = planReconfigure(facts);
     if (!plan.ok) throw new Error(plan.error.message);
@@ -467,6 +470,7 @@ describe('run setup', () => {
       notifyOnly: true,
       restoreConcurrency: 6,
       removeMountsOnCleanup: false,
+      reenableSchedules: false,
     });
     expect(wizard.session?.fullParams?.restoreConcurrency).toBe(6);
     expect(wizard.session?.mapping).not.toBeNull();

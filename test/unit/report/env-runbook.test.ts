@@ -76,7 +76,7 @@ describe('environment runbook', () => {
 
   it('leaves datamovers to the orchestrator when Trilio is deployed by one', () => {
     const profile = sampleProfile();
-    profile.trilio.flavor = 'juju';
+    profile.trilio.target.installer = 'juju';
     const md = envRunbookMarkdown(input({ profile }));
     expect(md).toContain('This environment is deployed with juju');
   });
@@ -105,7 +105,7 @@ describe('environment runbook', () => {
           id: 'vm-1',
           name: 'erp-app',
           nics: [{ networkId: 'n1', networkName: 'finance-net', subnetId: 's1' }],
-          disks: [{ id: 'd1', name: 'vda' }],
+          disks: [{ id: 'd1', name: 'vda', backing: 'volume' }],
         },
       ],
       {

@@ -5,6 +5,7 @@ import { PEEK_DIR, privateReadOnlyMountArgv } from '../../../../shared/plans/pri
 import { chainCheckArgv, chainCheckScript } from '../../../../shared/remote-scripts/chain-check.js';
 import { scanWorkloadsArgv, scanWorkloadsScript } from '../../../../shared/remote-scripts/scan-workloads.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
+import { knownMountRoots } from '../../../../shared/trilio/trilio-facts.js';
 import { defaultMaxOutputBytes } from '../../discovery/run-script.js';
 import { runOn, type DrContext } from '../remote-action.js';
 
@@ -64,7 +65,7 @@ export async function peekChains(
   const out = await peek(
     ctx,
     tvm,
-    chainCheckArgv({ paths, mountRoot: ctx.profile.nfs.mountRoot }),
+    chainCheckArgv({ paths, mountRoots: knownMountRoots(ctx.profile.trilio) }),
     chainCheckScript,
   );
   if (!out.ok) return out;

@@ -1,4 +1,4 @@
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { targetMountPath, trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import {
   copyPaths,
   listFolderArgv,
@@ -25,7 +25,7 @@ export const predictCopy: StepPredictor<RunServices> = {
     if (ctx.params.kind !== 'single' || !find || find.mounted || !found) return fail(failure);
     const tvm = ctx.services.tvms()[0];
     if (!tvm) return fail(failure);
-    const targetRoot = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+    const targetRoot = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
     const paths = copyPaths(found.sourceRoot, targetRoot, workloadDirName(ctx.params.workloadId));
     const listed = await runOn(ctx, tvm.id, { argv: listFolderArgv(paths.target), privileged: true });
     if (!listed.ok) return listed;
@@ -35,6 +35,7 @@ export const predictCopy: StepPredictor<RunServices> = {
       tvmName: tvm.name,
       workloadId: ctx.params.workloadId,
       ...paths,
+      owner: trilioFactsOf(ctx.profile.trilio, 'target').owner,
       sourceListing: source.ok ? source.value : null,
       sourcePending: !source.ok || source.value === null,
       targetListing: parseListing(listed.value.stdout),

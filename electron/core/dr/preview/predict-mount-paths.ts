@@ -1,5 +1,5 @@
 import { mountPathsNeeded, type NeededMountPath } from '../../../../shared/discovery/chain-report.js';
-import { mountDirNameFor, mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { knownMountRoots, shareMountPaths } from '../../../../shared/trilio/trilio-facts.js';
 import type { FindFacts } from '../../../../shared/plans/find-plan.js';
 import type { HostMountState, MountPathsFacts } from '../../../../shared/plans/mount-paths-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
@@ -59,7 +59,7 @@ async function neededPaths(
   find: FindFacts | undefined,
   notes: string[],
 ): Promise<Result<NeededMountPath[]>> {
-  const root = ctx.profile.nfs.mountRoot;
+  const roots = knownMountRoots(ctx.profile.trilio);
   if (find?.mounted) {
     const conn = await ctx.services.pool.get(find.tvm);
     if (!conn.ok) return conn;
@@ -67,10 +67,10 @@ async function neededPaths(
       ctx.params.kind === 'single'
         ? [`${find.sourceRoot}/${workloadDirName(ctx.params.workloadId)}`]
         : [find.sourceRoot];
-    const report = await checkChains(conn.value, { paths: dirs, mountRoot: root }, execContextOf(ctx));
+    const report = await checkChains(conn.value, { paths: dirs, mountRoots: roots }, execContextOf(ctx));
     if (!report.ok) return report;
     notes.push(`Backing chains read below ${dirs.join(', ')} on ${find.tvmName}.`);
-    return ok(mountPathsNeeded(report.value.checks, root));
+    return ok(mountPathsNeeded(report.value.checks, roots));
   }
   const tvm = ctx.services.tvms()[0];
   if (tvm) {
@@ -80,19 +80,19 @@ async function neededPaths(
       notes.push(
         `Backing chains read on ${tvm.name} through a read-only mount of ${ctx.profile.nfs.syncedCopy} private to the reading command.`,
       );
-      return ok(mountPathsNeeded(peeked.value.checks, root));
+      return ok(mountPathsNeeded(peeked.value.checks, roots));
     }
   }
-  const source = ctx.profile.nfs.source.trim();
+  const source = shareMountPaths(ctx.profile.trilio, ctx.profile.nfs).source;
   if (!source)
     return fail({
       code: 'precondition',
       message:
         'The backing chains are read when the workload is on the share, and the profile names no NFS A1.',
     });
-  const mountPath = mountPathFor(source, root);
   notes.push(
-    `The backing chains are read when the step runs; planned for ${mountPath}, the mount path of NFS A1 (${source}) where cloud A's Trilio wrote them.`,
+    `The backing chains are read when the step runs; planned for ${source}, the mount path of NFS A1 (${ctx.profile.nfs.source}) where cloud A's Trilio wrote them.`,
   );
-  return ok([{ mountPath, hash: mountDirNameFor(source), nfsExport: source, files: 0, missing: 0 }]);
+  // The path as a chain would name it, read by the same parser as a real chain.
+  return ok(mountPathsNeeded([{ chain: [`${source}/workload`], verdict: 'ok', at: null }], roots));
 }

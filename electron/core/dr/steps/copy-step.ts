@@ -8,7 +8,7 @@ import {
   type CopyFacts,
   type FolderListing,
 } from '../../../../shared/plans/copy-plan.js';
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { targetMountPath, trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
@@ -34,7 +34,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     if (!found) return fail({ code: 'precondition', message: 'Run the Find step first.' });
     const tvm = ctx.services.tvms()[0];
     if (!tvm) return fail({ code: 'validation', message: 'The profile has no Trilio appliance host.' });
-    const targetRoot = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+    const targetRoot = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
     const { source, target, partial } = copyPaths(found.sourceRoot, targetRoot, workloadDirName(workloadId));
     const sourceListing = await listing(ctx, tvm.id, source);
     if (!sourceListing.ok) return sourceListing;
@@ -49,6 +49,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       partial,
       sourceListing: sourceListing.value,
       targetListing: targetListing.value,
+      owner: trilioFactsOf(ctx.profile.trilio, 'target').owner,
       copiedByThisRun: isOwnEarlierCopy(
         ctx.previousFacts() as Partial<CopyFacts> | undefined,
         target,
@@ -76,7 +77,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     const after = await listing(ctx, facts.tvm, facts.target);
     if (!after.ok) return after;
     const owner = await runOn(ctx, facts.tvm, {
-      argv: ['find', facts.target, '!', '-user', 'nova', '-print', '-quit'],
+      argv: ['find', facts.target, '!', '-user', ownerUser(facts.owner), '-print', '-quit'],
       privileged: true,
     });
     if (!owner.ok) return owner;
@@ -86,7 +87,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       summary:
         plan.actions.length === 0
           ? plan.summary
-          : `Copied ${src.files} files (${src.bytes} bytes) to ${facts.target}; owned by nova:nova.`,
+          : `Copied ${src.files} files (${src.bytes} bytes) to ${facts.target}; owned by ${facts.owner}.`,
       verify: [
         {
           host: facts.tvmName,
@@ -96,7 +97,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
         },
         {
           host: facts.tvmName,
-          check: 'every file owned by nova',
+          check: `every file owned by ${ownerUser(facts.owner)}`,
           ok: stray === '',
           ...(stray ? { detail: stray } : {}),
         },
@@ -105,6 +106,9 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     });
   },
 };
+
+/** The user part of `user:group` (`find -user` takes a name or a numeric id). */
+const ownerUser = (owner: string) => owner.split(':')[0] ?? owner;
 
 async function listing(ctx: DrContext, host: string, dir: string): Promise<Result<FolderListing | null>> {
   const out = await runOn(ctx, host, { argv: listFolderArgv(dir), privileged: true });

@@ -1,4 +1,4 @@
-import { addExport, removeExport } from '../../../../shared/config/nfs-export-option.js';
+import { editShares, sharesOptionName } from '../../../../shared/config/share-config.js';
 import type { ExportEdit } from '../../../../shared/plans/reconfigure-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
@@ -6,7 +6,7 @@ import { readRemoteFile, writeRemoteFile, type FileChange } from '../../ssh/remo
 import { execContextOf, runRemoteAction, type DrContext } from '../remote-action.js';
 
 /**
- * Applies an `vault_storage_nfs_export` edit on a host: re-read the file now (it may have changed since
+ * Applies a backup-target edit (export list or 6.x backend section) on a host: re-read the file now (it may have changed since
  * the plan), edit only the option's value, write atomically with a backup. Editing back (revert) works
  * whether or not the file changed meanwhile; a file that no longer has the option is an error.
  */
@@ -24,10 +24,7 @@ export async function applyExportEdit(
   if (!file.ok) return file;
   if (!file.value.exists)
     return fail({ code: 'not-found', message: `${name}: ${edit.file} does not exist.`, host: name });
-  const next =
-    edit.mode === 'add'
-      ? addExport(file.value.content, edit.nfsExport)
-      : removeExport(file.value.content, edit.nfsExport);
+  const next = editShares(file.value.content, edit.mode, edit.nfsExport);
   if (!next.ok)
     return fail({
       code: 'precondition',
@@ -37,7 +34,7 @@ export async function applyExportEdit(
     });
   if (!next.changed) return ok({ changed: false });
   ctx.log(
-    `${edit.file}: vault_storage_nfs_export = ${next.after.join(', ')} (was ${next.before.join(', ')})`,
+    `${edit.file}: ${sharesOptionName(next.model)} = ${next.after.join(', ')} (was ${next.before.join(', ')})`,
     { host: name },
   );
   beforeWrite?.();

@@ -1,5 +1,5 @@
 import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
+import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import { planFind, type FindFacts } from '../../../../shared/plans/find-plan.js';
 import { fail, ok } from '../../../../shared/result.js';
@@ -25,7 +25,7 @@ export const findStep: StepDefinition<FindFacts, RunServices> = {
     if (!tvms.ok) return tvms;
     const tvm = tvms.value[0]!;
     const { nfs } = ctx.profile;
-    const trilioPath = mountPathFor(nfs.syncedCopy, nfs.mountRoot);
+    const trilioPath = targetMountPath(ctx.profile.trilio, nfs.syncedCopy);
     const staging = stagingPathOf(ctx.profile);
     const probe = await runOn(ctx, tvm.id, { argv: probePathsArgv([trilioPath, staging]), privileged: true });
     if (!probe.ok) return probe;

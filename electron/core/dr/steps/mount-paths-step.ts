@@ -1,4 +1,5 @@
 import { mountPathsNeeded } from '../../../../shared/discovery/chain-report.js';
+import { knownMountRoots } from '../../../../shared/trilio/trilio-facts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import {
   planMountPaths,
@@ -35,7 +36,7 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
     ctx.log(`Reading the backing chains below ${workloadDirs.join(', ')} on ${tvm.name}.`);
     const report = await checkChains(
       conn.value,
-      { paths: workloadDirs, mountRoot: profile.nfs.mountRoot },
+      { paths: workloadDirs, mountRoots: knownMountRoots(profile.trilio) },
       execContextOf(ctx),
     );
     if (!report.ok) return report;
@@ -46,7 +47,7 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
         host: tvm.name,
         hint: 'Run the copy step first (single workload) or check that the share holds the workloads.',
       });
-    const needed = mountPathsNeeded(report.value.checks, profile.nfs.mountRoot);
+    const needed = mountPathsNeeded(report.value.checks, knownMountRoots(profile.trilio));
     const paths = [live.mountPath, ...needed.map((n) => n.mountPath).filter((p) => p !== live.mountPath)];
     const nodes = [...ctx.services.tvms(), ...ctx.services.computes()];
     const states = await fanOut(
@@ -77,7 +78,12 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
     return ok({
       summary: `${extra.length} mount path(s) bound on ${facts.hosts.length} node(s); every backing chain resolves.`,
       verify: verify.value,
-      data: { mountPaths: extra.map((n) => ({ path: n.mountPath, nfsExport: n.nfsExport })) },
+      data: {
+        mountPaths: extra.map((n) => ({
+          path: n.mountPath,
+          nfsExport: n.nfsExport ?? n.share?.path ?? null,
+        })),
+      },
     });
   },
 };

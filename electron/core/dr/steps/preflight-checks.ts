@@ -1,9 +1,12 @@
-import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
-import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
+import { compareDetection, detectionRequest } from '../../../../shared/trilio/detect-compare.js';
+import { detectTrilioArgv, parseDetection } from '../../../../shared/trilio/detect-script.js';
+import { trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import { fanOut } from '../../ssh/fan-out.js';
+import { describeTrusteeRoles, isTrusteeRole, rolesText } from '../../../../shared/trilio/trustee-roles.js';
 import { runOn, type DrContext } from '../remote-action.js';
+import { resolveTrusteeRoles } from '../trustee-roles.js';
 
 /** A pre-flight finding: a verification row, and whether it stops the run. */
 export interface Finding extends VerifyRow {
@@ -29,13 +32,22 @@ function fromError(check: string, error: AppError, host?: string): Finding {
   });
 }
 
-/** Every host answers over SSH (with its stored host key), and the appliances mount the target share. */
+/**
+ * Every host answers over SSH (with its stored host key), and shows the target Trilio the profile
+ * describes: the target share mounted at the release's folder under the installer's mount root, its
+ * config files in the expected model, its restart command. Differences stop the run with both sides.
+ */
 export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
   const hosts = ctx.profile.hosts.filter((h) => h.role !== 'jump');
-  const b1 = mountPathFor(ctx.profile.nfs.target, ctx.profile.nfs.mountRoot);
+  const facts = trilioFactsOf(ctx.profile.trilio, 'target');
+  const role = (h: (typeof hosts)[number]) => (h.role === 'tvm' ? 'tvm' : 'compute');
   const outcomes = await fanOut(
     hosts.map((h) => h.id),
-    async (id) => runOn(ctx, id, { argv: probePathsArgv([b1]), privileged: true }, { timeoutMs: 60_000 }),
+    async (id) => {
+      const host = hosts.find((h) => h.id === id)!;
+      const argv = detectTrilioArgv(detectionRequest(role(host), facts));
+      return runOn(ctx, id, { argv, privileged: true }, { timeoutMs: 60_000 });
+    },
     { concurrency: ctx.services.concurrency, signal: ctx.signal },
   );
   const findings: Finding[] = [];
@@ -46,15 +58,22 @@ export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
       return;
     }
     findings.push(row('reachable over SSH, commands run as root', true, { host: host.name }));
-    const mounted = parseProbe(o.value.stdout).mounts.has(b1);
-    findings.push(
-      row(`target share ${ctx.profile.nfs.target} mounted at ${b1}`, mounted, {
-        host: host.name,
-        ...(mounted
-          ? {}
-          : { hint: 'Trilio on this node must use NFS B1 (vault_storage_nfs_export) and be running.' }),
-      }),
-    );
+    const compared = compareDetection({
+      role: role(host),
+      facts,
+      targetExport: ctx.profile.nfs.target,
+      kind: ctx.params.kind,
+      detection: parseDetection(o.value.stdout),
+    });
+    for (const f of compared)
+      findings.push(
+        row(f.check, f.ok, {
+          host: host.name,
+          blocking: f.blocking,
+          ...(f.detail ? { detail: f.detail } : {}),
+          ...(f.hint ? { hint: f.hint } : {}),
+        }),
+      );
   });
   if (!hosts.some((h) => h.role === 'tvm'))
     findings.push(
@@ -88,21 +107,23 @@ export async function cloudFindings(ctx: DrContext, targetProject: string): Prom
   findings.push(
     row(`target project ${targetProject} exists in domain ${domain}`, true, { detail: project.value.id }),
   );
-  const role = ctx.profile.trilio.trusteeRole;
+  const trustee = await resolveTrusteeRoles(ctx);
+  const role = rolesText(trustee.roles);
+  const check = `a user with the trustee role ${role} in ${targetProject}`;
   const assignments = await target.value.keystone.listProjectAssignments(project.value.id, {
     signal: ctx.signal,
   });
-  if (!assignments.ok)
-    findings.push(fromError(`a user with role ${role} in ${targetProject}`, assignments.error));
+  if (!assignments.ok) findings.push(fromError(check, assignments.error));
   else {
-    const trustees = assignments.value.filter((a) => a.role.name === role && a.user);
+    const trustees = assignments.value.filter((a) => isTrusteeRole(a.role.name, trustee.roles) && a.user);
+    const names = [...new Set(trustees.map((t) => `${t.user?.name ?? ''} (${t.role.name})`))];
     findings.push(
-      row(`a user with the trustee role ${role} in ${targetProject}`, trustees.length > 0, {
-        detail: [...new Set(trustees.map((t) => t.user?.name ?? ''))].join(', ') || 'none',
+      row(check, trustees.length > 0, {
+        detail: `${names.join(', ') || 'none'}; ${describeTrusteeRoles(trustee)}`,
         ...(trustees.length
           ? {}
           : {
-              hint: `Give a project user the ${role} role (openstack role add --user U --project ${targetProject} ${role}).`,
+              hint: `Give a project user ${trustee.roles.length > 1 ? 'one of these roles' : 'the role'} (openstack role add --user U --project ${targetProject} ${trustee.roles[0]}).`,
             }),
       }),
     );

@@ -1,11 +1,12 @@
-import { readExports } from '../../../../shared/config/nfs-export-option.js';
+import { readShares } from '../../../../shared/config/share-config.js';
 import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
-import { flavorFacts } from '../../../../shared/plans/flavors.js';
+import { targetMountPath, trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
 import {
   planReconfigure,
   type ExportEdit,
   type NodeConfig,
+  type NodeFile,
   type ReconfigureFacts,
 } from '../../../../shared/plans/reconfigure-plan.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
@@ -18,32 +19,45 @@ import { execContextOf, runOn, type DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { hostName, runEditOrCommand } from './export-edit.js';
 
-/** Reads every node's Trilio config and whether `nfsExport` is mounted there. */
+/**
+ * Reads every node's Trilio config files (each candidate path of the target cloud's installer; those
+ * that exist count) and whether `nfsExport` is mounted there.
+ */
 export async function readNodeConfigs(ctx: DrContext, nfsExport: string): Promise<Result<NodeConfig[]>> {
-  const flavor = flavorFacts(ctx.profile.trilio);
-  const path = mountPathFor(nfsExport, ctx.profile.nfs.mountRoot);
+  const trilio = trilioFactsOf(ctx.profile.trilio, 'target');
+  const path = mountPathFor(nfsExport, trilio.mountRoot, trilio.folderForm);
   const nodes = [...ctx.services.tvms(), ...ctx.services.computes()];
   const outcomes = await fanOut(
     nodes.map((n) => n.id),
     async (id): Promise<Result<NodeConfig>> => {
       const node = nodes.find((n) => n.id === id)!;
-      const file = node.role === 'tvm' ? flavor.wlmConf : flavor.contegoConf;
+      const isTvm = node.role === 'tvm';
+      const candidates = isTvm ? trilio.applianceConfigs : trilio.datamoverConfigs;
       const conn = await ctx.services.pool.get(id);
       if (!conn.ok) return conn;
-      const read = await readRemoteFile(conn.value, file, execContextOf(ctx));
-      if (!read.ok) return read;
+      const files: NodeFile[] = [];
+      for (const file of candidates) {
+        const read = await readRemoteFile(conn.value, file, execContextOf(ctx));
+        if (!read.ok) return read;
+        if (!read.value.exists) continue;
+        const shares = readShares(read.value.content);
+        files.push({
+          file,
+          model: shares.model,
+          exports: shares.ok ? shares.exports : null,
+          ...(shares.ok ? {} : { problem: shares.message }),
+        });
+        // A datamover has one config file: the first candidate that exists.
+        if (!isTvm) break;
+      }
       const probe = await runOn(ctx, id, { argv: probePathsArgv([path]), privileged: true });
       if (!probe.ok) return probe;
-      const parsed = read.value.exists
-        ? readExports(read.value.content)
-        : { ok: false as const, message: 'file not found' };
       return ok({
         host: id,
         hostName: node.name,
-        role: node.role === 'tvm' ? 'tvm' : 'compute',
-        file,
-        exports: parsed.ok ? parsed.exports : null,
-        ...(parsed.ok ? {} : { problem: parsed.message }),
+        role: isTvm ? 'tvm' : 'compute',
+        files,
+        ...(files.length === 0 ? { problem: `none of ${candidates.join(', ')} exists` } : {}),
         mounted: parseProbe(probe.value.stdout).mounts.has(path),
       });
     },
@@ -122,7 +136,7 @@ function editOf(action: RemoteAction): ExportEdit | undefined {
 
 /** Whether the host's service already runs with `edit` applied: the export mounted (add) or not (remove). */
 async function serviceRunsWith(ctx: DrContext, host: string, edit: ExportEdit): Promise<Result<boolean>> {
-  const path = mountPathFor(edit.nfsExport, ctx.profile.nfs.mountRoot);
+  const path = targetMountPath(ctx.profile.trilio, edit.nfsExport);
   const probe = await runOn(ctx, host, { argv: probePathsArgv([path]), privileged: true });
   if (!probe.ok) return probe;
   return ok(parseProbe(probe.value.stdout).mounts.has(path) === (edit.mode === 'add'));
@@ -140,7 +154,7 @@ export async function verifyMounted(
     if (!nodes.ok) return nodes;
     const rows = nodes.value.map((n) => ({
       host: n.hostName,
-      check: `${nfsExport} ${want ? 'mounted' : 'not mounted'} at ${mountPathFor(nfsExport, ctx.profile.nfs.mountRoot)}`,
+      check: `${nfsExport} ${want ? 'mounted' : 'not mounted'} at ${targetMountPath(ctx.profile.trilio, nfsExport)}`,
       ok: n.mounted === want,
     }));
     if (rows.every((r) => r.ok) || Date.now() > deadline || ctx.signal.aborted) return ok(rows);
@@ -159,9 +173,8 @@ export const reconfigureStep: StepDefinition<ReconfigureFacts, RunServices> = {
     if (!workloads.ok) return workloads;
     return ok({
       syncedCopy: ctx.profile.nfs.syncedCopy,
-      mountRoot: ctx.profile.nfs.mountRoot,
-      flavor: flavorFacts(ctx.profile.trilio),
-      flavorName: ctx.profile.trilio.flavor,
+      target: ctx.profile.nfs.target,
+      trilio: trilioFactsOf(ctx.profile.trilio, 'target'),
       nodes: nodes.value,
       busyWorkloads: workloads.value.filter((w) => w.status === 'locked').map((w) => w.name || w.id),
     });

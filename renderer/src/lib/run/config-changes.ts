@@ -1,4 +1,4 @@
-import type { NodeConfig, ReconfigureFacts } from '../../../../shared/plans/reconfigure-plan.js';
+import type { NodeConfig, NodeFile, ReconfigureFacts } from '../../../../shared/plans/reconfigure-plan.js';
 import type { Action, StepPlan } from '../../../../shared/run/plan-types.js';
 import type { ChangeView, RunView } from '../../../../shared/run/run-types.js';
 import { displayCommand } from '../../../../shared/shell/quote.js';
@@ -41,7 +41,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The reconfigure step's facts, when they have the shape the shared planner reads. */
 export function reconfigureFactsOf(facts: unknown): ReconfigureFacts | null {
   if (!isRecord(facts) || !Array.isArray(facts.nodes) || typeof facts.syncedCopy !== 'string') return null;
-  if (!Array.isArray(facts.busyWorkloads) || !isRecord(facts.flavor)) return null;
+  if (!Array.isArray(facts.busyWorkloads) || !isRecord(facts.trilio)) return null;
   return facts as unknown as ReconfigureFacts;
 }
 
@@ -59,38 +59,49 @@ function manualOf(plan: StepPlan | undefined): ConfigChanges['manual'] {
     : null;
 }
 
-/** Reconfigure: every node with B2 appended to its exports (nodes that list it already are left alone). */
+/**
+ * Reconfigure: every config file of every node with B2 added to its targets (files that list it
+ * already are left alone). A node with several files (Kolla, director: one per WLM service) has a row
+ * per file.
+ */
 export function reconfigureChanges(facts: unknown, plan: StepPlan | undefined): ConfigChanges | null {
   const f = reconfigureFactsOf(facts);
   if (!f) return null;
   const b2 = f.syncedCopy;
-  const nodes = f.nodes.map((n: NodeConfig): NodeChange => {
-    const exports = n.exports ?? [];
-    const unchanged = n.exports !== null && exports.includes(b2);
-    const restartFallback = n.role === 'tvm' ? f.flavor.restartWlm : f.flavor.restartContego;
-    return {
-      host: n.host,
-      hostName: n.hostName,
-      role: n.role,
-      file: n.file,
-      before: n.exports === null ? '' : joined(exports),
-      after: n.exports === null ? '' : joined([...exports.filter((e) => e !== b2), b2]),
-      // A node listing B2 already is restarted only when the plan says so (B2 in the file, not mounted).
-      restart:
-        restartOf(plan, `restart-add:${n.host}`) ||
-        (!unchanged && restartFallback.length > 0 ? displayCommand(restartFallback) : ''),
-      unchanged,
-      mounted: n.mounted,
-      problem: n.problem ?? '',
-    };
+  const nodes = f.nodes.flatMap((n: NodeConfig): NodeChange[] => {
+    const restartFallback = n.role === 'tvm' ? f.trilio.restartAppliance : f.trilio.restartDatamover;
+    const files: (NodeFile | null)[] = n.files.length > 0 ? n.files : [null];
+    return files.map((file) => {
+      const exports = file?.exports ?? [];
+      const unchanged = file?.exports != null && exports.includes(b2);
+      return {
+        host: n.host,
+        hostName: n.hostName,
+        role: n.role,
+        file: file?.file ?? '',
+        before: file?.exports ? joined(exports) : '',
+        after: file?.exports ? joined([...exports.filter((e) => e !== b2), b2]) : '',
+        // A node listing B2 already is restarted only when the plan says so (B2 in the file, not mounted).
+        restart:
+          restartOf(plan, `restart-add:${n.host}`) ||
+          (!unchanged && restartFallback.length > 0 ? displayCommand(restartFallback) : ''),
+        unchanged,
+        mounted: n.mounted,
+        problem: file?.problem ?? n.problem ?? '',
+      };
+    });
   });
   return {
     syncedCopy: b2,
-    flavorName: f.flavorName,
+    flavorName: trilioLabel(f),
     nodes,
     busyWorkloads: f.busyWorkloads,
     manual: manualOf(plan),
   };
+}
+
+function trilioLabel(f: ReconfigureFacts): string {
+  return `Trilio ${f.trilio.release}, ${f.trilio.installerLabel}`;
 }
 
 /** The config edits a run recorded that are not reverted yet (what the Revert step undoes). */
@@ -112,14 +123,16 @@ export function revertChanges(run: RunView, plan: StepPlan | undefined): ConfigC
     const node = facts?.nodes.find((n) => n.host === c.host);
     const edit = c.undo.find((a) => a.kind === 'remote' && a.id.startsWith('edit:'));
     const restart = c.undo.find((a) => a.kind === 'remote' && a.id.startsWith('restart-'));
-    const original = (node?.exports ?? []).filter((e) => e !== b2);
+    const path = edit?.kind === 'remote' ? (edit.argv[1] ?? '') : '';
+    const file = node?.files.find((x) => x.file === path) ?? node?.files[0];
+    const original = (file?.exports ?? []).filter((e) => e !== b2);
     return {
       host: c.host,
       hostName: node?.hostName ?? c.host,
       role: node?.role ?? 'compute',
-      file: node?.file ?? (edit?.kind === 'remote' ? (edit.argv[1] ?? '') : ''),
-      before: node?.exports ? joined([...original, b2]) : '',
-      after: node?.exports ? joined(original) : '',
+      file: path || (file?.file ?? ''),
+      before: file?.exports ? joined([...original, b2]) : '',
+      after: file?.exports ? joined(original) : '',
       restart: restart?.kind === 'remote' ? displayCommand(restart.argv) : '',
       unchanged: c.undoneAt !== undefined,
       mounted: false,
@@ -128,7 +141,7 @@ export function revertChanges(run: RunView, plan: StepPlan | undefined): ConfigC
   });
   return {
     syncedCopy: b2,
-    flavorName: facts?.flavorName ?? '',
+    flavorName: facts ? trilioLabel(facts) : '',
     nodes,
     busyWorkloads: null,
     manual: manualOf(plan),

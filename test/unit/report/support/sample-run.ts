@@ -47,7 +47,7 @@ export function sampleProfileInput(): ProfileInput {
       { id: 'cmp-3', name: 'compute-3', role: 'compute', address: '10.20.1.3', user: 'ops', sudo: true },
     ],
     nfs: { source: NFS.A1, target: NFS.B1, syncedCopy: NFS.B2 },
-    trilio: { flavor: 'systemd', purgeCommand: '/opt/trilio/clean-wlm-db.sh {ids}' },
+    trilio: { purgeCommand: '/opt/trilio/clean-wlm-db.sh {ids}' },
     projectMapping: [
       {
         sourceProjectId: '4403e0118d0e4bae94ca48847a44afed',

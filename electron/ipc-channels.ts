@@ -27,6 +27,7 @@ const callNameSet = {
   'profiles.check': true,
   'hosts.trustKey': true,
   'runs.create': true,
+  'runs.preview': true,
   'runs.list': true,
   'runs.get': true,
   'runs.updateParams': true,

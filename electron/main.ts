@@ -5,11 +5,13 @@ import type { Core } from './core/core-types.js';
 import { registerIpc } from './electron-ipc.js';
 import { createOsKeychain } from './electron-safe-storage.js';
 import { createMainWindow, hardenDefaultSession, type MainWindowPaths } from './electron-window.js';
+import { guardWindowClose, wireDesktopRuns } from './electron-desktop.js';
 import { AppFailure } from '../shared/result.js';
 
 /**
- * The desktop entry: one instance, one hardened window, IPC to the core. Everything the wizard does
- * lives in the core (plain Node modules shared with browser mode and the CLI).
+ * The desktop entry: one instance, one hardened window, IPC to the core, and the desktop behaviour
+ * around runs (electron-desktop.ts). Everything the wizard does lives in the core (plain Node modules
+ * shared with browser mode and the CLI).
  */
 const rendererIndexPath = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const paths: MainWindowPaths = {
@@ -50,6 +52,10 @@ async function onReady(): Promise<void> {
   const win = createMainWindow(paths);
   window = win;
   const unregister = registerIpc(started, win, paths.rendererIndexUrl);
+  // Awake while a step executes, a notification when a run ends or halts, a question before quitting.
+  const desktop = wireDesktopRuns(started, () => window);
+  guardWindowClose(win, desktop);
+  app.on('will-quit', () => desktop.dispose());
   win.on('closed', () => {
     unregister();
     window = null;

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start` after the build: the desktop app when the Electron binary is here (or can be fetched
 // once), otherwise browser mode on 127.0.0.1 with the same core and UI. Arguments are forwarded.
+// The desktop app gets better-sqlite3 built for Electron's ABI (scripts/electron-sqlite.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sqliteForElectron } from './electron-sqlite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,8 +33,8 @@ function tryInstallElectron() {
 }
 
 /** Runs a child with our stdio and exits with its code; signals are passed on so Ctrl-C stops it cleanly. */
-function run(command, commandArgs) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
+function run(command, commandArgs, env = process.env) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
@@ -49,7 +51,15 @@ if (!binary && !wantsBrowser && mayDownload && tryInstallElectron()) {
 }
 
 if (binary) {
-  run(binary, [root, ...args]);
+  const env = { ...process.env };
+  try {
+    const { version } = require('electron/package.json');
+    env.TRILIO_DR_SQLITE_BINDING = await sqliteForElectron(root, version);
+  } catch (error) {
+    // The app still starts: opening the store then says which module failed and how to fix it.
+    console.error(error instanceof Error ? error.message : String(error));
+  }
+  run(binary, [root, ...args], env);
 } else {
   if (!wantsBrowser) console.log('Electron is not available on this machine; starting browser mode instead.');
   run(process.execPath, [

@@ -6,6 +6,7 @@ import type { RunSummary, RunView, StepState } from './run/run-types.js';
 import type { CheckMatrix } from './onboarding/check-matrix.js';
 import type { Discovery } from './onboarding/discovery-types.js';
 import type { OnboardingSources } from './onboarding/onboarding-sources.js';
+import type { RunPreview } from './run/run-preview.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -125,6 +126,11 @@ export const calls = {
     returns<{ trusted: boolean }>(),
   ),
   'runs.create': call(z.object({ profileId: id, params: runParamsSchema }), returns<RunView>()),
+  /**
+   * The complete plan of a run that is not created: every step planned from read-only discovery. No
+   * run is saved, no host or cloud is changed (`trilio-dr plan`).
+   */
+  'runs.preview': call(z.object({ profileId: id, params: runParamsSchema }), returns<RunPreview>()),
   'runs.list': call(z.object({ profileId: id.optional() }), returns<RunSummary[]>()),
   'runs.get': call(z.object({ runId: id }), returns<RunView>()),
   'runs.updateParams': call(z.object({ runId: id, params: runParamsSchema }), returns<RunView>()),
@@ -138,9 +144,9 @@ export const calls = {
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
-  /** The run report (HTML, PDF or JSON) as bytes for a download or the CLI to write. */
+  /** The run report (HTML, PDF, JSON or CSV) as bytes for a download or the CLI to write. */
   'runs.report': call(
-    z.object({ runId: id, format: z.enum(['html', 'pdf', 'json']) }),
+    z.object({ runId: id, format: z.enum(['html', 'pdf', 'json', 'csv']) }),
     returns<FileDownload>(),
   ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */

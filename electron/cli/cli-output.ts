@@ -1,8 +1,32 @@
 import type { AppError, Result } from '../../shared/result.js';
+import { ExitCode, exitCodeOf } from './cli-exit.js';
+
+/** The `--json` envelope's version (docs/cli.md); additive changes keep it. */
+export const CLI_JSON_SCHEMA = 'trilio-dr-cli/v1';
+
+/**
+ * Every `--json` invocation prints exactly one of these on stdout, success or not (usage errors too),
+ * and nothing else; logs and plans go to stderr.
+ */
+export interface CliEnvelope {
+  schema: typeof CLI_JSON_SCHEMA;
+  /** The command's words: `run single`, `report`, `` when none could be read. */
+  command: string;
+  ok: boolean;
+  /** The process exit code, repeated for scripts that read the document only. */
+  exitCode: number;
+  /** The command's result (ok only). */
+  value?: unknown;
+  /** What went wrong (not ok only). */
+  error?: AppError;
+  /** The run's summary when a run command failed after the run was created. */
+  run?: unknown;
+}
 
 /** How the CLI prints: a human layout, or exactly one JSON document per command with `--json`. */
 export interface CliOutput {
   json: boolean;
+  command: string;
   out(text: string): void;
   err(text: string): void;
 }
@@ -20,19 +44,41 @@ export function describeError(error: AppError): string {
   return lines.join('\n');
 }
 
-/** Prints a result; returns the process exit code (0 ok, 1 failed). */
+export function envelope(command: string, fields: Omit<CliEnvelope, 'schema' | 'command'>): CliEnvelope {
+  return { schema: CLI_JSON_SCHEMA, command, ...fields };
+}
+
+export function printEnvelope(io: CliOutput, fields: Omit<CliEnvelope, 'schema' | 'command'>): void {
+  io.out(JSON.stringify(envelope(io.command, fields), null, 2));
+}
+
+/** Prints an error (JSON envelope or the human description); returns the exit code. */
+export function printError(
+  io: CliOutput,
+  error: AppError,
+  options: { inRun?: boolean; run?: unknown; footer?: string } = {},
+): number {
+  const exitCode = exitCodeOf(error, options.inRun);
+  if (io.json)
+    printEnvelope(io, {
+      ok: false,
+      exitCode,
+      error,
+      ...(options.run !== undefined ? { run: options.run } : {}),
+    });
+  else io.err(describeError(error) + (options.footer ? `\n${options.footer}` : ''));
+  return exitCode;
+}
+
+/** Prints a result; returns the process exit code (docs/cli.md). */
 export function printResult<T>(io: CliOutput, result: Result<T>, human: (value: T) => string): number {
-  if (io.json) {
-    io.out(JSON.stringify(result, null, 2));
-    return result.ok ? 0 : 1;
-  }
-  if (result.ok) {
+  if (!result.ok) return printError(io, result.error);
+  if (io.json) printEnvelope(io, { ok: true, exitCode: ExitCode.ok, value: result.value });
+  else {
     const text = human(result.value);
     if (text !== '') io.out(text);
-    return 0;
   }
-  io.err(describeError(result.error));
-  return 1;
+  return ExitCode.ok;
 }
 
 /** Plain-text table with left-aligned columns. */

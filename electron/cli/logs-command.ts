@@ -1,18 +1,12 @@
 import type { LogRecord } from '../../shared/contract.js';
 import type { Result } from '../../shared/result.js';
-import type { Core } from '../core/core-types.js';
-import { stringOption, type CliArgs } from './cli-args.js';
-import { printResult, type CliOutput } from './cli-output.js';
-
-export const logsUsage = 'trilio-dr logs --run ID [--json]';
+import { stringOption } from './cli-args.js';
+import type { CommandContext } from './cli-context.js';
+import { printResult } from './cli-output.js';
 
 /** `trilio-dr logs`: every stored log line of a run, in order (what the report and the wizard show). */
-export async function logsCommand(core: Core, args: CliArgs, io: CliOutput): Promise<number> {
-  const runId = stringOption(args, 'run');
-  if (!runId) {
-    io.err(`usage: ${logsUsage}`);
-    return 2;
-  }
+export async function logsCommand({ core, command, io }: CommandContext): Promise<number> {
+  const runId = stringOption(command, 'run')!;
   const all: (LogRecord & { id: number })[] = [];
   for (;;) {
     const page = (await core.handle('runs.logs', {

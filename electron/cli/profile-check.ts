@@ -10,8 +10,6 @@ import { findProfile } from './profile-command.js';
  * found unknown, after the admin compared its fingerprint (given on the command line: a fingerprint is
  * public, a secret never is).
  */
-export const profileCheckUsage = `trilio-dr profile check --profile P [--json]
-trilio-dr profile trust-key --profile P --host ID --fingerprint SHA256:… [--replace] [--json]`;
 
 const mark: Record<CheckCell['state'], string> = { ok: '✓', failed: '✗', skipped: '–', warning: '!' };
 
@@ -64,7 +62,7 @@ export async function trustKeyCommand(
   io: CliOutput,
 ): Promise<number> {
   if (!options.host || !options.fingerprint) {
-    io.err(`usage:\n${profileCheckUsage}`);
+    io.err('trilio-dr profile trust-key: needs --host and --fingerprint (trilio-dr help profile)');
     return 2;
   }
   const profile = await findProfile(core, options.profile);

@@ -2,22 +2,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { ProfileSummary, Profile } from '../../shared/profile/profile.js';
 import { fail, type Result } from '../../shared/result.js';
 import type { Core } from '../core/core-types.js';
-import { stringOption, type CliArgs } from './cli-args.js';
-import { printResult, table, type CliOutput } from './cli-output.js';
 import { isFile } from '../core/onboarding/onboarding-env.js';
-import { parseDiscoverArgv, profileDiscoverCommand, profileDiscoverUsage } from './profile-discover.js';
-import { profileCheckCommand, profileCheckUsage, trustKeyCommand } from './profile-check.js';
-
-export const profileUsage = `trilio-dr profile list [--json]
-trilio-dr profile show <name|id> [--json]
-trilio-dr profile import <file> [--json]
-trilio-dr profile export <name|id> [--out FILE] [--json]
-${profileDiscoverUsage}
-${profileCheckUsage}`;
+import { flagOption, stringOption } from './cli-args.js';
+import type { CommandContext } from './cli-context.js';
+import { ExitCode } from './cli-exit.js';
+import { printResult, table } from './cli-output.js';
+import { profileCheckCommand, trustKeyCommand } from './profile-check.js';
+import { discoverRequestFromCommand, profileDiscoverCommand } from './profile-discover.js';
 
 /** `trilio-dr profile …`: the same core calls the UI makes. */
-export async function profileCommand(core: Core, args: CliArgs, io: CliOutput): Promise<number> {
-  const [, sub, target] = args.positionals;
+export async function profileCommand({ core, command, io }: CommandContext): Promise<number> {
+  const sub = command.spec.path[1];
+  const [target] = command.args;
   switch (sub) {
     case 'list': {
       const listed = (await core.handle('profiles.list', {})) as Result<ProfileSummary[]>;
@@ -35,10 +31,9 @@ export async function profileCommand(core: Core, args: CliArgs, io: CliOutput): 
       return printResult(io, found, (profile) => JSON.stringify(profile, null, 2));
     }
     case 'import': {
-      if (!target) return usage(io);
       let text: string;
       try {
-        text = await readFile(target, 'utf8');
+        text = await readFile(target!, 'utf8');
       } catch (error) {
         return printResult(
           io,
@@ -49,42 +44,39 @@ export async function profileCommand(core: Core, args: CliArgs, io: CliOutput): 
       const imported = (await core.handle('profiles.import', { text })) as Result<Profile>;
       return printResult(io, imported, (p) => `Imported profile "${p.name}" (${p.id}).`);
     }
-    case 'export': {
+    case 'discover': {
+      const request = discoverRequestFromCommand(command, isFile);
+      if (typeof request === 'string') {
+        io.err(`trilio-dr profile discover: ${request}`);
+        return ExitCode.usage;
+      }
+      return profileDiscoverCommand(core, request, io);
+    }
+    case 'check':
+      return profileCheckCommand(core, stringOption(command, 'profile'), io);
+    case 'trust-key':
+      return trustKeyCommand(
+        core,
+        {
+          profile: stringOption(command, 'profile'),
+          host: stringOption(command, 'host'),
+          fingerprint: stringOption(command, 'fingerprint'),
+          replace: flagOption(command, 'replace'),
+        },
+        io,
+      );
+    default: {
       const found = await findProfile(core, target);
       if (!found.ok) return printResult(io, found, () => '');
       const exported = (await core.handle('profiles.export', { id: found.value.id })) as Result<{
         text: string;
         fileName: string;
       }>;
-      const out = stringOption(args, 'out');
+      const out = stringOption(command, 'out');
       if (!exported.ok || !out) return printResult(io, exported, (e) => e.text.trimEnd());
       await writeFile(out, exported.value.text, { mode: 0o600 });
       return printResult(io, { ok: true, value: { file: out } }, () => `Wrote ${out}.`);
     }
-    case 'discover': {
-      // Its own strict parse: --cloud, --nfs and --known-hosts repeat.
-      const parsed = parseDiscoverArgv(process.argv.slice(2), isFile);
-      if (typeof parsed === 'string') {
-        io.err(`trilio-dr profile discover: ${parsed}\nusage:\n${profileDiscoverUsage}`);
-        return 2;
-      }
-      return profileDiscoverCommand(core, parsed, io);
-    }
-    case 'check':
-      return profileCheckCommand(core, stringOption(args, 'profile') ?? target, io);
-    case 'trust-key':
-      return trustKeyCommand(
-        core,
-        {
-          profile: stringOption(args, 'profile') ?? target,
-          host: stringOption(args, 'host'),
-          fingerprint: stringOption(args, 'fingerprint'),
-          replace: args.options.replace === true,
-        },
-        io,
-      );
-    default:
-      return usage(io);
   }
 }
 
@@ -101,9 +93,4 @@ export async function findProfile(core: Core, nameOrId: string | undefined): Pro
       hint: 'List them with: trilio-dr profile list',
     });
   return (await core.handle('profiles.get', { id: match.id })) as Result<Profile>;
-}
-
-function usage(io: CliOutput): number {
-  io.err(`usage:\n${profileUsage}`);
-  return 2;
 }

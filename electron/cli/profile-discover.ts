@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { CloudRef, Discovery, DiscoveryRequest } from '../../shared/onboarding/discovery-types.js';
 import { describeChanges } from '../../shared/onboarding/profile-diff.js';
 import type { Profile } from '../../shared/profile/profile.js';
 import type { AppError, Result } from '../../shared/result.js';
 import type { Core } from '../core/core-types.js';
+import { flagOption, listOption, parseCommandLine, stringOption, type ParsedCommand } from './cli-args.js';
 import { promptHidden } from './cli-prompt.js';
 import { describeError, printResult, table, type CliOutput } from './cli-output.js';
 
@@ -14,25 +14,6 @@ import { describeError, printResult, table, type CliOutput } from './cli-output.
  * profile only with --replace). Passwords found go to the encrypted store; one the files lack is asked
  * for on the terminal, never taken from the command line.
  */
-export const profileDiscoverUsage = `trilio-dr profile discover --name N --cloud target=<cloud|openrc file> [--cloud source=<…>]
-        [--clouds-file F] [--secure-file F] [--ssh-config F] [--known-hosts F]… [--inventory F]
-        [--nfs source=IP:/path] [--nfs target=IP:/path] [--nfs syncedCopy=IP:/path]
-        [--no-probe] [--replace] [--dry-run] [--json]`;
-
-export const discoverOptions = {
-  name: { type: 'string' },
-  cloud: { type: 'string', multiple: true },
-  'clouds-file': { type: 'string' },
-  'secure-file': { type: 'string' },
-  'ssh-config': { type: 'string' },
-  'known-hosts': { type: 'string', multiple: true },
-  inventory: { type: 'string' },
-  nfs: { type: 'string', multiple: true },
-  'no-probe': { type: 'boolean' },
-  replace: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-} as const;
-
 export interface DiscoverCliRequest {
   request: DiscoveryRequest;
   replace: boolean;
@@ -94,22 +75,42 @@ export function discoverRequestOf(
   };
 }
 
-/** Parses `profile discover`'s own options strictly (repeatable --cloud, --nfs, --known-hosts). */
+/**
+ * `profile discover`'s request from the command line, parsed by the command table (cli-spec.ts: strict,
+ * repeatable --cloud, --nfs and --known-hosts); a string is the usage message.
+ */
 export function parseDiscoverArgv(
   argv: readonly string[],
   isFile: (path: string) => boolean,
 ): DiscoverCliRequest | string {
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: { ...discoverOptions, json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-      strict: true,
-      allowPositionals: true,
-    });
-    return discoverRequestOf(values, isFile);
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind === 'usage-error') return parsed.message;
+  if (parsed.kind !== 'command' || parsed.command.spec.path.join(' ') !== 'profile discover')
+    return 'not a profile discover command';
+  return discoverRequestFromCommand(parsed.command, isFile);
+}
+
+/** The parsed `profile discover` command as a discovery request, or a usage message. */
+export function discoverRequestFromCommand(
+  command: ParsedCommand,
+  isFile: (path: string) => boolean,
+): DiscoverCliRequest | string {
+  return discoverRequestOf(
+    {
+      name: stringOption(command, 'name'),
+      cloud: listOption(command, 'cloud'),
+      'clouds-file': stringOption(command, 'clouds-file'),
+      'secure-file': stringOption(command, 'secure-file'),
+      'ssh-config': stringOption(command, 'ssh-config'),
+      'known-hosts': listOption(command, 'known-hosts'),
+      inventory: stringOption(command, 'inventory'),
+      nfs: listOption(command, 'nfs'),
+      'no-probe': flagOption(command, 'no-probe'),
+      replace: flagOption(command, 'replace'),
+      'dry-run': flagOption(command, 'dry-run'),
+    },
+    isFile,
+  );
 }
 
 export async function profileDiscoverCommand(

@@ -1,32 +1,25 @@
 import { writeFile } from 'node:fs/promises';
 import type { FileDownload } from '../../shared/contract.js';
 import type { Result } from '../../shared/result.js';
-import type { Core } from '../core/core-types.js';
-import { stringOption, type CliArgs } from './cli-args.js';
-import { printResult, type CliOutput } from './cli-output.js';
+import { stringOption } from './cli-args.js';
+import type { CommandContext } from './cli-context.js';
+import { printResult } from './cli-output.js';
 import { findProfile } from './profile-command.js';
-
-export const runbookUsage =
-  'trilio-dr runbook --profile P [--kind single|full] [--run ID] [--format md|html] --out FILE';
 
 /**
  * `trilio-dr runbook`: the DR procedure written out for this environment (hosts, exports and their base64
  * paths, fstab lines, config edits, mapping, restore.json), before any run; with `--run`, including the
  * exact plans that run made. The same `profiles.runbook` call the wizard's button makes.
  */
-export async function runbookCommand(core: Core, args: CliArgs, io: CliOutput): Promise<number> {
-  const out = stringOption(args, 'out');
-  const format = stringOption(args, 'format') ?? 'md';
-  if (!out || (format !== 'md' && format !== 'html')) {
-    io.err(`usage: ${runbookUsage}`);
-    return 2;
-  }
-  const profile = await findProfile(core, stringOption(args, 'profile'));
+export async function runbookCommand({ core, command, io }: CommandContext): Promise<number> {
+  const out = stringOption(command, 'out')!;
+  const format = stringOption(command, 'format') === 'html' ? 'html' : 'md';
+  const profile = await findProfile(core, stringOption(command, 'profile'));
   if (!profile.ok) return printResult(io, profile, () => '');
-  const runId = stringOption(args, 'run');
+  const runId = stringOption(command, 'run');
   const doc = (await core.handle('profiles.runbook', {
     id: profile.value.id,
-    kind: stringOption(args, 'kind') === 'full' ? 'full' : 'single',
+    kind: stringOption(command, 'kind') === 'full' ? 'full' : 'single',
     ...(runId ? { runId } : {}),
     format,
   })) as Result<FileDownload>;

@@ -13,6 +13,7 @@ import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
 import { onboardingHandlers } from './handlers/onboarding-handlers.js';
+import { previewHandlers } from './handlers/preview-handlers.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -74,6 +75,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...reportHandlers(state, logs),
     ...runbookHandlers(state, engine),
     ...onboardingHandlers(state),
+    ...previewHandlers(state, runs),
   };
 
   return {

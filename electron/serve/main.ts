@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
-import { parseCliArgs, stringOption } from '../cli/cli-args.js';
+import { parseArgs } from 'node:util';
 import { describeError } from '../cli/cli-output.js';
 import { createCore } from '../core/app-core.js';
 import { readVersion } from '../core/app-version.js';
@@ -13,12 +13,16 @@ import { startBrowserServer } from './browser-server.js';
  * `ssh -L 8790:127.0.0.1:<port> jump`, then open the printed URL with the port changed to 8790.
  */
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2));
-  const port = Number(stringOption(args, 'port') ?? process.env.TRILIO_DR_PORT ?? 0);
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+    strict: true,
+  });
+  const port = Number(values.port ?? process.env.TRILIO_DR_PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${port} is not a port.`);
   const passphrase = process.env.TRILIO_DR_PASSPHRASE;
   const core = await createCore({
-    dataDir: stringOption(args, 'data-dir') ?? defaultDataDir(),
+    dataDir: values['data-dir'] ?? defaultDataDir(),
     cipher: null,
     ...(passphrase ? { passphrase } : {}),
     mode: 'browser',

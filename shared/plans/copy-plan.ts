@@ -18,6 +18,11 @@ export interface CopyFacts {
   /** Where the copy is assembled before it is renamed into place (same share, so the rename is atomic). */
   partial: string;
   sourceListing: FolderListing | null;
+  /**
+   * The source cannot be listed yet because Find mounts the synced copy first (a plan made before the
+   * run, `trilio-dr plan`): the copy is planned for the paths, its size is read when the step runs.
+   */
+  sourcePending?: boolean;
   targetListing: FolderListing | null;
   /**
    * Who must own the copy (`user:group` or `uid:gid`): the target Trilio's nova, by name on package
@@ -165,6 +170,19 @@ export function removeCopyAction(tvm: string, tvmName: string, target: string): 
 
 const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+/** Where a workload folder is copied from and to, and where the copy is assembled first. */
+export function copyPaths(
+  sourceRoot: string,
+  targetRoot: string,
+  workloadDir: string,
+): Pick<CopyFacts, 'source' | 'target' | 'partial'> {
+  return {
+    source: `${sourceRoot}/${workloadDir}`,
+    target: `${targetRoot}/${workloadDir}`,
+    partial: `${targetRoot}/.trilio-dr-partial-${workloadDir}`,
+  };
+}
+
 /**
  * Runbook: "The identified workload needs to be copied with all subdirectories and files. Afterward,
  * it is necessary to adjust the ownership to nova:nova with the right permissions." Through the
@@ -173,7 +191,7 @@ const workloadIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 export function planCopy(facts: CopyFacts): Result<StepPlan> {
   if (!workloadIdPattern.test(facts.workloadId))
     return fail({ code: 'validation', message: `"${facts.workloadId}" is not a workload id.` });
-  if (!facts.sourceListing)
+  if (!facts.sourceListing && !facts.sourcePending)
     return fail({
       code: 'precondition',
       message: `${facts.tvmName}: ${facts.source} does not exist.`,
@@ -188,7 +206,18 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
     verify: [],
     warnings: [],
   };
+  const size = facts.sourceListing
+    ? `${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes`
+    : 'size read when the step runs';
+  if (!facts.sourceListing && facts.targetListing)
+    return fail({
+      code: 'precondition',
+      message: `${facts.tvmName}: ${facts.target} already exists.`,
+      host: facts.tvmName,
+      hint: 'Plan again once the synced copy is readable: the step then compares both folders and offers to replace a target that differs.',
+    });
   const identical =
+    facts.sourceListing !== null &&
     facts.targetListing !== null &&
     (facts.targetDiff ? facts.targetDiff.identical : sameListing(facts.sourceListing, facts.targetListing));
   const takesOver = facts.earlierCopy ? { takesOver: [facts.earlierCopy] } : {};
@@ -199,7 +228,7 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
   if (identical && !facts.copiedByThisRun)
     return ok({
       ...base,
-      summary: `${facts.target} is already there and identical (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes; every *_db file byte for byte, every disk by size and qcow2 header): nothing to copy.`,
+      summary: `${facts.target} is already there and identical (${size}; every *_db file byte for byte, every disk by size and qcow2 header): nothing to copy.`,
     });
   const replace: RemoteAction[] =
     facts.targetListing && !identical
@@ -207,7 +236,7 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
           {
             ...removeCopyAction(facts.tvm, facts.tvmName, facts.target),
             id: `replace:${facts.tvm}`,
-            description: `Remove ${facts.target}, which differs from the synced copy (${facts.targetDiff?.summary ?? `${facts.targetListing.files} vs ${facts.sourceListing.files} files`}), so it can be copied again`,
+            description: `Remove ${facts.target}, which differs from the synced copy (${facts.targetDiff?.summary ?? `${facts.targetListing.files} vs ${facts.sourceListing?.files ?? 0} files`}), so it can be copied again`,
             destructive: `the folder ${facts.target} already on the target share, which differs from the synced copy${facts.earlierCopy ? ` (copied there by run ${facts.earlierCopy.runId})` : ''}`,
             ...takesOver,
           },
@@ -240,8 +269,8 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
         ? `${facts.target} already exists and differs from the synced copy: ${facts.targetDiff?.summary ?? 'other files'}. It is replaced (asks once): `
         : '') +
       (identical
-        ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to ${facts.owner}.`
-        : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to ${facts.owner}.`),
+        ? `${facts.target} was copied by this run before it was interrupted (${size}, identical): record the copy, then give it to ${facts.owner}.`
+        : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${size}), then give it to ${facts.owner}.`),
     actions: [
       ...replace,
       { ...copy, change: copyChange },

@@ -101,5 +101,11 @@ export const profileFieldDocs: Record<string, string> = {
   'smtp.username': 'SMTP login (empty: none).',
   'smtp.password': 'Secret state only; the value lives in the encrypted store.',
   'smtp.from': 'Sender address.',
+  reporting: 'What the run report measures RTO against.',
+  'reporting.rtoTargetMinutes':
+    'RTO target in minutes for every workload (run start → restore available); default 240.',
+  'reporting.perProject': 'Target projects with their own RTO target.',
+  'reporting.perProject[].project': 'Target project name (or id) in the target cloud.',
+  'reporting.perProject[].rtoTargetMinutes': 'Its RTO target in minutes.',
   'smtp.caFile': 'PEM file of the CA of the mail server’s certificate (empty: system CAs).',
 };

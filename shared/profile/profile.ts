@@ -173,6 +173,27 @@ export const smtpSchema = z.object({
 });
 export type SmtpConfig = z.infer<typeof smtpSchema>;
 
+/** The RTO target of every workload unless its target project has its own (4 hours). */
+export const DEFAULT_RTO_TARGET_MINUTES = 240;
+
+/**
+ * What the run report measures against: the recovery time objective per workload (run start → the
+ * restore is available), one for the whole profile, overridable per target project.
+ */
+export const reportingSchema = z.object({
+  rtoTargetMinutes: z.number().int().positive().default(DEFAULT_RTO_TARGET_MINUTES),
+  perProject: z
+    .array(
+      z.object({
+        /** Target project name (or id) in cloud B. */
+        project: z.string(),
+        rtoTargetMinutes: z.number().int().positive(),
+      }),
+    )
+    .default([]),
+});
+export type ReportingConfig = z.infer<typeof reportingSchema>;
+
 export const profileObjectSchema = z.object({
   id: z.string().default(''),
   name: z.string(),
@@ -184,6 +205,7 @@ export const profileObjectSchema = z.object({
   ssh: sshSettingsSchema.default(sshSettingsSchema.parse({})),
   projectMapping: z.array(projectMappingSchema).default([]),
   smtp: smtpSchema.default(smtpSchema.parse({})),
+  reporting: reportingSchema.default(reportingSchema.parse({})),
 });
 /** Parses a profile, first lifting fields of older profiles into today's shape (profile-legacy.ts). */
 export const profileSchema = z.preprocess(upgradeLegacyProfile, profileObjectSchema);

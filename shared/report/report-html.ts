@@ -14,8 +14,9 @@ export function renderReportHtml(report: RunReport): string {
   const title = `DR run report: ${report.profile.name} (${report.run.id})`;
   const body = [
     header(report),
-    toc(),
+    // The workloads (RPO, RTO, misses) first: what an auditor reads on page one.
     workloadsSection(report),
+    toc(),
     timelineSection(report),
     stepsSection(report),
     changesSection(report),
@@ -23,15 +24,28 @@ export function renderReportHtml(report: RunReport): string {
     hostsSection(report),
     profileSection(report),
   ].join('\n');
-  return htmlDocument(title, body);
+  return htmlDocument(title, body, reportCss);
 }
+
+/** Escaped text that never breaks across lines (a duration, a marker): read back whole from a PDF. */
+const nbsp = (text: string) => esc(text).replaceAll(' ', '&nbsp;');
+
+/** Misses stand out on screen and on paper (print keeps the colours: print-color-adjust). */
+const reportCss = `
+tr.miss td { background: #fdecea; }
+.miss-text { color: #a30000; }
+.figure.miss { border-color: #c62828; background: #fdecea; }
+.badge.missed, .badge.leftover { background: #c62828; }
+.badge.met, .badge.kept { background: #2e7d32; }
+tfoot td { font-weight: bold; background: #eef2f7; }
+`;
 
 const kindTitle = (kind: string) => (kind === 'single' ? 'Single workload DR' : 'Full cloud DR');
 
 function header(r: RunReport): string {
   const s = r.summary;
-  const figure = (label: string, value: string) =>
-    `<div class="figure"><b>${esc(value)}</b>${esc(label)}</div>`;
+  const figure = (label: string, value: string, miss = false) =>
+    `<div class="figure${miss ? ' miss' : ''}"><b>${esc(value)}</b>${esc(label)}</div>`;
   return `<header>
 <h1>Disaster recovery run report</h1>
 <p class="muted">${esc(kindTitle(r.run.kind))} with environment profile <b>${esc(r.profile.name)}</b>: cloud ${esc(r.profile.clouds.source.region)} → cloud ${esc(r.profile.clouds.target.region)}</p>
@@ -49,20 +63,20 @@ ${kvTable([
   ],
 ])}
 <div class="figures">
-${figure('workloads available', `${s.available} / ${s.workloads}`)}
+${figure('workloads available', `${s.available} / ${s.workloads}`, s.available < s.workloads - s.notified)}
+${figure(`RTO target ${formatDuration(s.rtoTargetMinutes * 60_000)}: met · over`, `${s.rtoMet} · ${s.rtoMissed}`, s.rtoMissed > 0)}
 ${figure('RTO from run start (longest)', formatDuration(s.maxRtoFromRunStartMs) || '–')}
-${figure('RTO from step start (longest)', formatDuration(s.maxRtoFromStepStartMs) || '–')}
-${figure('errors', String(s.errors))}
-${figure('changes not undone', `${s.changesNotUndone} / ${s.changes}`)}
-${figure('hosts touched', String(s.hosts))}
-${figure('commands (non-zero exit)', `${s.commands} (${s.failedCommands})`)}
+${figure('RPO (oldest snapshot)', formatDuration(s.maxRpoMs) || '–')}
+${figure('errors', String(s.errors), s.errors > 0)}
+${figure('changes left over · kept', `${s.changesLeftover} · ${s.changesKept}`, s.changesLeftover > 0)}
+${figure('hosts · commands (non-zero exit)', `${s.hosts} · ${s.commands} (${s.failedCommands})`)}
 </div>
 </header>`;
 }
 
 function toc(): string {
   const items: [string, string][] = [
-    ['workloads', 'Workloads and measured RTO'],
+    ['workloads', 'Workloads: RPO and RTO against the target'],
     ['timeline', 'Timeline'],
     ['steps', 'Steps'],
     ['changes', 'Changes and how they were undone'],
@@ -74,42 +88,48 @@ function toc(): string {
 }
 
 function workloadsSection(r: RunReport): string {
-  const rows = r.workloads.map((w) => [
-    `${esc(w.name)}<br><span class="small muted">${esc(w.workloadId)}</span>`,
-    `${esc(w.sourceProjectName ?? '')}<br><span class="small muted">${esc(w.sourceProject)}</span>`,
-    esc(w.targetProject),
-    `${badge(w.status)}${w.restoreId ? `<br><span class="small muted">restore ${esc(w.restoreId)}</span>` : ''}`,
-    esc(formatTime(w.availableAt)),
-    esc(formatDuration(w.rtoFromRunStartMs)),
-    esc(formatDuration(w.rtoFromStepStartMs)),
-    w.instances
-      .map(
-        (i) =>
-          `${esc(i.name)}${i.sourceName ? ` <span class="muted">(was ${esc(i.sourceName)})</span>` : ''}<br><span class="small muted">${esc(i.id)}</span>`,
-      )
-      .join('<br>'),
-    esc(w.error ?? ''),
-  ]);
+  const rows = r.workloads.map((w) => {
+    const missed = w.rtoVerdict === 'missed';
+    const cells = [
+      `${esc(w.name)}<br><span class="small muted">${esc(w.workloadId)}</span><br><span class="small muted">from ${esc(w.sourceProjectName || w.sourceProject)}</span>`,
+      esc(w.targetProject),
+      w.snapshotId
+        ? `${wrap(w.snapshotId)}<br><span class="small muted">taken ${esc(formatTime(w.snapshotCreatedAt) || '?')}</span>`
+        : '',
+      esc(formatDuration(w.rpoMs) || '–'),
+      `${esc(formatDuration(w.rtoMs) || '–')}${w.rtoFromStepStartMs !== undefined ? `<br><span class="small muted">${esc(formatDuration(w.rtoFromStepStartMs))} from the ${esc(w.deliveredBy)} step’s start</span>` : ''}${missed ? `<br><b class="miss-text">OVER&nbsp;TARGET</b><br><b class="miss-text">+${nbsp(formatDuration((w.rtoMs ?? 0) - w.rtoTargetMs))}</b>` : w.rtoVerdict === 'met' ? `<br>${badge('met')}` : ''}`,
+      `${esc(formatDuration(w.rtoTargetMs))}${w.rtoTargetSource === 'project' ? '<br><span class="small muted">project’s own</span>' : ''}`,
+      `${badge(w.status)}${w.restoreId ? `<br><span class="small muted">restore ${esc(w.restoreId)}</span>` : ''}${w.availableAt ? `<br><span class="small muted">available ${esc(formatTime(w.availableAt))}</span>` : ''}`,
+      w.instances
+        .map(
+          (i) =>
+            `${esc(i.name)}${i.sourceName ? ` <span class="muted">(was ${esc(i.sourceName)})</span>` : ''}<br><span class="small muted">${esc(i.id)}</span>`,
+        )
+        .join('<br>'),
+      esc(w.error ?? ''),
+    ];
+    return `<tr${missed ? ' class="miss"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  const s = r.summary;
+  const headers = [
+    'Workload',
+    'Target project',
+    'Snapshot restored',
+    'RPO',
+    'RTO',
+    'RTO target',
+    'Status',
+    'Instances in the target cloud',
+    'Error',
+  ];
+  const totals = `<tfoot><tr><td>Totals: ${s.workloads} workload(s)</td><td colspan="2">${s.available} available, ${s.failed} failed, ${s.notified} notified</td><td>${esc(formatDuration(s.maxRpoMs) || '–')} oldest</td><td>${esc(formatDuration(s.maxRtoFromRunStartMs) || '–')} longest</td><td colspan="4">${s.rtoMet} within the target, ${s.rtoMissed} over it${s.rtoMissed > 0 ? ' (marked red)' : ''}</td></tr></tfoot>`;
   return `<section id="workloads">
-<h2>Workloads and measured RTO</h2>
-<p class="small muted">RTO is measured from the start of the run, and from the start of the ${esc(r.workloads.some((w) => w.deliveredBy === 'notify') ? 'delivering' : 'restore')} step, to the moment Trilio reported the restore <code>available</code>.</p>
+<h2>Workloads: RPO and RTO against the target</h2>
+<p class="small muted">RPO: age of the restored snapshot when its restore started. RTO: run start → restore <code>available</code>, against the target (profile: ${esc(formatDuration(s.rtoTargetMinutes * 60_000))}). UTC.</p>
 ${
   r.workloads.length === 0
     ? '<p>No workload was delivered by this run (the restore step has not produced results).</p>'
-    : htmlTable(
-        [
-          'Workload',
-          'Source project',
-          'Target project',
-          'Status',
-          'Available at',
-          'RTO from run start',
-          'RTO from step start',
-          'Instances in the target cloud',
-          'Error',
-        ],
-        rows,
-      )
+    : `<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody>${totals}</table>`
 }
 </section>`;
 }
@@ -121,7 +141,7 @@ function timelineSection(r: RunReport): string {
   return `<section id="timeline">
 <div class="keep">
 <h2>Timeline</h2>
-<p class="small muted">Steps and the hosts they ran commands on, over time (${esc(formatTime(r.timeline.start))} – ${esc(formatTime(r.timeline.end))}). Light bars are a step's whole span; dark bars a host's first command start to last command end; a red outline marks a non-zero exit or a failed request.</p>
+<p class="small muted">Steps and the hosts they ran commands on, over time (${esc(formatTime(r.timeline.start))} – ${esc(formatTime(r.timeline.end))}). Bars show execution only: planning (the reads before a step ran) is left out. Light bars are a step's execution; dark bars a host's first command start to last command end; a red outline marks a non-zero exit or a failed request.</p>
 ${first ?? '<p>No timing was recorded for this run.</p>'}
 </div>
 ${rest.join('\n')}
@@ -247,19 +267,45 @@ ${r.steps.map(stepBlock).join('\n')}
 }
 
 function changesSection(r: RunReport): string {
-  const rows = r.changes.map((c) => [
-    esc(c.id),
-    esc(stepInfo(c.step).title),
-    esc(c.host || 'API'),
-    esc(c.kind),
-    wrap(c.description),
-    esc(formatTime(c.appliedAt)),
-    c.undone ? `${badge('undone')}<br>${esc(formatTime(c.undoneAt))}` : badge('open'),
-    c.undo.map((a) => actionRow(a)[2]).join('<br>'),
-  ]);
+  const table = (changes: RunReport['changes'], withNote: boolean) =>
+    htmlTable(
+      [
+        '#',
+        'Step',
+        'Host',
+        'Kind',
+        'What changed',
+        'Applied',
+        withNote ? 'Why / what to do' : 'Undone',
+        'Undo',
+      ],
+      changes.map((c) => [
+        esc(c.id),
+        esc(stepInfo(c.step).title),
+        esc(c.host || 'API'),
+        esc(c.kind),
+        wrap(c.description),
+        esc(formatTime(c.appliedAt)),
+        withNote
+          ? `${badge(c.disposition)} ${esc(c.note ?? '')}`
+          : `${badge('undone')}<br>${esc(formatTime(c.undoneAt))}`,
+        c.undo.map((a) => actionRow(a)[2]).join('<br>'),
+      ]),
+    );
+  const group = (title: string, changes: RunReport['changes'], withNote: boolean, none: string) =>
+    `<h3>${esc(title)} (${changes.length})</h3>${changes.length === 0 ? `<p class="small muted">${esc(none)}</p>` : table(changes, withNote)}`;
+  const of = (d: RunReport['changes'][number]['disposition']) => r.changes.filter((c) => c.disposition === d);
   return `<section id="changes">
 <h2>Changes and how they were undone</h2>
-${r.changes.length === 0 ? '<p>This run changed nothing.</p>' : htmlTable(['#', 'Step', 'Host', 'Kind', 'What changed', 'Applied', 'Undone', 'Undo'], rows)}
+${
+  r.changes.length === 0
+    ? '<p>This run changed nothing.</p>'
+    : [
+        group('Left over: still to be undone', of('leftover'), true, 'Nothing is left over.'),
+        group('Kept on purpose', of('kept'), true, 'Nothing was kept.'),
+        group('Undone', of('undone'), false, 'Nothing was undone.'),
+      ].join('\n')
+}
 </section>`;
 }
 

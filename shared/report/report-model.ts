@@ -19,6 +19,8 @@ import {
   type RunReport,
 } from './report-schema.js';
 import { readRestoreOutcomeData } from './restore-outcome.js';
+import { changeDisposition } from './report-changes.js';
+import { rtoTargetFor, rtoVerdict, serviceTimeIso } from './report-rto.js';
 import { hostsOf, timelineOf } from './report-timeline.js';
 import { readRunLog, type LoggedApiCall, type LoggedCommand } from './run-log.js';
 
@@ -57,10 +59,10 @@ export function buildRunReport(
 
   const steps = run.steps.map((s) => stepOf(s, logged.commands, logged.apiCalls, hostName));
   const errors = run.steps.flatMap((s) => (s.error ? [errorOf(s.key, s.error)] : []));
-  const changes = run.changes.map((c) => changeOf(c, hostName));
+  const changes = run.changes.map((c) => changeOf(c, hostName, run.params));
   const runStart = iso(run.startedAt) ?? iso(run.createdAt);
-  const workloads = workloadsOf(run, runStart);
-  const entries = timelineOf(logged.commands, logged.apiCalls);
+  const workloads = workloadsOf(run, runStart, profile);
+  const entries = timelineOf(logged.commands, logged.apiCalls, executionStarts(run.steps));
   const hosts = hostsOf(profile, logged.commands, changes);
 
   const times = [
@@ -100,8 +102,14 @@ export function buildRunReport(
       notified: workloads.filter((w) => w.status === 'notified').length,
       ...opt('maxRtoFromRunStartMs', maxOf(available.map((w) => w.rtoFromRunStartMs))),
       ...opt('maxRtoFromStepStartMs', maxOf(available.map((w) => w.rtoFromStepStartMs))),
+      rtoTargetMinutes: profile.reporting.rtoTargetMinutes,
+      rtoMet: workloads.filter((w) => w.rtoVerdict === 'met').length,
+      rtoMissed: workloads.filter((w) => w.rtoVerdict === 'missed').length,
+      ...opt('maxRpoMs', maxOf(workloads.map((w) => w.rpoMs))),
       changes: changes.length,
       changesNotUndone: changes.filter((c) => !c.undone).length,
+      changesKept: changes.filter((c) => c.disposition === 'kept').length,
+      changesLeftover: changes.filter((c) => c.disposition === 'leftover').length,
       hosts: hosts.length,
       commands: commands.length,
       failedCommands: commands.filter((c) => !c.ok).length,
@@ -256,6 +264,7 @@ function errorOf(step: StepKey, e: AppError): ReportError {
 function commandOf(c: LoggedCommand): ReportCommand {
   return {
     host: c.host,
+    ...opt('phase', c.phase),
     command: c.command,
     startedAt: new Date(c.startTs).toISOString(),
     ...opt('finishedAt', c.endTs === undefined ? undefined : new Date(c.endTs).toISOString()),
@@ -269,6 +278,7 @@ function commandOf(c: LoggedCommand): ReportCommand {
 
 function apiCallOf(c: LoggedApiCall): ReportApiCall {
   return {
+    ...opt('phase', c.phase),
     method: c.method,
     url: c.url,
     ...opt('status', c.status),
@@ -318,8 +328,9 @@ function stepOf(
   };
 }
 
-function changeOf(c: ChangeView, hostName: (id: string) => string): ReportChange {
+function changeOf(c: ChangeView, hostName: (id: string) => string, params: RunParams): ReportChange {
   const undoneAt = iso(c.undoneAt);
+  const { disposition, note } = changeDisposition({ kind: c.kind, undone: undoneAt !== undefined }, params);
   return {
     id: c.id,
     step: c.step,
@@ -330,12 +341,27 @@ function changeOf(c: ChangeView, hostName: (id: string) => string): ReportChange
     appliedAt: iso(c.appliedAt) ?? new Date(0).toISOString(),
     undone: undoneAt !== undefined,
     ...opt('undoneAt', undoneAt),
+    disposition,
+    ...opt('note', note),
     undo: c.undo.map((a) => reportActionOf(a, hostName)),
   };
 }
 
-/** Workloads delivered by the restore step, or by the notify step in a notify-only run. */
-function workloadsOf(run: RunView, runStart: string | undefined): ReportWorkload[] {
+/** When each step's execution (last attempt) started: the timeline's fallback for logs without phase lines. */
+function executionStarts(steps: readonly StepState[]): Map<string, number> {
+  const starts = new Map<string, number>();
+  for (const s of steps) {
+    const t = s.startedAt ? Date.parse(s.startedAt) : NaN;
+    if (Number.isFinite(t)) starts.set(s.key, t);
+  }
+  return starts;
+}
+
+/**
+ * Workloads delivered by the restore step, or by the notify step in a notify-only run, each with its
+ * RPO (the snapshot's age when its restore started) and its RTO against the profile's target.
+ */
+function workloadsOf(run: RunView, runStart: string | undefined, profile: Profile): ReportWorkload[] {
   const out: ReportWorkload[] = [];
   for (const key of ['restore', 'notify'] as const) {
     const step = run.steps.find((s) => s.key === key);
@@ -345,6 +371,10 @@ function workloadsOf(run: RunView, runStart: string | undefined): ReportWorkload
     for (const w of data.workloads) {
       if (out.some((o) => o.workloadId === w.workloadId)) continue;
       const availableAt = w.status === 'available' ? iso(w.availableAt) : undefined;
+      const snapshotCreatedAt = serviceTimeIso(w.snapshotCreatedAt);
+      const restoreStartedAt = serviceTimeIso(w.restoreStartedAt);
+      const rtoMs = between(runStart, availableAt);
+      const target = rtoTargetFor(profile.reporting, w.targetProject);
       out.push({
         workloadId: w.workloadId,
         name: w.name,
@@ -352,12 +382,19 @@ function workloadsOf(run: RunView, runStart: string | undefined): ReportWorkload
         ...opt('sourceProjectName', w.sourceProjectName),
         targetProject: w.targetProject,
         ...opt('snapshotId', w.snapshotId),
+        ...opt('snapshotCreatedAt', snapshotCreatedAt),
         ...opt('restoreId', w.restoreId),
+        ...opt('restoreStartedAt', restoreStartedAt),
         status: w.status,
         deliveredBy: key,
         ...opt('availableAt', availableAt),
-        ...opt('rtoFromRunStartMs', between(runStart, availableAt)),
+        ...opt('rpoMs', between(snapshotCreatedAt, restoreStartedAt)),
+        ...opt('rtoMs', rtoMs),
+        ...opt('rtoFromRunStartMs', rtoMs),
         ...opt('rtoFromStepStartMs', between(stepStart, availableAt)),
+        rtoTargetMs: target.ms,
+        rtoTargetSource: target.source,
+        rtoVerdict: rtoVerdict(w.status, rtoMs, target),
         instances: (w.instances ?? []).map((i) => ({
           name: i.name,
           id: i.id,

@@ -69,6 +69,13 @@ export function reportProfileOf(profile: Profile): ReportProfile {
       from: profile.smtp.from,
       storedSecrets: stored({ password: profile.smtp.password }),
     },
+    reporting: {
+      rtoTargetMinutes: profile.reporting.rtoTargetMinutes,
+      perProject: profile.reporting.perProject.map((p) => ({
+        project: p.project,
+        rtoTargetMinutes: p.rtoTargetMinutes,
+      })),
+    },
   };
 }
 

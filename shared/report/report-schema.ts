@@ -135,6 +135,11 @@ export const reportProfileSchema = z
       from: z.string(),
       storedSecrets: secretStates,
     }),
+    /** The RTO targets the workloads are measured against. */
+    reporting: z.object({
+      rtoTargetMinutes: z.number().int(),
+      perProject: z.array(z.object({ project: z.string(), rtoTargetMinutes: z.number().int() })),
+    }),
   })
   .register(reportSchemas, { id: 'Profile' });
 
@@ -238,10 +243,15 @@ export const reportErrorSchema = z
   })
   .register(reportSchemas, { id: 'StepError' });
 
+/** Whether a command or request belonged to the step's planning (discovery) or to its execution. */
+const phase = z.enum(['plan', 'execute']);
+
 /** A remote command as it ran, from the run's log. */
 export const reportCommandSchema = z
   .object({
     host: z.string(),
+    /** Absent for logs written before the phases were logged. */
+    phase: phase.optional(),
     command: z.string(),
     startedAt: isoTime,
     finishedAt: isoTime.optional(),
@@ -258,6 +268,7 @@ export const reportCommandSchema = z
 /** An API request as it ran, from the run's log. */
 export const reportApiCallSchema = z
   .object({
+    phase: phase.optional(),
     method: z.string(),
     url: z.string(),
     status: z.number().int().optional(),
@@ -316,6 +327,13 @@ export const reportChangeSchema = z
     appliedAt: isoTime,
     undone: z.boolean(),
     undoneAt: isoTime.optional(),
+    /**
+     * `undone`; `kept` on purpose (the recovered workload, mount paths clean-up keeps, a sent message);
+     * `leftover`: still to be undone by clean-up or revert.
+     */
+    disposition: z.enum(['undone', 'kept', 'leftover']),
+    /** Why it is kept, or what undoes a leftover. */
+    note: z.string().optional(),
     /** How the change is (or was) undone. */
     undo: z.array(reportActionSchema),
   })
@@ -329,15 +347,29 @@ export const reportWorkloadSchema = z
     sourceProjectName: z.string().optional(),
     targetProject: z.string(),
     snapshotId: z.string().optional(),
+    /** When the restored snapshot was taken (UTC). */
+    snapshotCreatedAt: isoTime.optional(),
     restoreId: z.string().optional(),
+    /** When Trilio started the restore (UTC). */
+    restoreStartedAt: isoTime.optional(),
     status: restoreWorkloadStatus,
     /** The step that delivered it: a restore, or a notification of the owner. */
     deliveredBy: z.enum(['restore', 'notify']),
     availableAt: isoTime.optional(),
-    /** Measured RTO: run start → restore `available`. */
+    /** RPO achieved: the restored snapshot's age when its restore started (restore start − snapshot time). */
+    rpoMs: millis.optional(),
+    /** RTO achieved (what the target is about): run start → restore `available`. */
+    rtoMs: millis.optional(),
+    /** Measured RTO: run start → restore `available` (the same as `rtoMs`). */
     rtoFromRunStartMs: millis.optional(),
     /** Measured RTO: start of the delivering step → restore `available`. */
     rtoFromStepStartMs: millis.optional(),
+    /** The RTO target of this workload. */
+    rtoTargetMs: millis,
+    /** Where the target comes from: the target project's own (`project`) or the profile's (`profile`). */
+    rtoTargetSource: z.enum(['project', 'profile']),
+    /** `met`, `missed` (available later than the target), `not-restored`, `not-applicable` (notified, skipped). */
+    rtoVerdict: z.enum(['met', 'missed', 'not-restored', 'not-applicable']),
     instances: z.array(z.object({ name: z.string(), id: z.string(), sourceName: z.string().optional() })),
     error: z.string().optional(),
   })
@@ -357,7 +389,7 @@ export const reportHostSchema = z
   })
   .register(reportSchemas, { id: 'Host' });
 
-/** One bar of the timeline: what one step did on one host ('' = the wizard's API requests). */
+/** One bar of the timeline: what one step executed on one host ('' = the wizard's API requests); planning is left out. */
 export const timelineEntrySchema = z
   .object({
     step: reportStepKey,
@@ -393,8 +425,18 @@ export const runReportSchema = z.object({
     /** The longest measured RTO among available workloads. */
     maxRtoFromRunStartMs: millis.optional(),
     maxRtoFromStepStartMs: millis.optional(),
+    /** The profile's RTO target (a target project may have its own: see each workload). */
+    rtoTargetMinutes: z.number().int(),
+    /** Available workloads within / over their RTO target. */
+    rtoMet: count,
+    rtoMissed: count,
+    /** The oldest restored snapshot, at restore time (the worst RPO). */
+    maxRpoMs: millis.optional(),
     changes: count,
     changesNotUndone: count,
+    /** Of the changes not undone: kept on purpose, and left over (still to undo). */
+    changesKept: count,
+    changesLeftover: count,
     hosts: count,
     commands: count,
     failedCommands: count,

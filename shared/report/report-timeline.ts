@@ -3,8 +3,20 @@ import { stepKeys, type StepKey } from '../run/plan-types.js';
 import type { ReportChange, ReportHost, TimelineEntry } from './report-schema.js';
 import type { LoggedApiCall, LoggedCommand } from './run-log.js';
 
-/** One bar per step × host: first command start to last command end; API requests on host ''. */
-export function timelineOf(commands: LoggedCommand[], apiCalls: LoggedApiCall[]): TimelineEntry[] {
+/**
+ * One bar per step × host: first command start to last command end of the step's EXECUTION; API
+ * requests on host ''. Planning (discovery before a step runs, possibly long before in the wizard) is
+ * left out so a bar shows the time the step acted. Logs without phase lines fall back to the step's
+ * execution start (`executionStart`, its last attempt).
+ */
+export function timelineOf(
+  commands: LoggedCommand[],
+  apiCalls: LoggedApiCall[],
+  executionStart: ReadonlyMap<string, number> = new Map(),
+): TimelineEntry[] {
+  const executing = (c: { step: string; phase?: 'plan' | 'execute'; startTs: number }) =>
+    c.phase === 'execute' ||
+    (c.phase === undefined && c.startTs >= (executionStart.get(c.step) ?? Number.POSITIVE_INFINITY));
   const bars = new Map<
     string,
     { step: StepKey; host: string; start: number; end: number; n: number; failed: number }
@@ -19,8 +31,8 @@ export function timelineOf(commands: LoggedCommand[], apiCalls: LoggedApiCall[])
     if (failed) bar.failed += 1;
     bars.set(key, bar);
   };
-  for (const c of commands) add(c.step, c.host, c.startTs, c.endTs ?? c.startTs, !c.ok);
-  for (const c of apiCalls) add(c.step, '', c.startTs, c.endTs, !c.ok);
+  for (const c of commands.filter(executing)) add(c.step, c.host, c.startTs, c.endTs ?? c.startTs, !c.ok);
+  for (const c of apiCalls.filter(executing)) add(c.step, '', c.startTs, c.endTs, !c.ok);
   return [...bars.values()]
     .sort((a, b) => a.start - b.start || a.host.localeCompare(b.host))
     .map((b) => ({

@@ -39,7 +39,11 @@ export const restoredWorkloadSchema = z.object({
   /** Target project (name or id) in cloud B. */
   targetProject: z.string(),
   snapshotId: z.string().optional(),
+  /** When the snapshot was taken, as Trilio reports it (UTC; Trilio writes it without a zone). */
+  snapshotCreatedAt: z.string().optional(),
   restoreId: z.string().optional(),
+  /** When Trilio started the restore (its `created_at`, UTC): the RPO is this minus the snapshot time. */
+  restoreStartedAt: z.string().optional(),
   status: restoreWorkloadStatus,
   /** ISO time Trilio's restore reached `available` (as observed by the wizard's polling). */
   availableAt: z.string().optional(),

@@ -9,6 +9,8 @@ import type { LogRecord } from '../contract.js';
  */
 export interface LoggedCommand {
   step: string;
+  /** The step's planning (discovery) or its execution; undefined in logs without phase lines. */
+  phase?: RunPhase;
   host: string;
   command: string;
   startTs: number;
@@ -25,6 +27,7 @@ export interface LoggedCommand {
 
 export interface LoggedApiCall {
   step: string;
+  phase?: RunPhase;
   method: string;
   url: string;
   status?: number;
@@ -46,6 +49,29 @@ export interface ApiCallLogEntry {
 }
 
 export const OUTPUT_TAIL_LINES = 20;
+
+export type RunPhase = 'plan' | 'execute';
+
+/**
+ * The lines the run engine logs (stream `info`, host '') when a step starts planning and when it starts
+ * executing: what follows in that step belongs to that phase. The report's timeline shows execution
+ * only; planning's discovery commands stay listed with the step.
+ */
+export const phaseLines = {
+  plan: 'Planning: reading what is there (nothing is changed).',
+  execute: (attempt: number) => `Executing the plan (attempt ${attempt}).`,
+};
+
+/** Whether a log line's text is one of the engine's phase lines. */
+export function isPhaseLine(text: string): boolean {
+  return text === phaseLines.plan || /^Executing the plan \(attempt \d+\)\.$/.test(text);
+}
+
+function phaseOf(line: LogRecord): RunPhase | undefined {
+  if (line.stream !== 'info' || line.host !== '') return undefined;
+  if (line.text === phaseLines.plan) return 'plan';
+  return /^Executing the plan \(attempt \d+\)\.$/.test(line.text) ? 'execute' : undefined;
+}
 
 const endLine = /^(exit (\d+)|killed by SIG[A-Z0-9]+|no exit status \(connection lost\)) after (\d+) ms$/;
 const apiLine = /^HTTP ([A-Z]+) (\S+) -> (\d{3}|\S.*?) in (\d+) ms(?: \(attempt \d+\))?$/;
@@ -72,13 +98,21 @@ export function readRunLog(logs: readonly LogRecord[]): {
   const commands: OpenCommand[] = [];
   const open = new Map<string, OpenCommand[]>();
   const apiCalls: LoggedApiCall[] = [];
+  const phases = new Map<string, RunPhase>();
   // Log order (the store's id order) is the order lines were produced on each host.
   for (const line of logs) {
+    const marked = phaseOf(line);
+    if (marked) {
+      phases.set(line.step, marked);
+      continue;
+    }
+    const phase = phases.get(line.step);
     const key = `${line.step}\u0000${line.host}`;
     const queue = open.get(key) ?? [];
     if (line.stream === 'command' && line.host !== '') {
       const command: OpenCommand = {
         step: line.step,
+        ...(phase ? { phase } : {}),
         host: line.host,
         command: line.text,
         startTs: line.ts,
@@ -99,6 +133,7 @@ export function readRunLog(logs: readonly LogRecord[]): {
         const status = /^\d{3}$/.test(api[3]!) ? Number(api[3]) : undefined;
         apiCalls.push({
           step: line.step,
+          ...(phase ? { phase } : {}),
           method: api[1]!,
           url: api[2]!,
           ...(status !== undefined ? { status } : { error: api[3]! }),

@@ -28,30 +28,42 @@ export function mappingHandlers<S>(
             code: 'precondition',
             message: 'Run the Find step first: the mapping starts from the workloads it found.',
           });
-        const ids = [
-          ...new Set(found.workloads.map((w) => w.projectId).filter((id): id is string => Boolean(id))),
-        ];
-        const names = new Map<string, string>();
-        const source = await clouds.source();
-        if (source.ok) {
-          const projects = await source.value.keystone.listProjects(profile.clouds.source.domain);
-          if (projects.ok) for (const p of projects.value) names.set(p.id, p.name);
-        }
-        for (const m of profile.projectMapping)
-          if (m.sourceProjectName && !names.has(m.sourceProjectId))
-            names.set(m.sourceProjectId, m.sourceProjectName);
-        const targets = await targetProjects(profile, clouds);
-        if (!targets.ok) return targets;
-        const sources: SourceProject[] = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
         const saved: ProjectMapping[] =
           run.params.kind === 'full' && run.params.mapping.length > 0
             ? run.params.mapping
             : profile.projectMapping;
-        return ok(suggestMapping(sources, targets.value, saved));
+        return suggestedMapping(profile, clouds, found, saved);
       }),
     'runs.targetProjects': ({ runId }) =>
       withRunClouds(state, engine, runId, (_run, profile, clouds) => targetProjects(profile, clouds)),
   };
+}
+
+/**
+ * The source projects of the found workloads (named from the source Keystone when it still answers,
+ * else from the saved mapping), each matched by name to a project of the target domain; a project the
+ * saved mapping knows keeps its row. Also what `trilio-dr plan full` plans with.
+ */
+export async function suggestedMapping(
+  profile: Profile,
+  clouds: OpenClouds,
+  found: FindOutcomeData,
+  saved: readonly ProjectMapping[],
+): Promise<Result<ProjectMapping[]>> {
+  const ids = [...new Set(found.workloads.map((w) => w.projectId).filter((id): id is string => Boolean(id)))];
+  const names = new Map<string, string>();
+  const source = await clouds.source();
+  if (source.ok) {
+    const projects = await source.value.keystone.listProjects(profile.clouds.source.domain);
+    if (projects.ok) for (const p of projects.value) names.set(p.id, p.name);
+  }
+  for (const m of profile.projectMapping)
+    if (m.sourceProjectName && !names.has(m.sourceProjectId))
+      names.set(m.sourceProjectId, m.sourceProjectName);
+  const targets = await targetProjects(profile, clouds);
+  if (!targets.ok) return targets;
+  const sources: SourceProject[] = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
+  return ok(suggestMapping(sources, targets.value, saved));
 }
 
 async function targetProjects(profile: Profile, clouds: OpenClouds): Promise<Result<TargetProjectChoice[]>> {

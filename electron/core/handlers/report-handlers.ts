@@ -12,7 +12,12 @@ import type { PartialHandlers } from './handler-types.js';
 /** The file's bytes travel base64: the renderer offers them as a download, the CLI writes them. */
 export type ReportFile = FileDownload;
 
-const mimeTypes = { html: 'text/html', pdf: 'application/pdf', json: 'application/json' } as const;
+const mimeTypes = {
+  html: 'text/html',
+  pdf: 'application/pdf',
+  json: 'application/json',
+  csv: 'text/csv',
+} as const;
 
 /**
  * The run report in one format, built in the main process from the store (every log line, secrets of

@@ -5,15 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReportHtml } from '../../../shared/report/report-html.js';
+import { renderReportCsv } from '../../../shared/report/report-csv.js';
 import { validateRunReport, type RunReport } from '../../../shared/report/report-schema.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 
 /**
- * Report files: JSON (checked against the v1 schema first), the self-contained HTML, and PDF printed
+ * Report files: JSON (checked against the v1 schema first), CSV (one row per workload), the self-contained HTML, and PDF printed
  * from that same HTML by headless Chromium (browser mode and the CLI). The desktop app passes
  * Electron's `printToPDF` as `printPdf` instead, so both print the same document.
  */
-export type ReportFormat = 'html' | 'pdf' | 'json';
+export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
 
 export interface PdfOptions {
   /** Default: $TRILIO_DR_CHROMIUM, else the first of the usual Linux Chromium/Chrome paths that exists. */
@@ -192,6 +193,10 @@ export async function writeReport(
           output: checked.problems.slice(0, 20).join('\n'),
         });
       await writeAtomically(outFile, `${JSON.stringify(checked.report, null, 2)}\n`);
+      return written();
+    }
+    if (format === 'csv') {
+      await writeAtomically(outFile, renderReportCsv(report));
       return written();
     }
     const html = renderReportHtml(report);

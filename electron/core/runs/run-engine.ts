@@ -7,6 +7,7 @@ import type { StepKey } from '../../../shared/run/plan-types.js';
 import type { RunParams, RunView, StepState } from '../../../shared/run/run-types.js';
 import { stepInfo, stepsFor } from '../../../shared/run/step-catalog.js';
 import type { LogSink } from '../log-sink.js';
+import { phaseLines } from '../../../shared/report/run-log.js';
 import type { RunStore } from './run-store.js';
 import type { StepContext, StepDefinition } from './step-definition.js';
 
@@ -107,6 +108,7 @@ export class RunEngine<S> {
   /** Discovers facts and builds the step's plan, without changing anything. */
   async plan(runId: string, key: StepKey): Promise<Result<StepState>> {
     return this.withStep(runId, key, 'plan', async (ctx, def, state) => {
+      ctx.log(phaseLines.plan);
       const facts = await def.discover(ctx);
       if (!facts.ok) return facts;
       const plan = def.plan(facts.value, ctx);
@@ -155,6 +157,7 @@ export class RunEngine<S> {
           ...(run.value.startedAt ? {} : { startedAt: started.startedAt }),
         });
         this.emitStep({ runId, step: key, status: 'running' });
+        ctx.log(phaseLines.execute(started.attempts));
         const outcome = await def.execute(current.plan, current.facts, ctx);
         if (!outcome.ok) return outcome;
         const failedChecks = outcome.value.verify.filter((v) => !v.ok);

@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { migrate, migrations, type Migration } from './migrations.js';
 import { acquireStoreLock } from './store-lock.js';
+import { openSqlite, sqliteLoadError } from './native-sqlite.js';
 
 /** Small key/value settings of the store (e.g. the passphrase salt and verifier). */
 export interface MetaStore {
@@ -54,7 +55,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Result<
   if (!lock.ok) return lock;
   let db: Database.Database | undefined;
   try {
-    db = new Database(file);
+    db = openSqlite(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -71,6 +72,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Result<
   } catch (error) {
     db?.close();
     lock.value.release();
+    const notLoadable = sqliteLoadError(error);
+    if (notLoadable) return fail(notLoadable);
     return fail({
       code: 'store-corrupt',
       message: `Cannot open the database ${file}: ${(error as Error).message}`,

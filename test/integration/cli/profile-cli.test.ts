@@ -63,7 +63,7 @@ afterAll(async () => {
 describe('trilio-dr profile', () => {
   it('refuses to import secrets while the store is locked, saying how to unlock it', async () => {
     const locked = await run(['profile', 'import', join(dir, 'lab.json')]);
-    expect(locked.code).toBe(1);
+    expect(locked.code).toBe(3); // precondition: nothing was done (docs/cli.md)
     expect(locked.stderr).toContain('The secret store is locked.');
     expect(locked.stderr).toContain('TRILIO_DR_PASSPHRASE');
   });
@@ -101,7 +101,7 @@ describe('trilio-dr profile', () => {
     for (const secret of [HOST_PW, CLOUD_PW]) expect(text).not.toContain(secret);
 
     const again = await run(['profile', 'import', join(dir, 'lab.json')], { TRILIO_DR_PASSPHRASE: PASS });
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3);
     expect(again.stderr).toContain('already exists');
     await writeFile(join(dir, 'replace.json'), profileFile('Lab A to B', true));
     const replaced = await run(['profile', 'import', join(dir, 'replace.json')], {
@@ -123,7 +123,7 @@ describe('trilio-dr profile', () => {
 
   it('refuses a wrong passphrase before touching anything', async () => {
     const wrong = await run(['profile', 'list'], { TRILIO_DR_PASSPHRASE: 'not it' });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('Wrong passphrase');
   });
 
@@ -131,7 +131,7 @@ describe('trilio-dr profile', () => {
     const server = await startBrowserMode({ dataDir: join(dir, 'data'), passphrase: PASS });
     try {
       const second = await run(['profile', 'list']);
-      expect(second.code).toBe(1);
+      expect(second.code).toBe(3);
       expect(second.stderr).toMatch(/another Trilio DR Wizard|in use|pid \d+/i);
     } finally {
       await server.stop();

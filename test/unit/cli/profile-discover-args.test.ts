@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDiscoverArgv } from '../../../electron/cli/profile-discover.js';
 import { describeMatrix } from '../../../electron/cli/profile-check.js';
 
-/** `profile discover`'s own strict parse: repeatable --cloud/--nfs/--known-hosts, clear usage errors. */
+/** `profile discover` through the command table's strict parse: repeatable --cloud/--nfs/--known-hosts, clear usage errors. */
 const isFile = (p: string) => p === 'admin-openrc';
 
 describe('profile discover arguments', () => {
@@ -75,7 +75,7 @@ describe('profile discover arguments', () => {
         ['profile', 'discover', '--name', 'x', '--cloud', 'target=b', '--password', 'p'],
         isFile,
       ),
-    ).toMatch(/Unknown option '--password'/);
+    ).toMatch(/unknown option --password/);
   });
 });
 

@@ -7,6 +7,7 @@ import type { SingleRunParams } from '../../../shared/run/run-types.js';
 import { MemoryRunStore } from '../../../electron/core/runs/memory-run-store.js';
 import { RunEngine } from '../../../electron/core/runs/run-engine.js';
 import type { StepDefinition } from '../../../electron/core/runs/step-definition.js';
+import { phaseLines } from '../../../shared/report/run-log.js';
 
 const profile: Profile = profileSchema.parse({
   id: 'p1',
@@ -81,7 +82,10 @@ function fakeWorld() {
   return { mounts, applied, step };
 }
 
-function engineFor(store: MemoryRunStore, steps: Partial<Record<StepKey, StepDefinition<{ hosts: string[] }, null>>>) {
+function engineFor(
+  store: MemoryRunStore,
+  steps: Partial<Record<StepKey, StepDefinition<{ hosts: string[] }, null>>>,
+) {
   const logs: LogRecord[] = [];
   const progress: StepProgress[] = [];
   const engine = new RunEngine<null>({
@@ -135,7 +139,13 @@ describe('RunEngine', () => {
     expect(done.value.steps.find((s) => s.key === 'cleanup')?.status).toBe('pending');
     expect(done.value.changes).toHaveLength(14);
     expect(done.value.changes[0]).toMatchObject({ step: 'preflight', host: 'c1' });
-    expect(logs.filter((l) => l.step === 'mount-paths').map((l) => l.host)).toEqual(['c1', 'c2']);
+    // The engine marks planning and execution (the report's timeline shows execution only).
+    expect(logs.filter((l) => l.step === 'mount-paths').map((l) => [l.host, l.host ? '' : l.text])).toEqual([
+      ['', phaseLines.plan],
+      ['', phaseLines.execute(1)],
+      ['c1', ''],
+      ['c2', ''],
+    ]);
   });
 
   it('fails a step whose verification fails, naming the host, and retrying after a fix changes nothing twice', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { phaseLines } from '../../../shared/report/run-log.js';
 import { RunEngine } from '../../../electron/core/runs/run-engine.js';
 import type { RunStore } from '../../../electron/core/runs/run-store.js';
 import type { StepDefinition } from '../../../electron/core/runs/step-definition.js';
@@ -146,8 +147,8 @@ describe('RunEngine over the SQLite store', () => {
     expect(
       readLogs(store, run.value.id)
         .filter((l) => l.step === 'mount-paths')
-        .map((l) => l.host),
-    ).toEqual(['c1', 'c2']);
+        .map((l) => l.host || l.text),
+    ).toEqual([phaseLines.plan, phaseLines.execute(1), 'c1', 'c2']);
   });
 
   it('fails a step whose verification fails; the retry changes nothing twice', async () => {

@@ -11,7 +11,7 @@ import { parseReassignActionId } from '../../../../shared/plans/reassign-plan.js
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { ApiAction, RemoteAction } from '../../../../shared/run/plan-types.js';
 import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
-import type { VerifyRow } from '../../../../shared/run/run-types.js';
+import type { ChangeView, VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import { runApiAction } from '../api-action.js';
@@ -28,6 +28,13 @@ import { discoverDbCleanup, runDbCleanup } from './db-cleanup.js';
  */
 const alwaysUndone = new Set(['staging-mount', dbInputsChangeKind]);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
+
+/** The changes of a run clean-up undoes (not undone yet; mount paths only with `removeMounts`). */
+export function undoneByCleanup(changes: readonly ChangeView[], removeMounts: boolean): ChangeView[] {
+  return changes.filter(
+    (c) => !c.undoneAt && (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))),
+  );
+}
 
 /**
  * Runbook clean-up: every workload this run reassigned (read from the Reassign step's recorded moves)
@@ -80,12 +87,9 @@ export const cleanupStep: StepDefinition<CleanupFacts, RunServices> = {
       tvmName: tvm?.name ?? '',
       db: db.value,
       purgeCommand: ctx.profile.trilio.purgeCommand,
-      toUndo: changes.filter(
-        (c) =>
-          !c.undoneAt &&
-          (alwaysUndone.has(c.kind) || (removeMounts && mountKinds.has(c.kind))) &&
-          // Inputs of an interrupted database clean-up: written again and removed by the new one.
-          !(c.kind === dbInputsChangeKind && db.value),
+      toUndo: undoneByCleanup(changes, removeMounts).filter(
+        // Inputs of an interrupted database clean-up: written again and removed by the new one.
+        (c) => !(c.kind === dbInputsChangeKind && db.value),
       ),
       revokes: roles.value.revokes,
       regrants: roles.value.regrants,
@@ -316,7 +320,7 @@ async function liveWorkloads(
  * Each workload's target project: as the Reassign step reported it, else from the run's targets (a
  * reassign that stopped halfway has no outcome yet, but its moves are recorded).
  */
-function projectsOf(ctx: DrContext, workloadIds: string[]): Record<string, string> {
+export function projectsOf(ctx: DrContext, workloadIds: string[]): Record<string, string> {
   const projects: Record<string, string> = {};
   const data = ctx.outcomeOf('reassign')?.data as
     { workloads?: { workloadId?: string; targetProjectName?: string }[] } | undefined;

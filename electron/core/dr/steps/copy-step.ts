@@ -1,4 +1,5 @@
 import {
+  copyPaths,
   isOwnEarlierCopy,
   listFolderArgv,
   parseListing,
@@ -39,10 +40,8 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     if (!found) return fail({ code: 'precondition', message: 'Run the Find step first.' });
     const tvm = ctx.services.tvms()[0];
     if (!tvm) return fail({ code: 'validation', message: 'The profile has no Trilio appliance host.' });
-    const dir = workloadDirName(workloadId);
     const targetRoot = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
-    const source = `${found.sourceRoot}/${dir}`;
-    const target = `${targetRoot}/${dir}`;
+    const { source, target, partial } = copyPaths(found.sourceRoot, targetRoot, workloadDirName(workloadId));
     const sourceListing = await listing(ctx, tvm.id, source);
     if (!sourceListing.ok) return sourceListing;
     const targetListing = await listing(ctx, tvm.id, target);
@@ -55,7 +54,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       workloadId,
       source,
       target,
-      partial: `${targetRoot}/.trilio-dr-partial-${dir}`,
+      partial,
       sourceListing: sourceListing.value,
       targetListing: targetListing.value,
       owner: trilioFactsOf(ctx.profile.trilio, 'target').owner,

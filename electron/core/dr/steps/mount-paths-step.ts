@@ -94,7 +94,11 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
   },
 };
 
-async function probeHost(ctx: DrContext, hostId: string, paths: string[]): Promise<Result<HostMountState>> {
+export async function probeHost(
+  ctx: DrContext,
+  hostId: string,
+  paths: string[],
+): Promise<Result<HostMountState>> {
   const host = ctx.services.host(hostId);
   if (!host.ok) return host;
   const probe = await runOn(ctx, hostId, { argv: probePathsArgv(paths), privileged: true });

@@ -23,7 +23,7 @@ import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import type { FindOutcomeData } from '../../../../shared/run/step-data.js';
 import { importHint, targetOwnedWorkloads } from '../target-owned.js';
-import { resolveTargets, type TargetProject } from '../target-projects.js';
+import { resolveTargets, type ResolvedTarget, type TargetProject } from '../target-projects.js';
 import { resolveTrusteeRoles } from '../trustee-roles.js';
 import { reenableSchedules, scheduleVerifyRows } from './reassign-schedules.js';
 
@@ -36,60 +36,7 @@ import { reenableSchedules, scheduleVerifyRows } from './reassign-schedules.js';
  */
 export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
   key: 'reassign',
-  async discover(ctx) {
-    if (ctx.params.kind === 'single' && !ctx.params.workloadId.trim())
-      return fail({
-        code: 'validation',
-        message: 'The run has no workload to reassign.',
-        hint: 'Choose the workload in the “Find the workload” step.',
-        fields: [{ path: 'workloadId', message: 'required' }],
-      });
-    const clients = await ctx.services.clouds.target();
-    if (!clients.ok) return clients;
-    const targets = await resolveTargets(ctx, clients.value);
-    if (!targets.ok) return targets;
-    const trusteeRoles = await resolveTrusteeRoles(ctx);
-    const admin = await clients.value.session.tokenInfo(ctx.signal);
-    if (!admin.ok) return admin;
-    const trustees = new Map<string, Promise<Result<{ id: string; name: string }>>>();
-    const orphans = lazyOrphans(ctx, clients.value);
-    const workloads: ReassignWorkloadFacts[] = [];
-    for (const t of targets.value) {
-      const key = `${t.project.id}|${t.trusteeUser.trim()}`;
-      if (!trustees.has(key))
-        trustees.set(key, findTrustee(ctx, clients.value, t.project, trusteeRoles.roles, t.trusteeUser));
-      const trustee = await trustees.get(key)!;
-      if (!trustee.ok) return trustee;
-      const workload = await workloadState(ctx, clients.value, t.workloadId, t.project, orphans);
-      if (!workload.ok) return workload;
-      ctx.log(
-        workload.value.state === 'orphaned'
-          ? `Workload ${workload.value.name} is orphaned (project ${workload.value.projectId}); → ${t.project.name}, trustee ${trustee.value.name}.`
-          : `Workload ${workload.value.name} is already in project ${t.project.name}.`,
-      );
-      workloads.push({
-        workloadId: t.workloadId,
-        workloadName: workload.value.name,
-        state: workload.value.state,
-        currentProjectId: workload.value.projectId,
-        currentUserId: workload.value.userId,
-        sourceProjectId:
-          workload.value.state === 'orphaned'
-            ? workload.value.projectId
-            : t.sourceProjectId || earlierSource(ctx, t.workloadId),
-        targetProject: { id: t.project.id, name: t.project.name, domainId: t.project.domainId },
-        trustee: trustee.value,
-        ...(workload.value.schedule ? { schedule: workload.value.schedule } : {}),
-      });
-    }
-    return ok({
-      trusteeRoles,
-      trusteeSource: targets.value.every((t) => t.trusteeUser.trim()) ? 'params' : 'role-assignments',
-      reenableSchedules: ctx.params.reenableSchedules === true,
-      actingUser: admin.value.userName,
-      workloads,
-    });
-  },
+  discover: (ctx) => discoverReassign(ctx),
   plan: (facts) => planReassign(facts),
   async execute(plan, facts, ctx) {
     const clients = await ctx.services.clouds.target();
@@ -168,6 +115,71 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
     });
   },
 };
+
+/**
+ * The reassign step's discovery. `expectOrphan` (the plan preview, `trilio-dr plan`) stands in for a
+ * workload Trilio B does not list as orphaned yet because an earlier step puts it on its share: the
+ * state it will have then.
+ */
+export async function discoverReassign(
+  ctx: DrContext,
+  expectOrphan?: (target: ResolvedTarget) => WorkloadState | undefined,
+): Promise<Result<ReassignFacts>> {
+  if (ctx.params.kind === 'single' && !ctx.params.workloadId.trim())
+    return fail({
+      code: 'validation',
+      message: 'The run has no workload to reassign.',
+      hint: 'Choose the workload in the “Find the workload” step.',
+      fields: [{ path: 'workloadId', message: 'required' }],
+    });
+  const clients = await ctx.services.clouds.target();
+  if (!clients.ok) return clients;
+  const targets = await resolveTargets(ctx, clients.value);
+  if (!targets.ok) return targets;
+  const trusteeRoles = await resolveTrusteeRoles(ctx);
+  const admin = await clients.value.session.tokenInfo(ctx.signal);
+  if (!admin.ok) return admin;
+  const trustees = new Map<string, Promise<Result<{ id: string; name: string }>>>();
+  const orphans = lazyOrphans(ctx, clients.value);
+  const workloads: ReassignWorkloadFacts[] = [];
+  for (const t of targets.value) {
+    const key = `${t.project.id}|${t.trusteeUser.trim()}`;
+    if (!trustees.has(key))
+      trustees.set(key, findTrustee(ctx, clients.value, t.project, trusteeRoles.roles, t.trusteeUser));
+    const trustee = await trustees.get(key)!;
+    if (!trustee.ok) return trustee;
+    const workload = await workloadState(ctx, clients.value, t.workloadId, t.project, orphans, () =>
+      expectOrphan?.(t),
+    );
+    if (!workload.ok) return workload;
+    ctx.log(
+      workload.value.state === 'orphaned'
+        ? `Workload ${workload.value.name} is orphaned (project ${workload.value.projectId}); → ${t.project.name}, trustee ${trustee.value.name}.`
+        : `Workload ${workload.value.name} is already in project ${t.project.name}.`,
+    );
+    workloads.push({
+      workloadId: t.workloadId,
+      workloadName: workload.value.name,
+      state: workload.value.state,
+      currentProjectId: workload.value.projectId,
+      currentUserId: workload.value.userId,
+      sourceProjectId:
+        workload.value.state === 'orphaned'
+          ? workload.value.projectId
+          : t.sourceProjectId || earlierSource(ctx, t.workloadId),
+      targetProject: { id: t.project.id, name: t.project.name, domainId: t.project.domainId },
+      trustee: trustee.value,
+      ...(workload.value.schedule ? { schedule: workload.value.schedule } : {}),
+    });
+  }
+  return ok({
+    trusteeRoles,
+    trusteeSource: targets.value.every((t) => t.trusteeUser.trim()) ? 'params' : 'role-assignments',
+    reenableSchedules: ctx.params.reenableSchedules === true,
+    actingUser: admin.value.userName,
+    workloads,
+  });
+}
 
 /** Cloud A's project of a workload this run reassigned before (a re-plan finds it in the target already). */
 function earlierSource(ctx: DrContext, workloadId: string): string {
@@ -266,7 +278,7 @@ async function reassignGroup(
   return errors;
 }
 
-interface WorkloadState {
+export interface WorkloadState {
   state: 'orphaned' | 'in-target';
   name: string;
   projectId: string;
@@ -287,6 +299,7 @@ async function workloadState(
   workloadId: string,
   project: TargetProject,
   orphanList: () => Promise<Result<TrilioWorkload[]>>,
+  expectOrphan: () => WorkloadState | undefined = () => undefined,
 ): Promise<Result<WorkloadState>> {
   const managed = await clients.trilio.getWorkload(workloadId, { signal: ctx.signal });
   if (managed.ok) {
@@ -329,6 +342,8 @@ async function workloadState(
         });
     }
   }
+  const expected = orphan ? undefined : expectOrphan();
+  if (expected) return ok(expected);
   if (!orphan)
     return fail({
       code: 'precondition',

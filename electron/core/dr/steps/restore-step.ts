@@ -282,10 +282,19 @@ function rowOf(
   };
 }
 
+/** The snapshot restored and when Trilio started the restore: what the report's RPO is made of. */
+function snapshotTimes(facts: RestoreTargetFacts, restore?: { created_at?: string }) {
+  return {
+    snapshotId: facts.snapshot.id,
+    ...(facts.snapshot.createdAt ? { snapshotCreatedAt: facts.snapshot.createdAt } : {}),
+    ...(restore?.created_at ? { restoreStartedAt: restore.created_at } : {}),
+  };
+}
+
 function availableRow(done: JobResult): RestoredWorkload {
   return {
     ...rowOf(done.facts, done.facts.targetProject.name),
-    snapshotId: done.facts.snapshot.id,
+    ...snapshotTimes(done.facts, done.restore),
     restoreId: done.restore.id,
     status: 'available',
     availableAt: done.availableAt,
@@ -359,7 +368,7 @@ function bulkOutcome(
     const error: AppError = result.ok ? restoreFailure(result.value.restore, job.facts) : result.error;
     rows.push({
       ...rowOf(job.facts, job.facts.targetProject.name),
-      snapshotId: job.facts.snapshot.id,
+      ...snapshotTimes(job.facts, result.ok ? result.value.restore : undefined),
       ...(result.ok ? { restoreId: result.value.restore.id } : {}),
       status: result.ok && result.value.restore.status === 'cancelled' ? 'cancelled' : 'error',
       error: error.message,

@@ -28,7 +28,9 @@ export function computeWindow(input: VirtualWindowInput): VirtualWindow {
   const viewport = Math.max(0, input.viewportHeight);
   const maxTop = Math.max(0, totalHeight - viewport);
   const top = Math.min(Math.max(0, input.scrollTop), maxTop);
-  const first = Math.floor(top / rowHeight);
+  // At the very bottom of a list shorter than a row past its end (a zero-height viewport), the first
+  // row in view is still the last one, never one past it.
+  const first = Math.min(count - 1, Math.floor(top / rowHeight));
   const visibleRows = Math.ceil(viewport / rowHeight) + 1;
   const start = Math.max(0, first - overscan);
   const end = Math.min(count, first + visibleRows + overscan);

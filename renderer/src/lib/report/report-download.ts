@@ -2,7 +2,7 @@ import type { Api, FileDownload } from '../../../../shared/contract.js';
 import type { AppError } from '../../../../shared/result.js';
 import { downloadBlob } from '../app/download.js';
 
-export type ReportFormat = 'html' | 'pdf' | 'json';
+export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
 export type RunbookFormat = 'html' | 'md';
 
 /**

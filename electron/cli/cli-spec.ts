@@ -138,6 +138,26 @@ const singleOptions: readonly OptionSpec[] = [
   reenableSchedules,
 ];
 const fullOptions: readonly OptionSpec[] = [profile, mapping, notifyOnly, concurrency, reenableSchedules];
+/** How `plan` gives the plan: printed, as the JSON envelope, or as an Ansible playbook in a folder. */
+const planFormat: readonly OptionSpec[] = [
+  {
+    name: 'format',
+    type: 'string',
+    value: 'text|json|ansible',
+    help: 'text (default), json (as --json), ansible: playbook.yml, inventory.ini, group_vars/ in --out',
+    choices: ['text', 'json', 'ansible'],
+    complete: ['text', 'json', 'ansible'],
+  },
+  { ...out, value: 'DIR', required: false, help: 'folder for --format ansible', complete: 'dir' },
+  {
+    name: 'from',
+    type: 'string',
+    value: 'STEP',
+    help: 'ansible: only the steps from STEP on (restore: once the first playbook ran)',
+    choices: ['copy', 'reconfigure', 'mount-paths', 'access', 'reassign', 'restore', 'notify'],
+    complete: ['copy', 'reconfigure', 'mount-paths', 'access', 'reassign', 'restore', 'notify'],
+  },
+];
 
 export const commands: readonly CommandSpec[] = [
   { path: ['profile', 'list'], summary: 'list the environment profiles', positionals: [], options: [] },
@@ -249,15 +269,21 @@ export const commands: readonly CommandSpec[] = [
     path: ['plan', 'single'],
     summary: 'print the complete plan of a single-workload DR; changes nothing',
     positionals: [],
-    options: singleOptions,
-    notes: ['Reads the hosts and clouds (discovery only): no run is saved, no host or cloud is changed.'],
+    options: [...singleOptions, ...planFormat],
+    notes: [
+      'Reads the hosts and clouds (discovery only): no run is saved, no host or cloud is changed.',
+      '--format ansible --out DIR writes the plan as DIR/playbook.yml, DIR/inventory.ini and DIR/group_vars/all.yml (no secret).',
+    ],
   },
   {
     path: ['plan', 'full'],
     summary: 'print the complete plan of a full-cloud DR; changes nothing',
     positionals: [],
-    options: fullOptions,
-    notes: ['Reads the hosts and clouds (discovery only): no run is saved, no host or cloud is changed.'],
+    options: [...fullOptions, ...planFormat],
+    notes: [
+      'Reads the hosts and clouds (discovery only): no run is saved, no host or cloud is changed.',
+      '--format ansible --out DIR writes the plan as DIR/playbook.yml, DIR/inventory.ini and DIR/group_vars/all.yml (no secret).',
+    ],
   },
   {
     path: ['run', 'single'],

@@ -1,9 +1,16 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { renderAnsible } from '../../shared/ansible/ansible-export.js';
 import type { Result } from '../../shared/result.js';
+import type { StepKey } from '../../shared/run/plan-types.js';
+import { stepInfo } from '../../shared/run/step-catalog.js';
 import type { PreviewStep, RunPreview } from '../../shared/run/run-preview.js';
+import { stringOption } from './cli-args.js';
 import type { CommandContext } from './cli-context.js';
 import { ExitCode } from './cli-exit.js';
 import { printEnvelope, printError } from './cli-output.js';
 import { fullParams, singleParams } from './run-params.js';
+import { findProfile } from './profile-command.js';
 import { describePlan, streamLogs } from './run-output.js';
 
 const basisLabel: Record<PreviewStep['basis'], string> = {
@@ -20,6 +27,13 @@ const basisLabel: Record<PreviewStep['basis'], string> = {
  */
 export async function planCommand(ctx: CommandContext): Promise<number> {
   const { core, command, io } = ctx;
+  const format = stringOption(command, 'format') ?? 'text';
+  const outDir = stringOption(command, 'out');
+  if (format === 'ansible' && !outDir)
+    return printError(io, {
+      code: 'invalid-argument',
+      message: '--format ansible writes a folder: give it with --out DIR.',
+    });
   const input =
     command.spec.path[1] === 'full' ? await fullParams(core, command) : await singleParams(core, command);
   if (!input.ok) return printError(io, input.error);
@@ -33,9 +47,50 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
   if (!preview.ok) return printError(io, preview.error);
   const blocked = (preview.value.steps.find((s) => s.key === 'preflight')?.plan?.warnings.length ?? 0) > 0;
   const exitCode = blocked ? ExitCode.precondition : ExitCode.ok;
-  if (io.json) printEnvelope(io, { ok: !blocked, exitCode, value: preview.value });
+  if (format === 'ansible' && outDir) {
+    if (blocked) {
+      io.err(describePreview(preview.value, blocked));
+      return printError(io, {
+        code: 'precondition',
+        message: 'Pre-flight found problems that would stop the run: no playbook was written.',
+        hint: 'Fix what pre-flight names (above), then export again.',
+      });
+    }
+    return writeAnsible(ctx, preview.value, outDir);
+  }
+  if (io.json || format === 'json') printEnvelope(io, { ok: !blocked, exitCode, value: preview.value });
   else io.out(describePreview(preview.value, blocked));
   return exitCode;
+}
+
+/** Writes the plan as a playbook, inventory and group_vars into `dir` (created when missing). */
+async function writeAnsible({ core, command, io }: CommandContext, preview: RunPreview, dir: string) {
+  const profile = await findProfile(core, stringOption(command, 'profile'));
+  if (!profile.ok) return printError(io, profile.error);
+  const from = stringOption(command, 'from') as StepKey | undefined;
+  const files = renderAnsible(profile.value, preview, from ? { fromStep: from } : {});
+  if (!files.ok) return printError(io, files.error);
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(files.value)) {
+    const file = join(dir, name);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text, { mode: 0o644 });
+    written.push(file);
+  }
+  const deferred = preview.steps.filter((s) => !s.plan && !stepInfo(s.key).onDemand).slice(0, 1);
+  const value = { dir, files: written, next: deferred.map((s) => s.key) };
+  if (io.json) printEnvelope(io, { ok: true, exitCode: ExitCode.ok, value });
+  else
+    io.out(
+      [
+        `Wrote ${written.join(', ')}.`,
+        ...deferred.map(
+          (s) =>
+            `${s.title} is planned from what the steps before it did: run this playbook, then export again with --from ${s.key}.`,
+        ),
+      ].join('\n'),
+    );
+  return ExitCode.ok;
 }
 
 export function describePreview(p: RunPreview, blocked: boolean): string {

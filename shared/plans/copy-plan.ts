@@ -188,6 +188,9 @@ export function copyPaths(
  * it is necessary to adjust the ownership to nova:nova with the right permissions." Through the
  * appliance, so the data never passes through the wizard's machine.
  */
+/** Owner and group may read and write everything in the copy (X: search on folders only). */
+const copyMode = 'u+rwX,g+rwX';
+
 export function planCopy(facts: CopyFacts): Result<StepPlan> {
   if (!workloadIdPattern.test(facts.workloadId))
     return fail({ code: 'validation', message: `"${facts.workloadId}" is not a workload id.` });
@@ -273,17 +276,24 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
         : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${size}), then give it to ${facts.owner}.`),
     actions: [
       ...replace,
-      { ...copy, change: copyChange },
-      remote(
-        'chown',
-        ['chown', '-R', '--', facts.owner, facts.target],
-        `Set ownership of ${facts.target} to ${facts.owner}`,
-      ),
-      remote(
-        'chmod',
-        ['chmod', '-R', '--', 'u+rwX,g+rwX', facts.target],
-        `Let ${facts.owner.split(':')[0]} read and write everything in ${facts.target}`,
-      ),
+      // The copy renames its partial folder into place last, so the target is there only when done.
+      { ...copy, change: copyChange, effect: { kind: 'creates', path: facts.target } },
+      {
+        ...remote(
+          'chown',
+          ['chown', '-R', '--', facts.owner, facts.target],
+          `Set ownership of ${facts.target} to ${facts.owner}`,
+        ),
+        effect: { kind: 'owner', path: facts.target, owner: facts.owner },
+      },
+      {
+        ...remote(
+          'chmod',
+          ['chmod', '-R', '--', copyMode, facts.target],
+          `Let ${facts.owner.split(':')[0]} read and write everything in ${facts.target}`,
+        ),
+        effect: { kind: 'mode', path: facts.target, mode: copyMode },
+      },
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../result.js';
 import type { RemoteAction, StepPlan } from '../run/plan-types.js';
 import { scriptArgv } from '../shell/quote.js';
-import { unmountArgv } from './host-scripts.js';
+import { MOUNTED_MARK, unmountArgv } from './host-scripts.js';
 
 /**
  * Single-workload DR reads the synced copy of the source share (NFS B2) on the appliance. When the
@@ -20,7 +20,7 @@ export interface FindFacts {
 
 export function mountStagingArgv(nfsExport: string, dir: string): string[] {
   return scriptArgv(
-    'mountpoint -q "$2" && exit 0; mkdir -p "$2" && mount -t nfs -o ro "$1" "$2"',
+    `mountpoint -q "$2" && exit 0; mkdir -p "$2" && mount -t nfs -o ro "$1" "$2" && echo ${MOUNTED_MARK}`,
     [nfsExport, dir],
     'trilio-dr-mount-ro',
   );
@@ -43,6 +43,13 @@ export function planFind(facts: FindFacts): Result<StepPlan> {
           argv: mountStagingArgv(facts.syncedCopy, facts.sourceRoot),
           privileged: true,
           description: `Mount ${facts.syncedCopy} read-only at ${facts.sourceRoot} on ${facts.tvmName}`,
+          effect: {
+            kind: 'mounted',
+            source: facts.syncedCopy,
+            target: facts.sourceRoot,
+            fstype: 'nfs',
+            opts: 'ro',
+          },
           change: {
             kind: 'staging-mount',
             undo: [

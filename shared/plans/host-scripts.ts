@@ -24,6 +24,13 @@ export function probePathsArgv(paths: readonly string[]): string[] {
   );
 }
 
+/**
+ * The line a mount script prints when it mounted something (and only then), so that a runner that
+ * reports changes (the Ansible export's `changed_when`) can tell a run that acted from one that found
+ * the mount in place. The scripts exit 0 either way.
+ */
+export const MOUNTED_MARK = 'trilio-dr-mounted';
+
 export function mkdirArgv(path: string): string[] {
   return ['mkdir', '-p', '--', path];
 }
@@ -36,7 +43,7 @@ export function rmdirIfEmptyArgv(path: string): string[] {
 /** `mount --bind SOURCE TARGET` unless TARGET is already a mount point. */
 export function bindMountArgv(source: string, target: string): string[] {
   return scriptArgv(
-    'mountpoint -q "$2" && exit 0; mount --bind "$1" "$2"',
+    `mountpoint -q "$2" && exit 0; mount --bind "$1" "$2" && echo ${MOUNTED_MARK}`,
     [source, target],
     'trilio-dr-bind',
   );
@@ -78,7 +85,11 @@ export function removeLineArgv(file: string, line: string): string[] {
 }
 
 /** Parses the output of `probePathsArgv`. */
-export function parseProbe(stdout: string): { dirs: Set<string>; mounts: Set<string>; ids: Map<string, string> } {
+export function parseProbe(stdout: string): {
+  dirs: Set<string>;
+  mounts: Set<string>;
+  ids: Map<string, string>;
+} {
   const dirs = new Set<string>();
   const mounts = new Set<string>();
   const ids = new Map<string, string>();
@@ -108,7 +119,7 @@ export function rebindMountArgv(source: string, target: string): string[] {
       'same() { [ "$(stat -L -c %d:%i -- "$1")" = "$(stat -L -c %d:%i -- "$2")" ]; }',
       'while mountpoint -q "$2" && ! same "$1" "$2"; do umount "$2" || exit 1; done',
       'mountpoint -q "$2" && exit 0',
-      'mount --bind "$1" "$2"',
+      `mount --bind "$1" "$2" && echo ${MOUNTED_MARK}`,
     ].join('\n'),
     [source, target],
     'trilio-dr-rebind',

@@ -96,6 +96,7 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
       if (!host.dirs.includes(n.mountPath))
         actions.push({
           ...remote('mkdir', mkdirArgv(n.mountPath), `Create ${n.mountPath}`),
+          effect: { kind: 'directory', path: n.mountPath },
           change: {
             kind: 'mkdir',
             undo: [remote('rmdir', rmdirIfEmptyArgv(n.mountPath), `Remove ${n.mountPath} if empty`)],
@@ -114,6 +115,7 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
             bindMountArgv(facts.livePath, n.mountPath),
             `Bind ${facts.livePath} onto ${n.mountPath}`,
           ),
+          effect: bindEffect(facts.livePath, n.mountPath),
           change: bindChange,
         });
       else if (host.bound && !host.bound.includes(n.mountPath)) {
@@ -144,6 +146,7 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
             appendLineArgv('/etc/fstab', line, `/etc/fstab.trilio-dr-${runId}`),
             `Add to /etc/fstab (backup /etc/fstab.trilio-dr-${runId}): ${line}`,
           ),
+          effect: { ...bindEffect(facts.livePath, n.mountPath), kind: 'fstab-line', line },
           change: fstabChange,
         });
       const edit = addBindMount(fstab, facts.livePath, n.mountPath);
@@ -203,6 +206,11 @@ export function planMountPaths(facts: MountPathsFacts, runId: string): Result<St
     verify: [],
     warnings,
   });
+}
+
+/** A bind mount of the live share onto a needed path, as `bindMountLine` writes it to fstab. */
+function bindEffect(source: string, target: string) {
+  return { kind: 'mounted' as const, source, target, fstype: 'none', opts: 'bind' };
 }
 
 /** The fstab text without the lines mounting on `path` (the wizard's own, being replaced). */

@@ -86,6 +86,17 @@ export function editAction(
     privileged: true,
     description: `${verb} ${nfsExport} ${mode === 'add' ? 'to' : 'from'} ${where} in ${file.file} (atomic write, backup next to it)`,
     edit: { file: file.file, mode, nfsExport },
+    ...(mode === 'add'
+      ? {
+          effect: {
+            kind: 'list-option' as const,
+            file: file.file,
+            option: file.model === 'backends' ? 'enabled_backends' : 'vault_storage_nfs_export',
+            value: nfsExport,
+            model: file.model === 'backends' ? ('backends' as const) : ('exports' as const),
+          },
+        }
+      : {}),
   };
   return edit;
 }
@@ -98,6 +109,7 @@ export function restartAction(node: NodeConfig, mode: ExportEditMode, restart: s
     argv: restart,
     privileged: true,
     description: `Restart ${restart.at(-1)} on ${node.hostName} (${displayCommand(restart)})`,
+    effect: { kind: 'service-restart' },
   };
 }
 

@@ -228,9 +228,15 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
   const networks = choices.restoreTopology
     ? 'the snapshot’s network topology is recreated'
     : describeMappings(facts, choices, included) || 'no network to map';
+  const scope = {
+    projectId: facts.targetProject.id,
+    projectName: facts.targetProject.name,
+    domainId: facts.targetProject.domainId,
+  };
   const action: ApiAction = {
     kind: 'api',
     id: restoreActionId(snapshot.id),
+    scope,
     service: 'workloads',
     method: 'POST',
     path: `/snapshots/${encodeURIComponent(snapshot.id)}`,
@@ -275,6 +281,7 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
         service: 'workloads',
         method: 'GET',
         path: '/restores/{restore id}',
+        scope,
         description: 'Check that the restore is available and restored every included VM',
         readOnly: true,
       },

@@ -45,7 +45,35 @@ export interface RemoteAction {
    * right before it runs, since their undo would now undo this run's work (a bind re-pointed).
    */
   takesOver?: { runId: string; changeId: number }[];
+  /**
+   * What the command brings about, as data, for renderers that express it in another engine's own
+   * terms (the Ansible export: `ansible.posix.mount`, `ansible.builtin.file`). The argv stays what
+   * the wizard runs; the effect only names its end state.
+   */
+  effect?: HostEffect;
 }
+
+/** The end state a remote action brings about (see `RemoteAction.effect`). */
+export type HostEffect =
+  /** `path` exists as a directory. */
+  | { kind: 'directory'; path: string }
+  /** `target` is a mount of `source` (`fstype`, `opts`), not kept in fstab. */
+  | { kind: 'mounted'; source: string; target: string; fstype: string; opts: string }
+  /** `/etc/fstab` holds the line mounting `source` on `target` (the line the wizard writes). */
+  | { kind: 'fstab-line'; source: string; target: string; fstype: string; opts: string; line: string }
+  /** `path` (recursively) is owned by `owner` (`user:group`). */
+  | { kind: 'owner'; path: string; owner: string }
+  /** `path` (recursively) has the symbolic `mode` (`u+rwX,g+rwX`). */
+  | { kind: 'mode'; path: string; mode: string }
+  /** `path` exists once the command ran (it is created last, atomically): skip when it is there. */
+  | { kind: 'creates'; path: string }
+  /**
+   * `value` is one of the comma-separated list `option` of [DEFAULT] in `file` (`model: 'exports'`), or
+   * a backend section of its own (`model: 'backends'`, T4O 6.x `enabled_backends`).
+   */
+  | { kind: 'list-option'; file: string; option: string; value: string; model: 'exports' | 'backends' }
+  /** Restarts the Trilio service(s) the config edits before it on the same host concern. */
+  | { kind: 'service-restart' };
 
 /** Ids of a plan's actions that delete data (the user confirms them once, together). */
 export function destructiveActionIds(plan: Pick<StepPlan, 'actions'> | undefined): string[] {
@@ -69,6 +97,11 @@ export interface ApiAction {
   description: string;
   readOnly?: boolean;
   change?: ChangeSpec;
+  /**
+   * The project the call is made in (a token scoped to it); absent: the profile's own login project.
+   * Restores and workload reads act inside the project that owns the workload.
+   */
+  scope?: { projectId: string; projectName: string; domainId: string };
 }
 
 export interface ManualAction {

@@ -125,6 +125,21 @@ describe('Ansible export of a single-workload plan', () => {
     expect(remote.some((a) => a.effect?.kind === 'fstab-line')).toBe(true);
   });
 
+  it('sets the copy’s owner and mode with the copy, not over Trilio’s later writes on every run', () => {
+    const copy = stepPlan(before, 'copy').actions as RemoteAction[];
+    const created = copy.find((a) => a.effect?.kind === 'creates')!;
+    const register = all.find((t) => t.name === created.description)!.register as string;
+    expect(register).toMatch(/^trilio_dr_created_/);
+    for (const a of copy.filter((x) => x.effect?.kind === 'owner' || x.effect?.kind === 'mode')) {
+      const task = all.find((t) => t.name === a.description)!;
+      expect(task.when).toBe(`${register} is changed`);
+      expect(task['ansible.builtin.file']).toMatchObject({
+        path: created.effect?.kind === 'creates' ? created.effect.path : '?',
+        recurse: true,
+      });
+    }
+  });
+
   it('sends the grant and the reassign with the plan’s method, path and body, each only when still to do', () => {
     const grant = stepPlan(before, 'access').actions[0] as ApiAction;
     const grantTask = all.find((t) => t.name === grant.description)!;

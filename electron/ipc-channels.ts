@@ -28,6 +28,7 @@ const callNameSet = {
   'runs.plan': true,
   'runs.execute': true,
   'runs.cancel': true,
+  'runs.close': true,
   'runs.suggestMapping': true,
   'runs.targetProjects': true,
   'runs.report': true,

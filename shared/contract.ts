@@ -21,6 +21,8 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'headless';
   /** The secret store needs a passphrase before profiles with secrets can be used. */
   storeLocked: boolean;
+  /** No passphrase was chosen for this data folder yet: the unlock screen asks to choose one, twice. */
+  storeNew: boolean;
   cipher: 'safe-storage' | 'passphrase';
   dataDir: string;
 }
@@ -95,6 +97,8 @@ export const calls = {
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
+  /** The user closes a run: done without clean-up, or abandoned; nothing outside the store changes. */
+  'runs.close': call(z.object({ runId: id }), returns<RunView>()),
   /** The run report (HTML, PDF or JSON) as bytes for a download or the CLI to write. */
   'runs.report': call(
     z.object({ runId: id, format: z.enum(['html', 'pdf', 'json']) }),

@@ -442,7 +442,7 @@ describe('WizardState', () => {
 
   it('reopens a saved run where it stopped, with its past log lines and no duplicates', async () => {
     const backend = engineApi();
-    const first = await started(backend);
+    const first = await started(backend, { workloadId: 'w-erp' });
     await first.session.execute('preflight');
     await first.session.execute('find');
     const runId = first.session.id;
@@ -455,7 +455,7 @@ describe('WizardState', () => {
     expect(again.wizard.selected).toBe('copy');
     expect(status(again.wizard, 'preflight')).toBe('succeeded');
     expect(again.log.records.map((r) => r.text)).toEqual(['preflight ran']);
-    expect(again.wizard.steps.find((s) => s.key === 'find')?.message).toMatch(/choose one/);
+    expect(again.wizard.steps.find((s) => s.key === 'find')?.message).toBe('found fin-erp');
 
     // Lines emitted while the past lines are read show once, whether or not the answer has them.
     const line = (text: string, ts: number): LogRecord => ({

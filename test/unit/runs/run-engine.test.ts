@@ -81,7 +81,10 @@ function fakeWorld() {
   return { mounts, applied, step };
 }
 
-function engineFor(store: MemoryRunStore, steps: Partial<Record<StepKey, StepDefinition<{ hosts: string[] }, null>>>) {
+function engineFor(
+  store: MemoryRunStore,
+  steps: Partial<Record<StepKey, StepDefinition<{ hosts: string[] }, null>>>,
+) {
   const logs: LogRecord[] = [];
   const progress: StepProgress[] = [];
   const engine = new RunEngine<null>({
@@ -237,5 +240,34 @@ describe('RunEngine', () => {
     expect(store.getRun(run.value.id)?.status).toBe('cancelled');
     const cleanup = await engine.execute(run.value.id, 'cleanup');
     expect(cleanup.ok && cleanup.value.status).toBe('succeeded');
+  });
+
+  it('closes a run once, not while a step executes; the phase then reads abandoned', async () => {
+    const world = fakeWorld();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StepDefinition<{ hosts: string[] }, null> = {
+      ...world.step('preflight'),
+      execute: async () => {
+        await gate;
+        return ok({ summary: '', verify: [] });
+      },
+    };
+    const store = new MemoryRunStore();
+    const { engine } = engineFor(store, { preflight: slow });
+    const run = engine.create('p1', params);
+    if (!run.ok) throw new Error('create');
+    const pending = engine.execute(run.value.id, 'preflight');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(engine.close(run.value.id)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    release();
+    await pending;
+    const closed = engine.close(run.value.id);
+    if (!closed.ok) throw new Error(closed.error.message);
+    expect(closed.value.closedAt).toMatch(/^\d{4}-/);
+    const again = engine.close(run.value.id);
+    expect(again.ok && again.value.closedAt).toBe(closed.value.closedAt);
+    expect(store.listRuns('p1')[0]).toMatchObject({ phase: 'abandoned', phaseLabel: 'abandoned, closed' });
+    expect(engine.close('nope')).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 });

@@ -32,6 +32,7 @@ const callNameSet = {
   'runs.suggestMapping': true,
   'runs.targetProjects': true,
   'runs.report': true,
+  'names.lookup': true,
   'runs.logs': true,
 } as const satisfies Record<CallName, true>;
 

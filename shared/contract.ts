@@ -3,6 +3,7 @@ import type { AppError, Result } from './result.js';
 import { profileSchema, type Profile, type ProjectMapping, type ProfileSummary } from './profile/profile.js';
 import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
 import type { RunSummary, RunView, StepState } from './run/run-types.js';
+import type { NameBook } from './names/name-book.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -108,6 +109,8 @@ export const calls = {
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),
   /** Full-cloud runs: the projects of the target domain, for choosing a mapping's target project. */
   'runs.targetProjects': call(z.object({ runId: id }), returns<TargetProjectChoice[]>()),
+  /** Names of the clouds' projects, users, networks, subnets and volume types (and a run's own), by id. */
+  'names.lookup': call(z.object({ profileId: id, runId: id.optional() }), returns<NameBook>()),
   'runs.logs': call(
     z.object({
       runId: id,

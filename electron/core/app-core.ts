@@ -12,6 +12,8 @@ import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
+import { cloudNames, nameHandlers } from './handlers/name-handlers.js';
+import { NameCache } from './names/name-lookup.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -57,6 +59,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const engine = createDrEngine(state, runs, logs);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();
+  const names = new NameCache();
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
     'store.unlock': ({ passphrase }) => state.unlock(passphrase),
@@ -64,8 +67,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
-    ...reportHandlers(state, logs),
+    ...reportHandlers(state, logs, async (profileId) => {
+      const profile = state.profiles.get(profileId);
+      return profile.ok ? (await cloudNames(state, names, profile.value)).names : {};
+    }),
     ...runbookHandlers(state, engine),
+    ...nameHandlers(state, engine, names),
   };
 
   return {

@@ -16,6 +16,7 @@ h3 { font-size: 11.5pt; margin: 14px 0 6px; break-after: avoid; page-break-after
 h4 { font-size: 10.5pt; margin: 10px 0 4px; break-after: avoid; page-break-after: avoid; }
 p { margin: 4px 0 8px; }
 .muted { color: #5f6368; }
+.id-name { color: #1a5fb4; white-space: nowrap; }
 .small { font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 9.5pt; }
 th, td { border: 1px solid #c9ced6; padding: 3px 6px; text-align: left; vertical-align: top; }

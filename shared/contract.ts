@@ -141,6 +141,14 @@ export interface LogRecord {
 
 export type StepStatus = 'pending' | 'planned' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
+/** How one item (a workload) of a bulk step stands, sent as it changes. */
+export interface StepItemProgress {
+  /** The workload id. */
+  id: string;
+  state: 'running' | 'succeeded' | 'failed';
+  message?: string;
+}
+
 export interface StepProgress {
   runId: string;
   step: string;
@@ -149,6 +157,7 @@ export interface StepProgress {
   fraction?: number;
   message?: string;
   error?: AppError;
+  item?: StepItemProgress;
 }
 
 export interface RunLifecycle {

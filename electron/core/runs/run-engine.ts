@@ -348,8 +348,15 @@ export class RunEngine<S> {
       signal,
       services,
       log: (text, options) => record(options?.stream ?? 'info', text, options?.host ?? ''),
-      progress: (fraction, message) =>
-        this.emitStep({ runId: run.id, step, status: 'running', fraction, ...(message ? { message } : {}) }),
+      progress: (fraction, message, item) =>
+        this.emitStep({
+          runId: run.id,
+          step,
+          status: 'running',
+          fraction,
+          ...(message ? { message } : {}),
+          ...(item ? { item } : {}),
+        }),
       previousFacts: () => store.getRun(run.id)?.steps.find((s) => s.key === step)?.facts,
       outcomeOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.outcome,
       recordChange: (change) => store.addChange(run.id, { ...change, step }, this.now().toISOString()),

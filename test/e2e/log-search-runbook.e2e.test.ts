@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPathFor } from '../../shared/nfs/mount-path.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson } from '../lab/lab-json.js';
-import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
 
 /**
  * Two things an admin reaches for mid-incident, in the real UI against the lab: the environment runbook
@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('runbook export and log search in the UI (browser mode, lab)', () => {
   it('exports the environment runbook of the saved profile as a download', async () => {
     await page.goto(ui.server.url);
-    await byTest('profile-import-file').setInputFiles(lab.profileFile);
+    await importProfileFile(page, lab.profileFile);
     await expect.poll(() => byTest('field-name').inputValue(), { timeout: 10_000 }).toBe('lab');
     await byTest('runbook-kind').selectOption('full');
     await byTest('runbook-format').selectOption('md');

@@ -46,10 +46,11 @@ export function gateFor(
   const items = listed.map((a) => line(a, hostName, names));
   return {
     title: `${title}: confirm what is removed`,
-    message:
-      items.length > 0
+    message: !plan
+      ? `“${title}” will run now; plan it first to see every action it takes.`
+      : items.length > 0
         ? `“${title}” will do the following (${items.length} action${items.length === 1 ? '' : 's'}). It cannot be undone by the wizard.`
-        : `“${title}” will run now; plan it first to see every action it takes.`,
+        : `“${title}” finds nothing of this run to remove: it only checks, and the run then counts as cleaned up.`,
     confirmLabel: key === 'revert' ? 'Revert the configuration' : `${title} now`,
     danger: true,
     items,

@@ -267,6 +267,8 @@ export class RunSession {
     } else delete this.live[key];
     this.run = {
       ...this.run,
+      // The run reads "running" at once; its saved status after the step comes with the re-read.
+      ...(progress.status === 'running' ? { status: 'running' as const } : {}),
       steps: this.run.steps.map((s) =>
         s.key === key
           ? { ...s, status: progress.status, ...(progress.error ? { error: progress.error } : {}) }

@@ -30,7 +30,7 @@ td code { overflow-wrap: anywhere; word-break: break-all; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 8px; font-size: 8.5pt; font-weight: bold; color: #fff; background: #6b7280; }
 .badge.succeeded, .badge.available, .badge.ok, .badge.undone { background: #2e7d32; }
 .badge.failed, .badge.error, .badge.cancelled, .badge.bad { background: #c62828; }
-.badge.running, .badge.restoring, .badge.interrupted, .badge.waiting, .badge.open { background: #b26a00; }
+.badge.running, .badge.restoring, .badge.interrupted, .badge.waiting, .badge.open { background: #8a5300; }
 .badge.notified { background: #1565c0; }
 .card { border: 1px solid #dde1e6; border-radius: 6px; padding: 8px 12px; margin: 10px 0; break-inside: avoid-page; }
 .error { border-left: 4px solid #c62828; background: #fdf3f3; padding: 6px 10px; margin: 6px 0 10px; break-inside: avoid; }

@@ -11,7 +11,7 @@ import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } fro
 import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
 import { seriousAxeFindings } from './support/axe.js';
 import { idsWithoutNames, keystoneNames } from './support/name-checks.js';
-import { SCREENS_DIR } from './support/lab-browser.js';
+import { SCREENS_DIR, SHOTS_DIR } from './support/lab-browser.js';
 
 /**
  * The single-workload DR in the wizard, as a person does it, against the lab: import the lab profile,
@@ -73,7 +73,7 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
   it('starts a run for the target project from the wizard tab', async () => {
     await byTest('tab-wizard').click();
     await expect.poll(() => byTest('run-setup').isVisible()).toBe(true);
-    expect(await byTest('runs-empty').innerText()).toBe('No runs yet.');
+    await expect.poll(() => byTest('runs-empty').innerText()).toBe('No runs yet.');
     await byTest('run-target-project').fill('finance-dr');
     expect(await byTest('run-snapshot').inputValue()).toBe('latest');
     expect(await byTest('run-notify-only').isChecked()).toBe(false);
@@ -229,7 +229,8 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
   it('exports the report as HTML: project and user names beside their ids, no serious axe finding', async () => {
     await byTest('report-format').selectOption('html');
     const [download] = await Promise.all([page.waitForEvent('download'), byTest('report-export').click()]);
-    const file = (await download.path())!;
+    const file = join(SHOTS_DIR, 'wizard-report.html');
+    await download.saveAs(file);
     const report = await page.context().newPage();
     try {
       await report.setViewportSize({ width: 1440, height: 900 });

@@ -97,11 +97,20 @@ describe('gates before steps that delete or unmount', () => {
   it('other steps only when their plan deletes or unmounts', () => {
     const mounts = plan('mount-paths', [remote('m', 'h1', ['mount', '--bind', '/a', '/b'], 'Bind mount')]);
     expect(gateFor(runOf('single'), 'mount-paths', mounts, { profileName: 'lab' })).toBeNull();
-    const copy = plan('copy', [
-      remote('r', 'h1', ['rm', '-rf', '--', '/b1/.partial'], 'Remove the partial copy'),
+    const old = plan('copy', [remote('r', 'h1', ['rm', '-rf', '--', '/b1/old'], 'Remove the old copy')]);
+    expect(gateFor(runOf('single'), 'copy', old, { profileName: 'lab' })?.items).toEqual([
+      'h1: Remove the old copy',
     ]);
-    expect(gateFor(runOf('single'), 'copy', copy, { profileName: 'lab' })?.items).toEqual([
-      'h1: Remove the partial copy',
+    // The copy script starts its own scratch folder over: it removes nothing the user had.
+    const copy = plan('copy', [
+      remote('c', 'h1', ['sh', '-c', 'rm -rf "$2"; cp -a', 'trilio-dr-copy'], 'Copy'),
+    ]);
+    expect(gateFor(runOf('single'), 'copy', copy, { profileName: 'lab' })).toBeNull();
+    const unmount = plan('find', [
+      remote('u', 'h1', ['sh', '-c', 'umount "$1"', 'trilio-dr-umount', '/x'], 'Unmount /x'),
+    ]);
+    expect(gateFor(runOf('single'), 'find', unmount, { profileName: 'lab' })?.items).toEqual([
+      'h1: Unmount /x',
     ]);
     expect(gateFor(runOf('single'), 'preflight', undefined, { profileName: 'lab' })).toBeNull();
   });

@@ -12,14 +12,24 @@ import { readableText } from '../format/readable-text.js';
  */
 const alwaysGated: readonly StepKey[] = ['cleanup', 'revert'];
 
+/**
+ * The planners' scripts that take something away (named by `scriptArgv`), and plain commands that do.
+ * A copy that starts its own scratch folder over is not one: it removes nothing the user had.
+ */
+const removingScripts = new Set([
+  'trilio-dr-umount',
+  'trilio-dr-purge',
+  'trilio-dr-remove-line',
+  'trilio-dr-rmdir',
+]);
+const removingCommands = new Set(['umount', 'rm', 'rmdir']);
+
 const removes = (a: Action): boolean => {
   if (a.kind === 'api') return a.method === 'DELETE' && a.readOnly !== true;
-  if (a.kind === 'remote') {
-    if (a.readOnly) return false;
-    const words = a.argv.join(' ');
-    return /(^|[\s/;|&(])(umount|rm|rmdir)(\s|$)/.test(words) || /\bsed\b.*fstab/.test(words);
-  }
-  return false;
+  if (a.kind !== 'remote' || a.readOnly) return false;
+  const [command, flag, , name] = a.argv;
+  if (command === 'sh' && flag === '-c') return removingScripts.has(name ?? '');
+  return removingCommands.has(command ?? '');
 };
 
 function line(a: Action, hostName: (id: string) => string, names: NameMap): string {

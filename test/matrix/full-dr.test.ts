@@ -56,12 +56,13 @@ describe('full-cloud DR per Trilio flavor (CLI)', () => {
           '--yes',
           '--json',
         ]);
-        expect(result.code, why(result)).toBe(0);
+        // Soft: a restore failing for a reason of its own must not hide what the hosts show, nor skip the revert.
+        expect.soft(result.code, why(result)).toBe(0);
         const summary = summaryOf(result);
         const rows = summary.steps.find((s) => s.key === 'restore')?.workloads ?? [];
-        expect(rows.map((r) => [r.workloadId, r.status]).sort()).toEqual(
-          sources.map((w) => [w.id, 'available']).sort(),
-        );
+        expect
+          .soft(rows.map((r) => [r.workloadId, r.status]).sort())
+          .toEqual(sources.map((w) => [w.id, 'available']).sort());
 
         // B2 in every file the flavor's Trilio reads, in the release's model, and mounted its way.
         const during = await configTexts(lab);
@@ -96,14 +97,14 @@ describe('full-cloud DR per Trilio flavor (CLI)', () => {
         ).toBeGreaterThan(0);
 
         const reverted = await dr.cli(['revert', '--run', summary.runId, '--yes', '--json']);
-        expect(reverted.code, why(reverted)).toBe(0);
+        expect.soft(reverted.code, why(reverted)).toBe(0);
         const after = await configTexts(lab);
         for (const [key, text] of before)
           expect(after.get(key), `${key} byte-identical after revert`).toBe(text);
         expect(await mountedOn(lab, liveMountPath(lab, lab.nfs.B2))).toEqual(everyNode(lab, false));
 
         const cleaned = await dr.cli(['cleanup', '--run', summary.runId, '--yes', '--json']);
-        expect(cleaned.code, why(cleaned)).toBe(0);
+        expect.soft(cleaned.code, why(cleaned)).toBe(0);
       } finally {
         await dr.close();
       }

@@ -33,12 +33,13 @@ describe('upgrade DR: backups of 4.1 restored on 5.2 (CLI)', () => {
         '--yes',
         '--json',
       ]);
-      expect(result.code, why(result)).toBe(0);
+      // Soft: a restore failing for a reason of its own must not hide what the hosts show, nor skip the revert.
+      expect.soft(result.code, why(result)).toBe(0);
       const summary = summaryOf(result);
       const rows = summary.steps.find((s) => s.key === 'restore')?.workloads ?? [];
-      expect(rows.map((r) => [r.workloadId, r.status]).sort()).toEqual(
-        sources.map((w) => [w.id, 'available']).sort(),
-      );
+      expect
+        .soft(rows.map((r) => [r.workloadId, r.status]).sort())
+        .toEqual(sources.map((w) => [w.id, 'available']).sort());
       // A1's whole-export path (4.1) is what the chains name; B2 is mounted path-only (5.2).
       expect(await mountedOn(lab, backupsMountPath(lab))).toEqual(everyNode(lab, true));
       expect(await mountedOn(lab, liveMountPath(lab, lab.nfs.B2))).toEqual(everyNode(lab, true));
@@ -51,9 +52,9 @@ describe('upgrade DR: backups of 4.1 restored on 5.2 (CLI)', () => {
       ).toBeGreaterThan(0);
 
       const reverted = await dr.cli(['revert', '--run', summary.runId, '--yes', '--json']);
-      expect(reverted.code, why(reverted)).toBe(0);
+      expect.soft(reverted.code, why(reverted)).toBe(0);
       const cleaned = await dr.cli(['cleanup', '--run', summary.runId, '--yes', '--json']);
-      expect(cleaned.code, why(cleaned)).toBe(0);
+      expect.soft(cleaned.code, why(cleaned)).toBe(0);
     } finally {
       await dr.close();
     }

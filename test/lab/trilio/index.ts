@@ -85,7 +85,7 @@ export async function upTrilio(input: UpTrilioInput): Promise<TrilioState> {
  * incremental's backing path, their nova owns the files), cloud B's managed workload by the live one.
  */
 export function generatorWriters(flavor: FlavorFacts): {
-  backups: EmulatorTrilioInput;
+  backups: Omit<EmulatorTrilioInput, 'applianceConfigPath' | 'configModel'>;
   appliance: EmulatorTrilioInput;
 } {
   const appliance = emulatorTrilioInput(flavor);
@@ -97,8 +97,6 @@ export function generatorWriters(flavor: FlavorFacts): {
       installer: b.installer,
       mountRoot: b.mountRoot,
       folderForm: b.folderForm,
-      applianceConfigPath: '',
-      configModel: 'export-list',
       shareOwner: { uid: b.nova.uid, gid: b.nova.gid },
     },
   };

@@ -11,6 +11,7 @@ import { strayServices, terminateGroup } from '../clouds/proc-table.js';
 import { httpAnswers } from '../clouds/readiness.js';
 import { writeFileIfChanged } from '../clouds/state-files.js';
 import type { FlavorFacts } from '../flavor/flavor-facts.js';
+import type { LabInstaller } from '../flavor/flavor.js';
 import type { LabHost } from '../lab-json.js';
 import { regions, repoRoot } from '../topology.js';
 import type { EmulatorConfig } from './emulator/emulator-config.js';
@@ -56,7 +57,7 @@ export interface EnsureTrilioInput {
  */
 export interface EmulatorTrilioInput {
   release: string;
-  installer: string;
+  installer: LabInstaller;
   mountRoot: string;
   folderForm: 'export' | 'path';
   applianceConfigPath: string;

@@ -20,6 +20,11 @@ export interface CopyFacts {
   sourceListing: FolderListing | null;
   targetListing: FolderListing | null;
   /**
+   * Who must own the copy (`user:group` or `uid:gid`): the target Trilio's nova, by name on package
+   * installs, 42436 on Kolla and director (which may have no name on the host).
+   */
+  owner: string;
+  /**
    * The target is this run's own copy: an earlier plan of this step in this run found no target. A
    * kill between the copy's rename and the step's record leaves it there; planned again, the step
    * records the copy and sets its ownership rather than skipping both as "already there".
@@ -157,19 +162,19 @@ export function planCopy(facts: CopyFacts): Result<StepPlan> {
   return ok({
     ...base,
     summary: identical
-      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to nova:nova.`
-      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to nova:nova.`,
+      ? `${facts.target} was copied by this run before it was interrupted (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes, identical): record the copy, then give it to ${facts.owner}.`
+      : `Copy ${facts.source} to ${facts.target} on ${facts.tvmName} (${facts.sourceListing.files} files, ${facts.sourceListing.bytes} bytes), then give it to ${facts.owner}.`,
     actions: [
       { ...copy, change: { kind: 'workload-copy', undo: [] } },
       remote(
         'chown',
-        ['chown', '-R', '--', 'nova:nova', facts.target],
-        `Set ownership of ${facts.target} to nova:nova`,
+        ['chown', '-R', '--', facts.owner, facts.target],
+        `Set ownership of ${facts.target} to ${facts.owner}`,
       ),
       remote(
         'chmod',
         ['chmod', '-R', '--', 'u+rwX,g+rwX', facts.target],
-        `Let nova read and write everything in ${facts.target}`,
+        `Let ${facts.owner.split(':')[0]} read and write everything in ${facts.target}`,
       ),
     ],
   });

@@ -1,3 +1,4 @@
+import { failedChecksMessage } from '../../../shared/run/verify-summary.js';
 import { randomUUID } from 'node:crypto';
 import type { LogRecord, StepProgress } from '../../../shared/contract.js';
 import type { Profile } from '../../../shared/profile/profile.js';
@@ -162,7 +163,7 @@ export class RunEngine<S> {
           this.deps.store.saveStep(runId, { ...started, outcome: outcome.value });
           return fail({
             code: 'precondition',
-            message: `Verification failed: ${failedChecks.map((v) => `${v.host ? `${v.host}: ` : ''}${v.check}${v.detail ? ` (${v.detail})` : ''}`).join('; ')}.`,
+            message: `Verification failed: ${failedChecksMessage(failedChecks)}.`,
             hint: 'See the verification rows and the log; fix the cause and run the step again (it is safe to repeat).',
           });
         }

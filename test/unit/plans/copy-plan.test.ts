@@ -16,6 +16,7 @@ const facts = (over: Partial<CopyFacts> = {}): CopyFacts => ({
   partial: '/var/triliovault-mounts/MTAuMjAuMy4yMjovdXBzdHJlYW1fdGFyZ2V0/.trilio-dr-partial-workload_w1',
   sourceListing: listing,
   targetListing: null,
+  owner: 'nova:nova',
   ...over,
 });
 
@@ -49,5 +50,17 @@ describe('planCopy of an identical target', () => {
       argv: ['test', '-d', target],
       change: { kind: 'workload-copy' },
     });
+  });
+});
+
+describe('ownership', () => {
+  it('gives the copy to the target Trilio’s nova: by name on packages, 42436 on Kolla and director', () => {
+    for (const owner of ['nova:nova', '42436:42436']) {
+      const plan = planCopy(facts({ owner }));
+      if (!plan.ok) throw new Error(plan.error.message);
+      const chown = plan.value.actions.find((a) => a.id.startsWith('chown:'));
+      expect(chown?.kind === 'remote' && chown.argv).toEqual(['chown', '-R', '--', owner, target]);
+      expect(plan.value.summary).toContain(owner);
+    }
   });
 });

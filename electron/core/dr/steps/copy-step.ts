@@ -7,7 +7,7 @@ import {
   type CopyFacts,
   type FolderListing,
 } from '../../../../shared/plans/copy-plan.js';
-import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
+import { targetMountPath, trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { RemoteAction } from '../../../../shared/run/plan-types.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
@@ -50,6 +50,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       partial: `${targetRoot}/.trilio-dr-partial-${dir}`,
       sourceListing: sourceListing.value,
       targetListing: targetListing.value,
+      owner: trilioFactsOf(ctx.profile.trilio, 'target').owner,
       copiedByThisRun: isOwnEarlierCopy(
         ctx.previousFacts() as Partial<CopyFacts> | undefined,
         target,
@@ -77,7 +78,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     const after = await listing(ctx, facts.tvm, facts.target);
     if (!after.ok) return after;
     const owner = await runOn(ctx, facts.tvm, {
-      argv: ['find', facts.target, '!', '-user', 'nova', '-print', '-quit'],
+      argv: ['find', facts.target, '!', '-user', ownerUser(facts.owner), '-print', '-quit'],
       privileged: true,
     });
     if (!owner.ok) return owner;
@@ -87,7 +88,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
       summary:
         plan.actions.length === 0
           ? plan.summary
-          : `Copied ${src.files} files (${src.bytes} bytes) to ${facts.target}; owned by nova:nova.`,
+          : `Copied ${src.files} files (${src.bytes} bytes) to ${facts.target}; owned by ${facts.owner}.`,
       verify: [
         {
           host: facts.tvmName,
@@ -97,7 +98,7 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
         },
         {
           host: facts.tvmName,
-          check: 'every file owned by nova',
+          check: `every file owned by ${ownerUser(facts.owner)}`,
           ok: stray === '',
           ...(stray ? { detail: stray } : {}),
         },
@@ -106,6 +107,9 @@ export const copyStep: StepDefinition<CopyFacts, RunServices> = {
     });
   },
 };
+
+/** The user part of `user:group` (`find -user` takes a name or a numeric id). */
+const ownerUser = (owner: string) => owner.split(':')[0] ?? owner;
 
 async function listing(ctx: DrContext, host: string, dir: string): Promise<Result<FolderListing | null>> {
   const out = await runOn(ctx, host, { argv: listFolderArgv(dir), privileged: true });

@@ -1,5 +1,6 @@
-import { targetMountPath } from '../../../../shared/trilio/trilio-facts.js';
-import { parseProbe, probePathsArgv } from '../../../../shared/plans/host-scripts.js';
+import { compareDetection, detectionRequest } from '../../../../shared/trilio/detect-compare.js';
+import { detectTrilioArgv, parseDetection } from '../../../../shared/trilio/detect-script.js';
+import { trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import { fanOut } from '../../ssh/fan-out.js';
@@ -29,13 +30,22 @@ function fromError(check: string, error: AppError, host?: string): Finding {
   });
 }
 
-/** Every host answers over SSH (with its stored host key), and the appliances mount the target share. */
+/**
+ * Every host answers over SSH (with its stored host key), and shows the target Trilio the profile
+ * describes: the target share mounted at the release's folder under the installer's mount root, its
+ * config files in the expected model, its restart command. Differences stop the run with both sides.
+ */
 export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
   const hosts = ctx.profile.hosts.filter((h) => h.role !== 'jump');
-  const b1 = targetMountPath(ctx.profile.trilio, ctx.profile.nfs.target);
+  const facts = trilioFactsOf(ctx.profile.trilio, 'target');
+  const role = (h: (typeof hosts)[number]) => (h.role === 'tvm' ? 'tvm' : 'compute');
   const outcomes = await fanOut(
     hosts.map((h) => h.id),
-    async (id) => runOn(ctx, id, { argv: probePathsArgv([b1]), privileged: true }, { timeoutMs: 60_000 }),
+    async (id) => {
+      const host = hosts.find((h) => h.id === id)!;
+      const argv = detectTrilioArgv(detectionRequest(role(host), facts));
+      return runOn(ctx, id, { argv, privileged: true }, { timeoutMs: 60_000 });
+    },
     { concurrency: ctx.services.concurrency, signal: ctx.signal },
   );
   const findings: Finding[] = [];
@@ -46,15 +56,22 @@ export async function hostFindings(ctx: DrContext): Promise<Finding[]> {
       return;
     }
     findings.push(row('reachable over SSH, commands run as root', true, { host: host.name }));
-    const mounted = parseProbe(o.value.stdout).mounts.has(b1);
-    findings.push(
-      row(`target share ${ctx.profile.nfs.target} mounted at ${b1}`, mounted, {
-        host: host.name,
-        ...(mounted
-          ? {}
-          : { hint: 'Trilio on this node must use NFS B1 (vault_storage_nfs_export) and be running.' }),
-      }),
-    );
+    const compared = compareDetection({
+      role: role(host),
+      facts,
+      targetExport: ctx.profile.nfs.target,
+      kind: ctx.params.kind,
+      detection: parseDetection(o.value.stdout),
+    });
+    for (const f of compared)
+      findings.push(
+        row(f.check, f.ok, {
+          host: host.name,
+          blocking: f.blocking,
+          ...(f.detail ? { detail: f.detail } : {}),
+          ...(f.hint ? { hint: f.hint } : {}),
+        }),
+      );
   });
   if (!hosts.some((h) => h.role === 'tvm'))
     findings.push(

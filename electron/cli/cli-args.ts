@@ -7,7 +7,15 @@ export interface CliArgs {
   options: Record<string, string | true>;
 }
 
-const booleanFlags = new Set(['json', 'yes', 'help', 'notify-only', 'replace', 'remove-mounts']);
+const booleanFlags = new Set([
+  'json',
+  'yes',
+  'help',
+  'notify-only',
+  'replace',
+  'remove-mounts',
+  'reenable-schedules',
+]);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const positionals: string[] = [];

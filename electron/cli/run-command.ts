@@ -16,8 +16,8 @@ import { readRestoreOutcomeData, type RestoredWorkload } from '../../shared/repo
 
 export const runUsage = `trilio-dr plan single --profile P --workload ID --target-project NAME [--snapshot ID|latest] [--json]
 trilio-dr run single --profile P --workload ID --target-project NAME [--trustee USER] [--snapshot ID|latest]
-                     [--restore-json FILE] [--notify-only] --yes [--json]
-trilio-dr run full --profile P [--mapping FILE.csv] [--notify-only] [--concurrency N] --yes [--json]
+                     [--restore-json FILE] [--notify-only] [--reenable-schedules] --yes [--json]
+trilio-dr run full --profile P [--mapping FILE.csv] [--notify-only] [--concurrency N] [--reenable-schedules] --yes [--json]
 trilio-dr resume --run ID --yes [--json]
 trilio-dr revert --run ID --yes [--json]
 trilio-dr cleanup --run ID [--remove-mounts] --yes [--json]
@@ -92,6 +92,7 @@ async function singleParams(
         restore: null,
         notifyOnly: args.options['notify-only'] === true,
         removeMountsOnCleanup: args.options['remove-mounts'] === true,
+        reenableSchedules: args.options['reenable-schedules'] === true,
       },
     },
   };
@@ -308,6 +309,7 @@ async function runFull(core: Core, args: CliArgs, io: CliOutput): Promise<number
     notifyOnly: args.options['notify-only'] === true,
     restoreConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
     removeMountsOnCleanup: false,
+    reenableSchedules: args.options['reenable-schedules'] === true,
   };
   const run = (await core.handle('runs.create', { profileId: profile.value.id, params })) as Result<RunView>;
   if (!run.ok) return printResult(io, run, () => '');

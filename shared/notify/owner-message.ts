@@ -97,6 +97,7 @@ function bodyOf(
     for (const w of failed) lines.push(`${workloadLine(w)}${w.error ? `: ${w.error}` : ''}`);
     lines.push('');
   }
+  lines.push(...backupLines([...restored, ...toRestore, ...failed]));
   if (toRestore.length > 0 || failed.length > 0) {
     const id = (toRestore[0] ?? failed[0])!.workloadId;
     lines.push(
@@ -117,6 +118,32 @@ function bodyOf(
     `(Disaster recovery run ${input.runId}, Trilio DR Wizard)`,
   );
   return lines.join('\n');
+}
+
+/**
+ * Whether each workload's scheduled backups run: Trilio switches a workload's job schedule off when it
+ * moves the workload from another cloud, so the owner learns which are off and how to turn them on.
+ */
+function backupLines(workloads: readonly RestoredWorkload[]): string[] {
+  const known = workloads.filter((w) => w.backups !== undefined);
+  if (known.length === 0) return [];
+  const off = known.filter((w) => w.backups === 'off');
+  const lines = ['Scheduled backups (Trilio job schedule):'];
+  for (const w of known)
+    lines.push(
+      `  - ${w.name}: ${w.backups === 'on' ? 'on' : 'OFF - no new backups are taken until you turn them on'}`,
+    );
+  if (off.length > 0)
+    lines.push(
+      'Trilio turned these schedules off when it moved the workloads to this cloud. To turn one back on, edit',
+      "the workload's schedule in the dashboard (enable it), or run:",
+      ...off.map(
+        (w) =>
+          `    ${displayCommand(['workloadmgr', 'workload-modify', w.workloadId, '--jobschedule', 'enabled=True'])}`,
+      ),
+    );
+  lines.push('');
+  return lines;
 }
 
 /** The .eml text of a message, with the run recorded in an `X-Trilio-DR-Run` header. */

@@ -68,7 +68,7 @@ export function planRestores(facts: RestoreStepFacts, chosen: RestoreChoices | n
     title: 'Restore',
     summary:
       `Selective restore of ${planned.length} workload(s), at most ${facts.concurrency} at once, each from its newest available snapshot with ` +
-      `every VM and networks mapped by name: ${planned.join(', ') || 'none'}. Each restore is followed until it is available; ` +
+      `every VM, its fixed IPs and networks mapped by name or CIDR (network and subnet): ${planned.join(', ') || 'none'}. Each restore is followed until it is available; ` +
       'a failed one does not stop the others, and running the step again retries only the failed ones.',
     actions,
     verify,

@@ -2,6 +2,7 @@ import { buildOwnerMessages, type OwnerMessage } from '../notify/owner-message.j
 import type { RestoredWorkload } from '../report/restore-outcome.js';
 import { ok, type Result } from '../result.js';
 import type { StepPlan } from '../run/plan-types.js';
+import { describeTrusteeRoles, rolesText, type TrusteeRoles } from '../trilio/trustee-roles.js';
 
 /**
  * Runbook: "Notify users of Workloads being available". Instead of restoring, the owners of each target
@@ -39,7 +40,8 @@ export interface NotifyFacts {
   projects: NotifyProjectFacts[];
   transport: NotifyTransport;
   from: string;
-  trusteeRole: string;
+  /** The roles that make a user an owner (Trilio's `trustee_role`, a list), and where they came from. */
+  trusteeRoles: TrusteeRoles;
   /** Target domain as the profile names it (for the hint's command). */
   domain: string;
   targetCloud: { region: string; authUrl: string };
@@ -76,12 +78,12 @@ export function ownerProblem(
   return {
     message:
       withoutEmail.length > 0
-        ? `No owner of project ${project.targetProject} has an e-mail address in Keystone (${withoutEmail.join(', ')} hold the trustee role ${facts.trusteeRole}).`
-        : `Nobody holds the trustee role ${facts.trusteeRole} on project ${project.targetProject}, so it has no owner to tell.`,
+        ? `No owner of project ${project.targetProject} has an e-mail address in Keystone (${withoutEmail.join(', ')} hold the trustee role ${rolesText(facts.trusteeRoles.roles)}).`
+        : `Nobody holds the trustee role ${rolesText(facts.trusteeRoles.roles)} on project ${project.targetProject}, so it has no owner to tell.`,
     hint:
       withoutEmail.length > 0
         ? `Give them an address (openstack user set --email ADDRESS --domain ${facts.domain} ${withoutEmail[0]}), then run the step again; or forward the saved .eml file yourself.`
-        : `Give the project's owner the role (openstack role add --user USER --user-domain ${facts.domain} --project ${project.targetProject} --project-domain ${facts.domain} ${facts.trusteeRole}) and an e-mail address, then run the step again.`,
+        : `Give the project's owner the role (openstack role add --user USER --user-domain ${facts.domain} --project ${project.targetProject} --project-domain ${facts.domain} ${facts.trusteeRoles.roles[0] ?? 'creator'}) and an e-mail address, then run the step again.`,
   };
 }
 
@@ -116,9 +118,22 @@ export function planNotify(facts: NotifyFacts): Result<StepPlan> {
     title: 'Notify owners',
     summary:
       `The workloads stay as backups in their target projects; their owners are told instead of restoring them. ` +
-      `${lines.length} message(s), ${how}: ${lines.join('; ') || 'none to send'}.`,
+      `${lines.length} message(s), ${how}: ${lines.join('; ') || 'none to send'}. ` +
+      `The owners are the users holding ${describeTrusteeRoles(facts.trusteeRoles)}. ` +
+      backupsSentence(facts.workloads),
     actions: [],
     verify: [],
     warnings,
   });
+}
+
+/** What the messages say about scheduled backups (Trilio's job schedule, off after a migrate_cloud reassign). */
+function backupsSentence(workloads: readonly RestoredWorkload[]): string {
+  const off = workloads.filter((w) => w.backups === 'off').map((w) => w.name);
+  const on = workloads.filter((w) => w.backups === 'on').map((w) => w.name);
+  if (off.length === 0 && on.length === 0) return 'Trilio shows no job schedule for these workloads.';
+  return (
+    `Each message says whether scheduled backups are on: ${on.length ? `on for ${on.join(', ')}` : ''}${on.length && off.length ? '; ' : ''}` +
+    `${off.length ? `off for ${off.join(', ')} (with the command that turns them on)` : ''}.`
+  );
 }

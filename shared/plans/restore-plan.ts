@@ -3,12 +3,17 @@ import {
   buildRestoreJson,
   checkRestoreChoices,
   defaultRestoreChoices,
+  describeNic,
+  keepsFixedIp,
+  networkPairs,
+  targetOfNic,
   type RestoreChoices,
   type RestoreJson,
   type RestoreProblem,
   type SnapshotDisk,
   type SnapshotInstance,
 } from '../restore/restore-json.js';
+import { ownValue } from '../restore/network-pairs.js';
 import type { ApiAction, StepPlan } from '../run/plan-types.js';
 
 /**
@@ -95,7 +100,7 @@ export function pickSnapshot(
 
 /** The volume type a disk is restored with: the form's choice, else the snapshot's ('' = Cinder's default). */
 function effectiveVolumeType(choice: RestoreChoices['instances'][number], disk: SnapshotDisk): string {
-  return choice.volumeTypes[disk.id] ?? disk.volumeType ?? '';
+  return ownValue(choice.volumeTypes, disk.id) ?? disk.volumeType ?? '';
 }
 
 /** Disks whose source volume type (cloud A's) does not exist in the target cloud. */
@@ -104,7 +109,7 @@ export function foreignVolumeTypes(facts: RestoreFacts): { instance: string; dis
   const types = new Set(facts.volumeTypes);
   return facts.instances.flatMap((i) =>
     i.disks
-      .filter((d) => d.volumeType && !types.has(d.volumeType))
+      .filter((d) => d.backing === 'volume' && d.volumeType && !types.has(d.volumeType))
       .map((disk) => ({ instance: i.name, disk })),
   );
 }
@@ -142,6 +147,7 @@ export function restoreProblems(facts: RestoreFacts, choices: RestoreChoices): R
         message: `Availability zone ${c.availabilityZone} does not exist in the target cloud (zones: ${[...zones].join(', ')}).`,
       });
     for (const disk of byInstance.get(c.id)?.disks ?? []) {
+      if (disk.backing !== 'volume') continue;
       const type = effectiveVolumeType(c, disk);
       if (type !== '' && types.size > 0 && !types.has(type))
         problems.push({
@@ -152,17 +158,17 @@ export function restoreProblems(facts: RestoreFacts, choices: RestoreChoices): R
   });
   if (!choices.restoreTopology) {
     const byId = new Map(facts.networks.map((n) => [n.id, n]));
-    for (const [snapshotNetwork, target] of Object.entries(choices.networkMapping)) {
+    for (const [key, target] of Object.entries(choices.networkMapping)) {
       if (target.networkId === '') continue; // reported by checkRestoreChoices when it is needed
       const network = byId.get(target.networkId);
       if (!network)
         problems.push({
-          path: `networkMapping.${snapshotNetwork}`,
+          path: `networkMapping.${key}`,
           message: `Target network ${target.networkName || target.networkId} is not a network of project ${facts.targetProject.name} (nor shared).`,
         });
       else if (target.subnetId !== '' && !network.subnets.some((s) => s.id === target.subnetId))
         problems.push({
-          path: `networkMapping.${snapshotNetwork}`,
+          path: `networkMapping.${key}`,
           message: `Subnet ${target.subnetId} is not a subnet of target network ${network.name}.`,
         });
     }
@@ -204,7 +210,7 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
       fields,
     });
   }
-  const restoreJson = buildRestoreJson(facts.instances, choices);
+  const restoreJson = buildRestoreJson(facts.instances, choices, facts.networks);
   const snapshot = facts.snapshot;
   const body: RestoreRequestBody = {
     restore: { name: choices.name, description: choices.description, options: restoreJson },
@@ -216,19 +222,12 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
     .map((c) => {
       const source = byId.get(c.id);
       const renamed = source && source.name !== c.newName ? `${source.name} → ${c.newName}` : c.newName;
-      return `${renamed} (${source?.disks.length ?? 0} disk(s), zone ${c.availabilityZone})`;
+      return `${renamed} (${disksOf(source)}, zone ${c.availabilityZone})`;
     })
     .join(', ');
   const networks = choices.restoreTopology
     ? 'the snapshot’s network topology is recreated'
-    : restoreJson.openstack.networks_mapping.networks
-        .map((n) => {
-          const source = facts.instances
-            .flatMap((i) => i.nics)
-            .find((x) => x.networkId === n.snapshot_network.id);
-          return `${source?.networkName ?? n.snapshot_network.id} → ${n.target_network.name}`;
-        })
-        .join(', ') || 'no network to map';
+    : describeMappings(facts, choices, included) || 'no network to map';
   const action: ApiAction = {
     kind: 'api',
     id: restoreActionId(snapshot.id),
@@ -255,6 +254,13 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
     );
   if (choices.restoreTopology)
     warnings.push('restore_topology is on: Trilio recreates the snapshot’s networks in the target project.');
+  else warnings.push(...addressWarnings(facts, choices, included));
+  for (const c of included)
+    for (const d of byId.get(c.id)?.disks ?? [])
+      if (d.backing === 'image')
+        warnings.push(
+          `${byId.get(c.id)!.name} boots from image ${d.imageName ?? d.name}: its boot disk is restored with the instance (restore_boot_disk), not as a volume.`,
+        );
   return ok({
     step: 'restore',
     title: 'Restore',
@@ -275,4 +281,55 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
     ],
     warnings,
   });
+}
+
+/** `1 volume, image boot disk` — what a VM's disks are restored as. */
+function disksOf(vm: SnapshotInstance | undefined): string {
+  const volumes = vm?.disks.filter((d) => d.backing === 'volume').length ?? 0;
+  const image = vm?.disks.some((d) => d.backing === 'image') ? ', image boot disk' : '';
+  return `${volumes} volume(s)${image}`;
+}
+
+/** `finance-net/finance-subnet → finance-dr-net/finance-dr-subnet, …` for the included VMs' NICs. */
+function describeMappings(
+  facts: RestoreFacts,
+  choices: RestoreChoices,
+  included: RestoreChoices['instances'],
+): string {
+  const ids = new Set(included.map((c) => c.id));
+  const subnetName = (networkId: string, subnetId: string) =>
+    facts.networks.find((n) => n.id === networkId)?.subnets.find((s) => s.id === subnetId)?.name ?? subnetId;
+  return networkPairs(facts.instances.filter((i) => ids.has(i.id)))
+    .map((p) => {
+      const t = targetOfNic(choices.networkMapping, p.nic);
+      const from = p.subnetId ? `${p.networkName}/${p.subnetName ?? p.subnetId}` : p.networkName;
+      return t ? `${from} → ${t.networkName}/${subnetName(t.networkId, t.subnetId)}` : `${from} → (unmapped)`;
+    })
+    .join(', ');
+}
+
+/** NICs that cannot keep their fixed IP (outside the target subnet) or cannot be matched (no MAC). */
+function addressWarnings(
+  facts: RestoreFacts,
+  choices: RestoreChoices,
+  included: RestoreChoices['instances'],
+): string[] {
+  const warnings: string[] = [];
+  const ids = new Set(included.map((c) => c.id));
+  for (const vm of facts.instances.filter((i) => ids.has(i.id)))
+    for (const nic of vm.nics) {
+      const target = targetOfNic(choices.networkMapping, nic);
+      if (!target || !nic.ip) continue;
+      if (!nic.mac)
+        warnings.push(`${describeNic(vm, nic)} has no MAC address in the snapshot: it gets a new address.`);
+      else if (!keepsFixedIp(nic, target, facts.networks)) {
+        const cidr = facts.networks
+          .find((n) => n.id === target.networkId)
+          ?.subnets.find((s) => s.id === target.subnetId)?.cidr;
+        warnings.push(
+          `${describeNic(vm, nic)}: the fixed IP ${nic.ip} is outside target subnet ${cidr ?? target.subnetId} of ${target.networkName}, so it cannot be kept; the NIC gets a new address there (map it to a subnet with the same CIDR to keep it).`,
+        );
+      }
+    }
+  return warnings;
 }

@@ -180,8 +180,8 @@ function paramsOf(params: RunParams): ReportParams {
             newName: i.newName,
             availabilityZone: i.availabilityZone,
           })),
-          networkMapping: Object.entries(r.networkMapping).map(([snapshotNetworkId, t]) => ({
-            snapshotNetworkId,
+          networkMapping: Object.entries(r.networkMapping).map(([key, t]) => ({
+            ...splitPairKey(key),
             targetNetworkId: t.networkId,
             targetNetworkName: t.networkName,
             targetSubnetId: t.subnetId,
@@ -368,4 +368,15 @@ function workloadsOf(run: RunView, runStart: string | undefined): ReportWorkload
     }
   }
   return out;
+}
+
+/**
+ * The snapshot network and subnet of a restore form key (`<network id>/<subnet id>`, or a network id
+ * alone: that network's every subnet). Neutron ids hold no `/`, so the first one separates them.
+ */
+function splitPairKey(key: string): { snapshotNetworkId: string; snapshotSubnetId: string } {
+  const at = key.indexOf('/');
+  return at < 0
+    ? { snapshotNetworkId: key, snapshotSubnetId: '' }
+    : { snapshotNetworkId: key.slice(0, at), snapshotSubnetId: key.slice(at + 1) };
 }

@@ -138,6 +138,7 @@ const reportRestoreChoicesSchema = z
     networkMapping: z.array(
       z.object({
         snapshotNetworkId: z.string(),
+        snapshotSubnetId: z.string(),
         targetNetworkId: z.string(),
         targetNetworkName: z.string(),
         targetSubnetId: z.string(),

@@ -46,6 +46,11 @@ export const restoredWorkloadSchema = z.object({
   instances: z.array(restoredInstanceSchema).optional(),
   /** Trilio's `error_msg`, or why the workload was not restored. */
   error: z.string().optional(),
+  /**
+   * Whether Trilio takes scheduled backups of the workload (its job schedule, which a migrate_cloud
+   * reassign turns off), when known; the owners' notification says so.
+   */
+  backups: z.enum(['on', 'off']).optional(),
 });
 export type RestoredWorkload = z.infer<typeof restoredWorkloadSchema>;
 

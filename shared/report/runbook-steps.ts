@@ -261,6 +261,14 @@ function reassign(ctx: RunbookContext): Block[] {
       caption: 'Verify the workload is managed by Trilio B and assigned to the right project and user:',
       text: verify.join('\n'),
     },
+    {
+      kind: 'code',
+      caption:
+        'Trilio turns the job schedule of a workload reassigned with --migrate_cloud off (workload-show: jobschedule enabled false). Turn it on again where backups must go on (as the workload owner: Trilio records who changes it as the workload user):',
+      text: (byWorkload.length > 0 ? byWorkload.map((w) => w.id) : ['<workload id>'])
+        .map((id) => cmd('workloadmgr', 'workload-modify', id, '--jobschedule', 'enabled=True'))
+        .join('\n'),
+    },
   ];
 }
 
@@ -279,11 +287,20 @@ function restoreJsonSkeleton(ctx: RunbookContext): RestoreJson {
           include: true,
           name: '<instance name in cloud B>',
           availability_zone: 'nova',
+          restore_boot_disk: true,
+          flavor: { vcpus: '', ram: '', disk: '', ephemeral: '', swap: '' },
           vdisks: [
             {
-              id: '<vdisk id from snapshot-show --output disks>',
+              id: '<volume_id of a volume-backed disk from snapshot-show --output disks>',
               new_volume_type: '',
               availability_zone: 'nova',
+            },
+          ],
+          nics: [
+            {
+              mac_address: '<mac_address from snapshot-show --output networks>',
+              ip_address: '<its fixed IP, kept>',
+              network: { id: '<cloud B network id>', subnet: { id: '<cloud B subnet id>' } },
             },
           ],
         },

@@ -1,29 +1,64 @@
+import { ipInCidr } from '../network/cidr.js';
+import {
+  findTargetFor,
+  networkPairs,
+  ownValue,
+  pairKey,
+  type NetworkTarget,
+  type TargetNetworkOffer,
+} from './network-pairs.js';
+
+export { closestByName } from './closest-by-name.js';
+export { networkPairs, pairKey, type NetworkPair, type NetworkTarget } from './network-pairs.js';
+
 /**
  * Builds the `restore.json` of a selective restore (runbook: "This restore.json file needs to be adjusted
- * according to the desired restore") from what the snapshot holds and what the user chose in the form.
+ * according to the desired restore") from what the snapshot holds and what the user chose in the form,
+ * in the shape of the reference's "restore.json for a selective restore": per instance `flavor`,
+ * `restore_boot_disk`, `vdisks` (volume-backed disks only) and `nics` (fixed IPs and MACs kept), and one
+ * `networks_mapping` entry per (snapshot network, snapshot subnet) pair, which is how Trilio matches them.
  * Pure: the same inputs always give the same JSON, which is shown to the user before it is sent.
  */
 export interface SnapshotNic {
   networkId: string;
   networkName: string;
+  /** '' when the snapshot does not name the NIC's subnet. */
   subnetId: string;
+  subnetName?: string;
+  subnetCidr?: string;
   ip?: string;
   mac?: string;
 }
 
 export interface SnapshotDisk {
-  /** Id of the disk/volume in the snapshot (what restore.json's `vdisks[].id` refers to). */
+  /** The Cinder volume id for a volume-backed disk (restore.json's `vdisks[].id`), else the disk's resource id. */
   id: string;
   name: string;
+  /**
+   * `volume`: a Cinder volume (has `volume_id`), listed in `vdisks`. `image`: an image-backed boot disk
+   * (`image_id`/`image_name`, or no volume at all), restored with the instance (`restore_boot_disk`).
+   */
+  backing: 'volume' | 'image';
   volumeType?: string;
   availabilityZone?: string;
   sizeBytes?: number;
+  imageName?: string;
+}
+
+export interface SnapshotFlavor {
+  id?: string;
+  name?: string;
+  vcpus?: number;
+  ram?: number;
+  disk?: number;
+  ephemeral?: number;
+  swap?: number;
 }
 
 export interface SnapshotInstance {
   id: string;
   name: string;
-  flavor?: { id?: string; name?: string; vcpus?: number; ram?: number; disk?: number };
+  flavor?: SnapshotFlavor;
   availabilityZone?: string;
   nics: SnapshotNic[];
   disks: SnapshotDisk[];
@@ -39,11 +74,42 @@ export interface RestoreChoices {
     include: boolean;
     newName: string;
     availabilityZone: string;
-    /** Disk id → new volume type ('' keeps the default). */
+    /** Volume id → new volume type ('' keeps the default). */
     volumeTypes: Record<string, string>;
   }[];
-  /** Snapshot network id → target network and subnet. */
-  networkMapping: Record<string, { networkId: string; networkName: string; subnetId: string }>;
+  /**
+   * Snapshot network and subnet → target network and subnet, keyed by `pairKey(network id, subnet id)`
+   * (`<network id>/<subnet id>`). A key of the network id alone (the form of earlier versions) covers
+   * every subnet of that network that has no entry of its own.
+   */
+  networkMapping: Record<string, NetworkTarget>;
+}
+
+/** A flavor value Trilio reads; '' keeps the snapshot's value (workloadmgr restore: empty means unchanged). */
+export type FlavorValue = number | '';
+
+export interface RestoreJsonNic {
+  mac_address: string;
+  /** Left out when the fixed IP does not fit the target subnet: the NIC then gets a new address. */
+  ip_address?: string;
+  network: { id: string; subnet: { id: string } };
+}
+
+export interface RestoreJsonInstance {
+  id: string;
+  include: boolean;
+  name: string;
+  availability_zone: string;
+  restore_boot_disk: boolean;
+  flavor: {
+    vcpus: FlavorValue;
+    ram: FlavorValue;
+    disk: FlavorValue;
+    ephemeral: FlavorValue;
+    swap: FlavorValue;
+  };
+  vdisks: { id: string; new_volume_type: string; availability_zone: string }[];
+  nics: RestoreJsonNic[];
 }
 
 export interface RestoreJson {
@@ -53,13 +119,7 @@ export interface RestoreJson {
   restore_type: 'selective';
   oneclickrestore: false;
   openstack: {
-    instances: {
-      id: string;
-      include: boolean;
-      name: string;
-      availability_zone: string;
-      vdisks: { id: string; new_volume_type: string; availability_zone: string }[];
-    }[];
+    instances: RestoreJsonInstance[];
     networks_mapping: {
       networks: {
         snapshot_network: { id: string; subnet: { id: string } };
@@ -75,22 +135,28 @@ export interface RestoreProblem {
   message: string;
 }
 
-/** Default choices: every VM included under its own name, networks mapped by name when a target matches. */
+/**
+ * Default choices: every VM included under its own name, and each (network, subnet) pair of the
+ * snapshot mapped to the target network and subnet of the same name, else to the target subnet of the
+ * same CIDR. A pair that matches neither stays unmapped: the user chooses (never a silent first subnet).
+ */
 export function defaultRestoreChoices(
   snapshotName: string,
   instances: SnapshotInstance[],
-  targetNetworks: { id: string; name: string; subnets: { id: string; name: string }[] }[],
+  targetNetworks: readonly TargetNetworkOffer[],
 ): RestoreChoices {
-  const mapping: RestoreChoices['networkMapping'] = {};
-  for (const nic of instances.flatMap((i) => i.nics)) {
-    if (mapping[nic.networkId]) continue;
-    const match = closestByName(nic.networkName, targetNetworks);
-    if (match && match.subnets[0])
-      mapping[nic.networkId] = {
-        networkId: match.id,
-        networkName: match.name,
-        subnetId: match.subnets[0].id,
-      };
+  const mapping: Record<string, NetworkTarget> = {};
+  const pairs = networkPairs(instances);
+  for (const pair of pairs) {
+    const target = findTargetFor(pair, pairs, targetNetworks);
+    // Object.fromEntries-like definition: a key named __proto__ stays an own key.
+    if (target)
+      Object.defineProperty(mapping, pair.key, {
+        value: target,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return {
     name: `DR restore of ${snapshotName}`,
@@ -107,26 +173,23 @@ export function defaultRestoreChoices(
   };
 }
 
-const tokens = (name: string) =>
-  name
-    .toLowerCase()
-    .split(/[-_.\s]+/)
-    .filter((t) => t !== '');
+/** The target a NIC is restored onto: its pair's entry, else its network's (earlier versions' form). */
+export function targetOfNic(
+  mapping: Record<string, NetworkTarget>,
+  nic: SnapshotNic,
+): NetworkTarget | undefined {
+  return ownValue(mapping, pairKey(nic.networkId, nic.subnetId)) ?? ownValue(mapping, nic.networkId);
+}
 
-/**
- * The target whose name matches best: the same name, else the one whose name holds every word of the
- * source name with the fewest extra words (`finance-net` → `finance-dr-net`), else the only target.
- */
-export function closestByName<T extends { name: string }>(source: string, targets: T[]): T | undefined {
-  const exact = targets.find((t) => t.name === source);
-  if (exact) return exact;
-  const want = tokens(source);
-  const scored = targets
-    .map((t) => ({ t, have: tokens(t.name) }))
-    .filter(({ have }) => want.length > 0 && want.every((w) => have.includes(w)))
-    .sort((a, b) => a.have.length - b.have.length);
-  if (scored[0]) return scored[0].t;
-  return targets.length === 1 ? targets[0] : undefined;
+/** A NIC as people name it: `fa:16:3e:… (10.0.0.5) of web-1 on finance-net, subnet finance-subnet (10.0.0.0/24)`. */
+export function describeNic(vm: SnapshotInstance, nic: SnapshotNic): string {
+  const id = nic.mac
+    ? `NIC ${nic.mac}${nic.ip ? ` (${nic.ip})` : ''}`
+    : `a NIC${nic.ip ? ` (${nic.ip})` : ''}`;
+  const subnet = nic.subnetId
+    ? `, subnet ${nic.subnetName ?? nic.subnetId}${nic.subnetCidr ? ` (${nic.subnetCidr})` : ''}`
+    : '';
+  return `${id} of ${vm.name} on snapshot network ${nic.networkName}${subnet}`;
 }
 
 /** Checks the choices against the snapshot; an empty list means the restore.json is complete. */
@@ -147,38 +210,73 @@ export function checkRestoreChoices(
     if (c.include && c.availabilityZone.trim() === '')
       problems.push({ path: `instances.${index}.availabilityZone`, message: 'Choose an availability zone.' });
   });
-  if (!choices.restoreTopology) {
-    const needed = new Set(included.flatMap((c) => byId.get(c.id)?.nics.map((n) => n.networkId) ?? []));
-    for (const networkId of needed) {
-      const m = choices.networkMapping[networkId];
-      const nic = instances.flatMap((i) => i.nics).find((n) => n.networkId === networkId);
-      if (!m || m.networkId === '' || m.subnetId === '')
-        problems.push({
-          path: `networkMapping.${networkId}`,
-          message: `Map snapshot network ${nic?.networkName ?? networkId} to a target network and subnet (or restore the topology).`,
-        });
+  if (choices.restoreTopology) return problems;
+  const reported = new Set<string>();
+  for (const c of included) {
+    const vm = byId.get(c.id);
+    for (const nic of vm?.nics ?? []) {
+      const key = pairKey(nic.networkId, nic.subnetId);
+      const target = targetOfNic(choices.networkMapping, nic);
+      if (reported.has(key) || (target && target.networkId !== '' && target.subnetId !== '')) continue;
+      reported.add(key);
+      problems.push({
+        path: `networkMapping.${key}`,
+        message: `Choose the target network and subnet for ${describeNic(vm!, nic)}: the target project has no network and subnet of the same name and no subnet with the same CIDR (or restore the topology).`,
+      });
     }
   }
   return problems;
 }
 
-/** The restore.json Trilio's selective restore takes. Call `checkRestoreChoices` first. */
-export function buildRestoreJson(instances: SnapshotInstance[], choices: RestoreChoices): RestoreJson {
+/** The CIDR of a target subnet, when the target networks are known. */
+function cidrOf(targets: readonly TargetNetworkOffer[], target: NetworkTarget): string | undefined {
+  return targets.find((n) => n.id === target.networkId)?.subnets.find((s) => s.id === target.subnetId)?.cidr;
+}
+
+/**
+ * Whether a NIC keeps its fixed IP on its target: yes unless the target subnet's CIDR is known and the
+ * address is outside it (Neutron would refuse the port and Trilio fail the restore).
+ */
+export function keepsFixedIp(
+  nic: SnapshotNic,
+  target: NetworkTarget,
+  targets: readonly TargetNetworkOffer[],
+): boolean {
+  if (!nic.ip) return false;
+  const cidr = cidrOf(targets, target);
+  return cidr === undefined || ipInCidr(nic.ip, cidr) !== false;
+}
+
+function flavorOf(f: SnapshotFlavor | undefined): RestoreJsonInstance['flavor'] {
+  const v = (n: number | undefined): FlavorValue => n ?? '';
+  return {
+    vcpus: v(f?.vcpus),
+    ram: v(f?.ram),
+    disk: v(f?.disk),
+    ephemeral: v(f?.ephemeral),
+    swap: v(f?.swap),
+  };
+}
+
+/**
+ * The restore.json Trilio's selective restore takes. Call `checkRestoreChoices` first. `targets` (the
+ * target project's networks with their subnets' CIDRs) decides which fixed IPs fit their new subnet.
+ */
+export function buildRestoreJson(
+  instances: SnapshotInstance[],
+  choices: RestoreChoices,
+  targets: readonly TargetNetworkOffer[] = [],
+): RestoreJson {
   const byId = new Map(instances.map((i) => [i.id, i]));
-  const usedNetworks = new Set(
-    choices.instances
-      .filter((c) => c.include)
-      .flatMap((c) => byId.get(c.id)?.nics.map((n) => n.networkId) ?? []),
-  );
+  const included = choices.instances.filter((c) => c.include).flatMap((c) => byId.get(c.id) ?? []);
   const networks = choices.restoreTopology
     ? []
-    : [...usedNetworks].sort().flatMap((snapshotNetworkId) => {
-        const target = choices.networkMapping[snapshotNetworkId];
-        const nic = instances.flatMap((i) => i.nics).find((n) => n.networkId === snapshotNetworkId);
-        if (!target || !nic) return [];
+    : networkPairs(included).flatMap((pair) => {
+        const target = targetOfNic(choices.networkMapping, pair.nic);
+        if (!target) return [];
         return [
           {
-            snapshot_network: { id: snapshotNetworkId, subnet: { id: nic.subnetId } },
+            snapshot_network: { id: pair.networkId, subnet: { id: pair.subnetId } },
             target_network: {
               id: target.networkId,
               name: target.networkName,
@@ -194,22 +292,50 @@ export function buildRestoreJson(instances: SnapshotInstance[], choices: Restore
     restore_type: 'selective',
     oneclickrestore: false,
     openstack: {
-      instances: choices.instances.map((c) => {
+      instances: choices.instances.map((c): RestoreJsonInstance => {
         const snap = byId.get(c.id);
         return {
           id: c.id,
           include: c.include,
           name: c.newName,
           availability_zone: c.availabilityZone,
-          vdisks: (snap?.disks ?? []).map((d) => ({
-            id: d.id,
-            new_volume_type: c.volumeTypes[d.id] ?? d.volumeType ?? '',
-            availability_zone: c.availabilityZone,
-          })),
+          // An image-backed boot disk is not a volume: Trilio restores it with the instance.
+          restore_boot_disk: true,
+          flavor: flavorOf(snap?.flavor),
+          vdisks: (snap?.disks ?? [])
+            .filter((d) => d.backing === 'volume')
+            .map((d) => ({
+              id: d.id,
+              new_volume_type: ownValue(c.volumeTypes, d.id) ?? d.volumeType ?? '',
+              availability_zone: c.availabilityZone,
+            })),
+          nics: c.include && !choices.restoreTopology ? nicsOf(snap, choices, targets) : [],
         };
       }),
       networks_mapping: { networks },
       restore_topology: choices.restoreTopology,
     },
   };
+}
+
+/**
+ * The VM's NICs on their targets. Trilio matches a `nics` entry to the snapshot's NIC by MAC, so a NIC
+ * without one is left to `networks_mapping` (it gets a new address).
+ */
+function nicsOf(
+  snap: SnapshotInstance | undefined,
+  choices: RestoreChoices,
+  targets: readonly TargetNetworkOffer[],
+): RestoreJsonNic[] {
+  return (snap?.nics ?? []).flatMap((nic) => {
+    const target = targetOfNic(choices.networkMapping, nic);
+    if (!nic.mac || !target) return [];
+    return [
+      {
+        mac_address: nic.mac,
+        ...(keepsFixedIp(nic, target, targets) ? { ip_address: nic.ip! } : {}),
+        network: { id: target.networkId, subnet: { id: target.subnetId } },
+      },
+    ];
+  });
 }

@@ -1,9 +1,10 @@
 import { fail, ok, type Result } from '../result.js';
-import type { SnapshotDisk, SnapshotInstance, SnapshotNic } from './restore-json.js';
+import type { SnapshotDisk, SnapshotFlavor, SnapshotInstance, SnapshotNic } from './restore-json.js';
 
 /**
  * Runbook: "Get Snapshot Details with network details … with disk details". Trilio's snapshot show
- * returns `instances[]` with `nics[]` (`--output networks`) and `vdisks[]` (`--output disks`); field
+ * returns `instances[]` with `flavor`, `nics[]` (`--output networks`: network and subnet with their
+ * CIDRs, fixed IP, MAC) and `vdisks[]` (`--output disks`: volume-backed or image-backed); field
  * names differ between releases and a damaged snapshot_db can hold anything. The answer is read as
  * data, not trusted as a type: a VM without an id is refused with a message, a NIC or disk without one
  * is skipped (it cannot be mapped), and a field of the wrong type counts as absent.
@@ -29,47 +30,59 @@ function nicOf(raw: unknown): SnapshotNic[] {
   const network = obj(nic['network']);
   const networkId = text(network['id']);
   if (!networkId) return [];
+  const subnet = obj(network['subnet']);
   const ip = text(nic['ip_address']);
   const mac = text(nic['mac_address']);
+  const subnetName = text(subnet['name']);
+  const subnetCidr = text(subnet['cidr']);
   return [
     {
       networkId,
       networkName: text(network['name']) ?? networkId,
-      subnetId: text(obj(network['subnet'])['id']) ?? '',
+      subnetId: text(subnet['id']) ?? '',
+      ...(subnetName ? { subnetName } : {}),
+      ...(subnetCidr ? { subnetCidr } : {}),
       ...(ip ? { ip } : {}),
       ...(mac ? { mac } : {}),
     },
   ];
 }
 
+/**
+ * A volume-backed disk has a `volume_id` (restore.json's `vdisks[].id`); anything else — an image-backed
+ * boot disk with `image_id`/`image_name` — is restored with the instance and keyed by its resource id.
+ */
 function diskOf(raw: unknown): SnapshotDisk[] {
   const d = obj(raw);
-  // restore.json's vdisks[].id is the volume id in the snapshot; releases name it differently.
-  const id = text(d['id']) ?? text(d['volume_id']) ?? text(d['resource_id']);
+  const volumeId = text(d['volume_id']);
+  const id = volumeId ?? text(d['resource_id']) ?? text(d['id']) ?? text(d['image_id']);
   if (!id) return [];
   const gib = count(d['volume_size']);
   const size = count(d['restore_size']) ?? count(gib ? gib * GiB : undefined);
   const volumeType = text(d['volume_type']);
   const zone = text(d['availability_zone']);
+  const imageName = text(d['image_name']) ?? text(d['image_id']);
   return [
     {
       id,
       name: text(d['volume_name']) ?? text(d['label']) ?? id,
+      backing: volumeId ? 'volume' : 'image',
       ...(volumeType ? { volumeType } : {}),
       ...(zone ? { availabilityZone: zone } : {}),
       ...(size !== undefined ? { sizeBytes: size } : {}),
+      ...(imageName ? { imageName } : {}),
     },
   ];
 }
 
-function flavorOf(raw: unknown): SnapshotInstance['flavor'] | undefined {
+function flavorOf(raw: unknown): SnapshotFlavor | undefined {
   if (!isObj(raw)) return undefined;
-  const f: NonNullable<SnapshotInstance['flavor']> = {};
+  const f: SnapshotFlavor = {};
   const id = text(raw['id']);
   const name = text(raw['name']);
   if (id) f.id = id;
   if (name) f.name = name;
-  for (const key of ['vcpus', 'ram', 'disk'] as const) {
+  for (const key of ['vcpus', 'ram', 'disk', 'ephemeral', 'swap'] as const) {
     const n = count(raw[key]);
     if (n !== undefined) f[key] = n;
   }

@@ -23,7 +23,11 @@ export const restoreChoicesSchema = z.object({
       }),
     )
     .max(1000),
-  networkMapping: ownRecord(name, z.object({ networkId: name, networkName: name, subnetId: name })),
+  // Key: `<snapshot network id>/<snapshot subnet id>`, or a network id alone (every subnet of it).
+  networkMapping: ownRecord(
+    z.string().max(511),
+    z.object({ networkId: name, networkName: name, subnetId: name }),
+  ),
 });
 
 export const singleRunParamsSchema = z.object({
@@ -35,6 +39,8 @@ export const singleRunParamsSchema = z.object({
   restore: restoreChoicesSchema.nullable().default(null),
   notifyOnly: z.boolean().default(false),
   removeMountsOnCleanup: z.boolean().default(false),
+  /** CLI `--reenable-schedules`; the wizard's "Re-enable job schedules" in the Reassign step. */
+  reenableSchedules: z.boolean().default(false),
 });
 
 export const fullRunParamsSchema = z.object({
@@ -52,6 +58,7 @@ export const fullRunParamsSchema = z.object({
   notifyOnly: z.boolean().default(false),
   restoreConcurrency: z.number().int().min(1).max(50).default(4),
   removeMountsOnCleanup: z.boolean().default(false),
+  reenableSchedules: z.boolean().default(false),
 });
 
 export const runParamsSchema = z.discriminatedUnion('kind', [singleRunParamsSchema, fullRunParamsSchema]);

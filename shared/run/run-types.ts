@@ -39,6 +39,8 @@ export interface SingleRunParams {
   notifyOnly: boolean;
   /** Clean-up also removes the bind mounts and fstab lines this run added. */
   removeMountsOnCleanup: boolean;
+  /** Reassign turns the job schedules Trilio switched off (migrate_cloud) back on; absent = no. */
+  reenableSchedules?: boolean;
 }
 
 export interface FullRunParams {
@@ -49,6 +51,8 @@ export interface FullRunParams {
   /** How many restores run at once. */
   restoreConcurrency: number;
   removeMountsOnCleanup: boolean;
+  /** Reassign turns the job schedules Trilio switched off (migrate_cloud) back on; absent = no. */
+  reenableSchedules?: boolean;
 }
 
 export type RunParams = SingleRunParams | FullRunParams;

@@ -21,8 +21,10 @@ import type {
 
 /**
  * The Trilio workloadmgr API v1, one method per call the DR wizard makes (reference/trilio-api.md).
- * The URL is the catalog's `workloads` service or the profile's `trilioUrl` override, completed to
- * `…/v1/<project id of the token>`.
+ * The URL is the catalog's `workloads` service (in the session's region and interface, both from the
+ * profile) or the profile's `trilioUrl` override, completed to `…/v1/<project id of the token>`.
+ * Every call carries `X-Auth-Project-Id` (the token's project id) besides the token, as
+ * python-workloadmgrclient sends it and Trilio's API guide lists it for every call.
  */
 
 type Opts = { signal?: AbortSignal };
@@ -44,6 +46,12 @@ export class TrilioClient {
 
   /** The API base used for the calls (`…/v1/<project id>`). */
   async baseUrl(opts: Opts = {}): Promise<Result<string>> {
+    const target = await this.apiTarget(opts);
+    return target.ok ? ok(target.value.base) : target;
+  }
+
+  /** The API base and the project id the token is scoped to (sent as `X-Auth-Project-Id`). */
+  private async apiTarget(opts: Opts): Promise<Result<{ base: string; projectId: string }>> {
     const info = await this.session.tokenInfo(opts.signal);
     if (!info.ok) return info;
     const override = this.options.url?.trim();
@@ -55,7 +63,8 @@ export class TrilioClient {
         ...url.error,
         hint: `${url.error.hint ?? ''} Trilio registers as service type "workloads" (TrilioVaultWLM); if it is not in the catalog, set the Trilio URL in the cloud's profile settings.`.trim(),
       });
-    return ok(trilioApiBase(url.value, info.value.projectId));
+    const { projectId } = info.value;
+    return ok({ base: trilioApiBase(url.value, projectId), projectId });
   }
 
   // ── workloads ────────────────────────────────────────────────────────────
@@ -87,6 +96,25 @@ export class TrilioClient {
       method: 'DELETE',
       path: `/workloads/${seg(workloadId)}`,
       query: { database_only: opts.databaseOnly ? 'True' : undefined },
+      signal: opts.signal,
+    });
+    return answer.ok ? ok(undefined) : answer;
+  }
+
+  /**
+   * `workload-modify --jobschedule …`: `PUT /workloads/{id}` with `{"workload": {"jobschedule": …}}`
+   * (Trilio answers 202). Trilio fills the keys the body leaves out from the stored schedule and sets
+   * the workload's `user_id` to the caller (workloadmgr `workload_modify`).
+   */
+  async updateJobSchedule(
+    workloadId: string,
+    jobschedule: Record<string, unknown>,
+    opts: Opts = {},
+  ): Promise<Result<void>> {
+    const answer = await this.call({
+      method: 'PUT',
+      path: `/workloads/${seg(workloadId)}`,
+      body: { workload: { jobschedule } },
       signal: opts.signal,
     });
     return answer.ok ? ok(undefined) : answer;
@@ -258,10 +286,23 @@ export class TrilioClient {
 
   // ── plumbing ─────────────────────────────────────────────────────────────
 
+  /**
+   * Any call below `…/v1/<project id>` (a planned API action replayed as shown), with the same URL
+   * and headers as the typed calls.
+   */
+  request<T = unknown>(req: ServiceRequest): Promise<Result<HttpResponse<T>>> {
+    return this.call<T>(req);
+  }
+
   private async call<T = unknown>(req: ServiceRequest): Promise<Result<HttpResponse<T>>> {
-    const base = await this.baseUrl({ signal: req.signal });
-    if (!base.ok) return base;
-    return serviceRequest<T>(this.session, { ...this.target, fixedUrl: base.value }, req);
+    const target = await this.apiTarget({ signal: req.signal });
+    if (!target.ok) return target;
+    const headers = { ...req.headers, 'X-Auth-Project-Id': target.value.projectId };
+    return serviceRequest<T>(
+      this.session,
+      { ...this.target, fixedUrl: target.value.base },
+      { ...req, headers },
+    );
   }
 
   /** GET `path` and return the body's `key` (Trilio wraps every answer in one named member). */

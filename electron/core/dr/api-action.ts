@@ -25,11 +25,16 @@ export async function runApiAction(
       signal: ctx.signal,
       ...body,
     });
+  } else if (action.service === 'workloads') {
+    // Through the Trilio client: its URL and its X-Auth-Project-Id header, as every Trilio call.
+    answer = await clients.trilio.request({
+      method: action.method,
+      path: action.path,
+      signal: ctx.signal,
+      ...body,
+    });
   } else {
-    const base =
-      action.service === 'workloads'
-        ? await clients.trilio.baseUrl({ signal: ctx.signal })
-        : await clients.session.endpoint(action.service, { signal: ctx.signal });
+    const base = await clients.session.endpoint(action.service, { signal: ctx.signal });
     if (!base.ok) return base;
     answer = await clients.session.request({
       method: action.method,

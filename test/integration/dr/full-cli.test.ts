@@ -255,6 +255,13 @@ describe('trilio-dr run full (lab)', () => {
         else expect(parsed.body).not.toContain(w.id);
       }
       expect(parsed.body).toContain('How to restore a workload');
+      // Trilio turned each reassigned workload's job schedule off (migrate_cloud); the run did not
+      // re-enable them, so every owner learns that and how to turn them on.
+      expect(parsed.body).toContain('Scheduled backups (Trilio job schedule):');
+      for (const w of sources().filter((x) => x.targetProject === project)) {
+        expect(parsed.body).toContain(`  - ${w.name}: OFF - no new backups are taken until you turn them on`);
+        expect(parsed.body).toContain(`workloadmgr workload-modify ${w.id} --jobschedule 'enabled=True'`);
+      }
     }
     expect(summary.changes.filter((c) => c.kind === 'notify')).toHaveLength(targetProjects.length);
   });

@@ -45,7 +45,15 @@ export interface NetworkSpec {
   name: string;
   project: string;
   subnet: { name: string; cidr: string };
+  /** Further subnets of the same network (a network whose VMs sit on two subnets). */
+  moreSubnets?: { name: string; cidr: string }[];
 }
+
+/** Every subnet of a network spec, the first one first. */
+export const subnetsOf = (spec: NetworkSpec): { name: string; cidr: string }[] => [
+  spec.subnet,
+  ...(spec.moreSubnets ?? []),
+];
 
 export const cloudRegion = (cloud: CloudKey): string => regions[cloud];
 export const cloudDomain = (cloud: CloudKey): string => domains[cloud];
@@ -98,8 +106,9 @@ export const serviceUserSpecs = [
 ] as const;
 
 /**
- * Each finance project has two networks so a restore maps two snapshot networks; CIDRs are distinct
- * across both clouds so a wrong mapping is visible in addresses too.
+ * Each finance project has two networks so a restore maps two snapshot networks; research's network
+ * has two subnets on both clouds (VMs on each), so a restore maps network AND subnet. CIDRs are
+ * distinct across both clouds so a wrong mapping is visible in addresses too.
  */
 export const networkSpecs: NetworkSpec[] = [
   {
@@ -125,6 +134,7 @@ export const networkSpecs: NetworkSpec[] = [
     name: 'research-net',
     project: 'research',
     subnet: { name: 'research-subnet', cidr: '10.1.3.0/24' },
+    moreSubnets: [{ name: 'research-storage-subnet', cidr: '10.1.13.0/24' }],
   },
   {
     cloud: 'B',
@@ -149,6 +159,7 @@ export const networkSpecs: NetworkSpec[] = [
     name: 'research-dr-net',
     project: 'research-dr',
     subnet: { name: 'research-dr-subnet', cidr: '10.2.3.0/24' },
+    moreSubnets: [{ name: 'research-dr-storage-subnet', cidr: '10.2.13.0/24' }],
   },
 ];
 

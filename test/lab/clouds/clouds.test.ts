@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ports, regions } from '../topology.js';
-import { networkSpecs, projectSpecs, userSpecs } from './clouds-spec.js';
+import { networkSpecs, projectSpecs, subnetsOf, userSpecs } from './clouds-spec.js';
 import { downClouds, ensureService, upClouds, type CloudsState, type SeededCloud } from './index.js';
 import { groupMembers, strayServices } from './proc-table.js';
 import { portOpen } from './readiness.js';
@@ -129,13 +129,15 @@ describe('upClouds', () => {
       const row = networks.find((n) => n.Name === spec.name);
       expect(row?.ID).toBe(reported?.id);
       expect(row?.Project).toBe(state.clouds[spec.cloud].projects[spec.project]);
-      expect(row?.Subnets).toEqual(Object.values(reported?.subnets ?? {}));
-      const subnet = subnets.find((s) => s.Name === spec.subnet.name);
-      expect(subnet).toMatchObject({
-        ID: reported?.subnets[spec.subnet.name],
-        Network: reported?.id,
-        Subnet: spec.subnet.cidr,
-      });
+      expect([row?.Subnets ?? []].flat().sort()).toEqual(Object.values(reported?.subnets ?? {}).sort());
+      for (const wanted of subnetsOf(spec)) {
+        const subnet = subnets.find((s) => s.Name === wanted.name);
+        expect(subnet).toMatchObject({
+          ID: reported?.subnets[wanted.name],
+          Network: reported?.id,
+          Subnet: wanted.cidr,
+        });
+      }
     }
     expect(networks.filter((n) => networkSpecs.some((s) => s.name === n.Name))).toHaveLength(
       networkSpecs.length,

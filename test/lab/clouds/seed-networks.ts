@@ -1,11 +1,11 @@
 import { LabFailure } from '../lab-failure.js';
-import { networkSpecs, type CloudKey, type NetworkSpec } from './clouds-spec.js';
+import { networkSpecs, subnetsOf, type CloudKey, type NetworkSpec } from './clouds-spec.js';
 import { neutronUrl } from './clouds-paths.js';
 import { type OpenStackSession } from './openstack-session.js';
 
 /**
  * Seeds the networks and subnets of both clouds into Neutron (as admin, on behalf of each project),
- * looking each up by name in its project before creating it.
+ * looking each up by name in its project before creating it. A network may have several subnets.
  */
 
 export interface SeededNetwork {
@@ -49,17 +49,15 @@ export async function seedNetworks(
       });
     const existingNetwork = networks.find((n) => n.name === spec.name && n.project_id === projectId);
     const networkId = existingNetwork?.id ?? (await createNetwork(session, spec, projectId));
-    const existingSubnet = subnets.find((s) => s.name === spec.subnet.name && s.network_id === networkId);
-    const subnetId = existingSubnet
-      ? checkedSubnet(existingSubnet, spec)
-      : await createSubnet(session, spec, projectId, networkId);
-    result[spec.cloud][spec.name] = {
-      id: networkId,
-      project: spec.project,
-      projectId,
-      subnets: { [spec.subnet.name]: subnetId },
-      cidrs: { [spec.subnet.name]: spec.subnet.cidr },
-    };
+    const seeded: SeededNetwork = { id: networkId, project: spec.project, projectId, subnets: {}, cidrs: {} };
+    for (const subnet of subnetsOf(spec)) {
+      const existingSubnet = subnets.find((s) => s.name === subnet.name && s.network_id === networkId);
+      seeded.subnets[subnet.name] = existingSubnet
+        ? checkedSubnet(existingSubnet, subnet)
+        : await createSubnet(session, subnet, projectId, networkId);
+      seeded.cidrs[subnet.name] = subnet.cidr;
+    }
+    result[spec.cloud][spec.name] = seeded;
   }
   return result;
 }
@@ -73,28 +71,28 @@ async function createNetwork(
   return (await session.request<{ network: NamedResource }>('POST', v2, '/networks', body)).network.id;
 }
 
-function checkedSubnet(existing: NamedResource, spec: NetworkSpec): string {
-  if (existing.cidr === spec.subnet.cidr) return existing.id;
+function checkedSubnet(existing: NamedResource, subnet: { name: string; cidr: string }): string {
+  if (existing.cidr === subnet.cidr) return existing.id;
   throw new LabFailure({
     code: 'conflict',
-    message: `Subnet ${spec.subnet.name} has CIDR ${existing.cidr ?? '?'}, the lab expects ${spec.subnet.cidr}.`,
+    message: `Subnet ${subnet.name} has CIDR ${existing.cidr ?? '?'}, the lab expects ${subnet.cidr}.`,
     hint: `Delete it (\`openstack subnet delete ${existing.id}\`) or purge the lab, then run up again.`,
   });
 }
 
 async function createSubnet(
   session: OpenStackSession,
-  spec: NetworkSpec,
+  subnet: { name: string; cidr: string },
   projectId: string,
   networkId: string,
 ): Promise<string> {
   const body = {
     subnet: {
-      name: spec.subnet.name,
+      name: subnet.name,
       network_id: networkId,
       project_id: projectId,
       ip_version: 4,
-      cidr: spec.subnet.cidr,
+      cidr: subnet.cidr,
     },
   };
   return (await session.request<{ subnet: NamedResource }>('POST', v2, '/subnets', body)).subnet.id;

@@ -1,17 +1,31 @@
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabJson, LabWorkload } from '../lab-json.js';
 import { readLabJson } from '../lab.js';
 import { nfsExports } from '../topology.js';
 import { trilioBaseUrl } from './trilio-paths.js';
-import { adminToken, call, memberToken, onHost, resetTrilioWorld, type Scoped } from './trilio-test-kit.js';
+import { pickleLoads } from './emulator/python-pickle.js';
+import {
+  adminToken,
+  call,
+  configureShares,
+  editShares,
+  grantAdminOn,
+  memberToken,
+  onHost,
+  resetTrilioWorld,
+  setApplianceOption,
+  type Scoped,
+} from './trilio-test-kit.js';
 
 /**
  * The workloadmgr API emulator against the real Keystone, Neutron and lab hosts: authentication,
  * the catalog, which workloads the appliance knows (its database plus the shares the TVM really
- * mounted after a restart), reassign with workloadmgr's validation, snapshot views, fault injection,
- * and the Nova/Cinder reads. Response fields are checked against trilio-api.md / FACTS.md.
+ * mounted after a restart), admin policy, reassign with workloadmgr's validation and its effects on
+ * the share (owner, job schedule), workload modify, a workload id on two shares, the import calls,
+ * snapshot views, fault injection, and the Nova/Cinder reads. Response fields are checked against
+ * trilio-api.md / FACTS.md.
  */
 
 let lab: LabJson;
@@ -54,14 +68,22 @@ const workload = (name: string): LabWorkload => lab.workloads.find((w) => w.name
 const v1 = (s: Scoped, rest: string): string => `/v1/${s.projectId}${rest}`;
 type Workloads = { workloads: Record<string, unknown>[] };
 
+let revokeAdmin: () => Promise<void> = async () => undefined;
+
 beforeAll(async () => {
   lab = await readLabJson();
   await resetTrilioWorld(lab);
   admin = await adminToken(lab);
   alice = await memberToken(lab, 'alice-dr');
+  // As the wizard's access step does: workloadmgr passes over a target project the caller has no role on.
+  revokeAdmin = await grantAdminOn(lab, [
+    lab.clouds.B.projects['finance-dr']!,
+    lab.clouds.B.projects['engineering-dr']!,
+  ]);
 });
 
 afterAll(async () => {
+  await revokeAdmin();
   await resetTrilioWorld(lab);
 });
 
@@ -103,6 +125,57 @@ describe('authentication against the real Keystone', () => {
         },
       },
     });
+  });
+
+  it('refuses every admin call to a member with workloadmgr’s policy message', async () => {
+    const calls: [string, string, string, unknown?][] = [
+      ['GET', '/workloads/orphan_workloads/?migrate_cloud=True', 'workload:get_orphaned_workloads_list'],
+      ['POST', '/workloads/reasign_workloads', 'workload:workloads_reassign', []],
+      ['GET', '/settings', 'workload:settings_get'],
+      ['GET', '/workloads/metrics/nodes', 'workload:get_nodes'],
+      ['GET', '/workloads/metrics/contego_status', 'workload:get_contego_status'],
+      ['GET', '/workloads/metrics/license', 'workload:license_list'],
+      ['GET', '/workloads/metrics/license_check', 'workload:license_check'],
+      ['GET', '/workloads/get_list/import_workloads', 'workload:get_import_workloads_list'],
+      [
+        'POST',
+        '/workloads/import_workloads',
+        'workload:import_workloads',
+        { workload_ids: [], upgrade: false },
+      ],
+      ['POST', '/global_job_scheduler/enable', 'workload:workload_enable_global_job_scheduler'],
+      [
+        'DELETE',
+        `/workloads/${workload('fin-dr-reports').id}?database_only=True`,
+        'workload:workload_delete',
+      ],
+    ];
+    for (const [method, rest, policy, body] of calls) {
+      const answer = await call(method, v1(alice, rest), {
+        token: alice.token,
+        ...(body !== undefined ? { body } : {}),
+      });
+      expect([rest, answer]).toEqual([
+        rest,
+        {
+          status: 403,
+          body: { forbidden: { code: 403, message: `Policy doesn't allow ${policy} to be performed.` } },
+        },
+      ]);
+      expect(
+        (
+          await call(method, v1(admin, rest.replace(/\/workloads\/[0-9a-f-]{36}\?.*/, '/workloads')), {
+            token: admin.token,
+            ...(body !== undefined ? { body } : {}),
+          })
+        ).status,
+      ).not.toBe(403);
+    }
+    // The refused database-only delete changed nothing.
+    expect(
+      (await call('GET', v1(alice, `/workloads/${workload('fin-dr-reports').id}`), { token: alice.token }))
+        .status,
+    ).toBe(200);
   });
 
   it('is in Keystone’s catalog for RegionB with Nova and Cinder reads', async () => {
@@ -157,12 +230,7 @@ describe('workloads the appliance knows', () => {
         token: admin.token,
       });
     expect((await orphans()).body.workloads).toEqual([]);
-    await onHost('tvm-1', [
-      'sed',
-      '-i',
-      `s|^vault_storage_nfs_export = .*|vault_storage_nfs_export = ${nfsExports.B1}, ${nfsExports.B2}|`,
-      '/etc/workloadmgr/workloadmgr.conf',
-    ]);
+    await editShares('tvm-1', 'tvm', [nfsExports.B1, nfsExports.B2]);
     expect((await orphans()).body.workloads).toEqual([]); // edited, not yet restarted
     await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
     const found = (await orphans()).body.workloads;
@@ -206,8 +274,35 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
     ...over,
   });
   const bad = (message: string) => ({ status: 400, body: { badRequest: { code: 400, message } } });
+  type Reassigned = {
+    workloads: { reassigned_workloads: Record<string, unknown>[]; failed_workloads: string[] };
+  };
 
-  it('validates the maps exactly like workloadmgr', async () => {
+  beforeAll(async () => {
+    await configureShares('tvm-1', 'tvm', [nfsExports.B1, nfsExports.B2]);
+  });
+
+  it('refuses the old `migrate` key, an unknown key and every missing key with 400', async () => {
+    const { migrate_cloud: _dropped, ...withoutMigrateCloud } = map({});
+    const old = await reassign([{ ...withoutMigrateCloud, migrate: true }]);
+    expect(old.status).toBe(400);
+    expect(JSON.stringify(old.body)).toContain("unknown key(s) 'migrate'");
+    expect((await reassign([map({ extra: 1 })])).status).toBe(400);
+    for (const key of ['workload_ids', 'old_tenant_ids', 'new_tenant_id', 'user_id', 'migrate_cloud']) {
+      const partial: Record<string, unknown> = map({});
+      delete partial[key];
+      const answer = await reassign([partial]);
+      expect([key, answer.status]).toEqual([key, 400]);
+      expect(JSON.stringify(answer.body)).toContain(`missing key(s) '${key}'`);
+    }
+    // Nothing happened on the share.
+    const file = path.join(lab.sharesDir.B2, `workload_${workload('fin-web').id}`, 'workload_db');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      project_id: lab.clouds.A.projects.finance,
+    });
+  });
+
+  it('validates the maps with workloadmgr’s messages', async () => {
     expect(await reassign([map({ old_tenant_ids: [lab.clouds.A.projects.finance] })])).toEqual(
       bad('Please provide only one parameter among workload_ids and old_tenant_ids.'),
     );
@@ -217,55 +312,121 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
     expect(await reassign([map({ user_id: null })])).toEqual(
       bad('Please provide required parameters: user_id.'),
     );
+    // Not in the database and migrate_cloud not true (a string is not True): refused whole.
+    const notTrue = await reassign([map({ migrate_cloud: 'True' })]);
+    expect(notTrue.status).toBe(500);
+    expect(JSON.stringify(notTrue.body)).toContain("Workload id's doesn't belong to current cloud.");
   });
 
-  it('refuses a user without the trustee role on the new project', async () => {
-    const refused = await reassign([
-      map({ new_tenant_id: lab.clouds.B.projects.ops, user_id: lab.clouds.B.users['ops-member']!.id }),
+  it('wants the new owner to hold a trustee role (any of the list) or admin on the project', async () => {
+    const ops = lab.clouds.B.projects.ops!;
+    const revoke = await grantAdminOn(lab, [ops]);
+    try {
+      const opsMap = map({ new_tenant_id: ops, user_id: lab.clouds.B.users['ops-member']!.id });
+      const refused = await reassign([opsMap]);
+      expect(refused.status).toBe(500);
+      expect(JSON.stringify(refused.body)).toContain(`does not have role 'creator' on project ${ops}`);
+      // trustee_role as a list: ops-member's `member` role now qualifies (after wlm-workloads restarts).
+      await setApplianceOption('trustee_role', '_member_, member');
+      await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
+      const accepted = await reassign([map({ ...opsMap, workload_ids: [workload('res-notebook').id] })]);
+      expect(accepted.status).toBe(200);
+      expect((accepted.body as Reassigned).workloads.reassigned_workloads.map((w) => w.name)).toEqual([
+        'res-notebook',
+      ]);
+    } finally {
+      await setApplianceOption('trustee_role', 'creator');
+      await onHost('tvm-1', ['systemctl', 'restart', 'wlm-workloads']);
+      await revoke();
+    }
+  });
+
+  it('passes over a target project the calling admin has no role on', async () => {
+    const research = lab.clouds.B.projects['research-dr']!;
+    const answer = await reassign([
+      map({
+        workload_ids: [workload('res-hpc').id],
+        new_tenant_id: research,
+        user_id: lab.clouds.B.users['carol-dr']!.id,
+      }),
     ]);
-    expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body)).toContain("does not have the trustee role 'creator'");
+    expect(answer).toEqual({
+      status: 200,
+      body: { workloads: { reassigned_workloads: [], failed_workloads: [] } },
+    });
   });
 
-  it('imports a workload for its new owner, rewrites workload_db on the share, reports unknown ids', async () => {
+  it('imports a workload for its new owner: every snapshot_db rewritten, the job schedule off', async () => {
     const w = workload('fin-web');
     const done = await reassign([map({ workload_ids: [w.id, '00000000-0000-4000-8000-000000000000'] })]);
     expect(done.status).toBe(200);
-    const body = done.body as {
-      workloads: { reassigned_workloads: Record<string, unknown>[]; failed_workloads: string[] };
-    };
+    const body = done.body as Reassigned;
     expect(body.workloads.failed_workloads).toEqual(['00000000-0000-4000-8000-000000000000']);
     expect(body.workloads.reassigned_workloads).toHaveLength(1);
     const row = body.workloads.reassigned_workloads[0]!;
     expect(Object.keys(row).sort()).toEqual(workloadFields);
+    const owner = {
+      project_id: lab.clouds.B.projects['finance-dr'],
+      user_id: lab.clouds.B.users['alice-dr']!.id,
+    };
     expect(row).toMatchObject({
       id: w.id,
       name: 'fin-web',
-      project_id: lab.clouds.B.projects['finance-dr'],
-      user_id: lab.clouds.B.users['alice-dr']!.id,
+      ...owner,
       status: 'available',
+      jobschedule: { enabled: false },
     });
-    const file = path.join(lab.sharesDir.B2, `workload_${w.id}`, 'workload_db');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-      project_id: lab.clouds.B.projects['finance-dr'],
-    });
-    expect(statSync(file).uid).toBe(162);
+    const folder = path.join(lab.sharesDir.B2, `workload_${w.id}`);
+    const db = JSON.parse(readFileSync(path.join(folder, 'workload_db'), 'utf8')) as Record<string, unknown>;
+    expect(db).toMatchObject(owner);
+    expect(pickleLoads(String(db.jobschedule))).toMatchObject({ enabled: false, interval: '24hr' });
+    const snapshots = readdirSync(folder).filter((e) => e.startsWith('snapshot_'));
+    expect(snapshots).toHaveLength(w.snapshots.length);
+    for (const snap of snapshots)
+      expect(JSON.parse(readFileSync(path.join(folder, snap, 'snapshot_db'), 'utf8'))).toMatchObject(owner);
+    expect(statSync(path.join(folder, 'workload_db')).uid).toBe(
+      statSync(path.join(folder, 'workload_vms_db')).uid,
+    );
     // A1 (the source share) is untouched.
     expect(
       JSON.parse(readFileSync(path.join(lab.sharesDir.A1, `workload_${w.id}`, 'workload_db'), 'utf8')),
-    ).toMatchObject({
-      project_id: lab.clouds.A.projects.finance,
-    });
+    ).toMatchObject({ project_id: lab.clouds.A.projects.finance });
     const mine = await call<Workloads>('GET', v1(alice, '/workloads'), { token: alice.token });
     expect(mine.body.workloads.map((x) => x.name).sort()).toEqual(['fin-dr-reports', 'fin-web']);
-    const orphans = await call<Workloads>(
+    const shown = await call<{ workload: Record<string, unknown> }>('GET', v1(alice, `/workloads/${w.id}`), {
+      token: alice.token,
+    });
+    expect(shown.body.workload).toMatchObject({ jobschedule: { enabled: false, global_jobscheduler: true } });
+    // backup_media_target is the share it was imported from, and hidden from a member.
+    expect(shown.body.workload.metadata).not.toHaveProperty('backup_media_target');
+    const asAdmin = await call<{ workload: { metadata: Record<string, string> } }>(
       'GET',
-      v1(admin, '/workloads/orphan_workloads/?migrate_cloud=True'),
-      {
-        token: admin.token,
-      },
+      v1(admin, `/workloads/${w.id}`),
+      { token: admin.token },
     );
-    expect(orphans.body.workloads.map((x) => x.name)).not.toContain('fin-web');
+    expect(asAdmin.body.workload.metadata.backup_media_target).toBe(nfsExports.B2);
+  });
+
+  it('turns the job schedule back on with PUT /workloads/{id} and writes it to workload_db', async () => {
+    const w = workload('fin-web');
+    const put = (body: unknown) => call('PUT', v1(alice, `/workloads/${w.id}`), { token: alice.token, body });
+    expect((await put({ jobschedule: { enabled: true } })).status).toBe(400);
+    expect((await put({ workload: { jobschedule: { enabled: 'yes please' } } })).status).toBe(400);
+    const badDate = await put({ workload: { jobschedule: { enabled: true, start_date: '2025-03-04' } } });
+    expect(badDate.status).toBe(500);
+    expect(JSON.stringify(badDate.body)).toContain("does not match format '%m/%d/%Y %I:%M %p'");
+    expect((await put({ workload: { jobschedule: { enabled: 'True' } } })).status).toBe(202);
+    const shown = await call<{ workload: Record<string, unknown> }>('GET', v1(alice, `/workloads/${w.id}`), {
+      token: alice.token,
+    });
+    expect(shown.body.workload).toMatchObject({
+      jobschedule: { enabled: true, interval: '24hr', start_time: '01:00 AM', global_jobscheduler: true },
+    });
+    const db = JSON.parse(
+      readFileSync(path.join(lab.sharesDir.B2, `workload_${w.id}`, 'workload_db'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(pickleLoads(String(db.jobschedule))).toMatchObject({ enabled: true });
+    expect(db.user_id).toBe(alice.userId);
   });
 
   it('reassigns every orphan of an old project with old_tenant_ids', async () => {
@@ -277,11 +438,103 @@ describe('reassign (POST /workloads/reasign_workloads)', () => {
         user_id: lab.clouds.B.users['bob-dr']!.id,
       }),
     ]);
-    const body = done.body as {
-      workloads: { reassigned_workloads: { name: string }[]; failed_workloads: string[] };
-    };
+    const body = done.body as Reassigned;
     expect(body.workloads.reassigned_workloads.map((w) => w.name).sort()).toEqual(['eng-ci', 'eng-git']);
     expect(body.workloads.failed_workloads).toEqual([]);
+  });
+});
+
+describe('a workload id on two shares of the appliance', () => {
+  const orphans = async () =>
+    (
+      await call<Workloads>('GET', v1(admin, '/workloads/orphan_workloads/?migrate_cloud=True'), {
+        token: admin.token,
+      })
+    ).body.workloads;
+  const copy = () => path.join(lab.sharesDir.B1, `workload_${workload('res-hpc').id}`);
+
+  beforeAll(async () => {
+    // A leftover copy (an earlier single-workload DR) on B1, B1 first in the configuration.
+    await configureShares('tvm-1', 'tvm', [nfsExports.B1, nfsExports.B2]);
+    cpSync(path.join(lab.sharesDir.B2, `workload_${workload('res-hpc').id}`), copy(), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
+  });
+  afterAll(() => rmSync(copy(), { recursive: true, force: true }));
+
+  it('is listed once per share by the orphan and import lists', async () => {
+    const id = workload('res-hpc').id;
+    expect((await orphans()).filter((w) => w.id === id)).toHaveLength(2);
+    const importable = await call<Workloads>('GET', v1(admin, '/workloads/get_list/import_workloads'), {
+      token: admin.token,
+    });
+    expect(importable.body.workloads.filter((w) => w.id === id)).toHaveLength(2);
+    expect(importable.body.workloads.map((w) => w.name)).toContain('fin-dr-reports');
+    const ofProject = await call<Workloads>(
+      'GET',
+      v1(admin, `/workloads/get_list/import_workloads?project_id=${lab.clouds.A.projects.research}`),
+      { token: admin.token },
+    );
+    // res-notebook went to project ops earlier in this file.
+    expect(ofProject.body.workloads.map((w) => w.name).sort()).toEqual(['res-hpc', 'res-hpc']);
+  });
+
+  it('is reassigned from the first share in the configuration; the other copy stays an orphan', async () => {
+    const research = lab.clouds.B.projects['research-dr']!;
+    const revoke = await grantAdminOn(lab, [research]);
+    try {
+      const id = workload('res-hpc').id;
+      const done = await call<{ workloads: { reassigned_workloads: Record<string, unknown>[] } }>(
+        'POST',
+        v1(admin, '/workloads/reasign_workloads'),
+        {
+          token: admin.token,
+          body: [
+            {
+              workload_ids: [id],
+              old_tenant_ids: [],
+              new_tenant_id: research,
+              user_id: lab.clouds.B.users['carol-dr']!.id,
+              migrate_cloud: true,
+            },
+          ],
+        },
+      );
+      expect(done.body.workloads.reassigned_workloads).toMatchObject([
+        { id, metadata: { backup_media_target: nfsExports.B1 } },
+      ]);
+      expect(JSON.parse(readFileSync(path.join(copy(), 'workload_db'), 'utf8'))).toMatchObject({
+        project_id: research,
+      });
+      const other = JSON.parse(
+        readFileSync(path.join(lab.sharesDir.B2, `workload_${id}`, 'workload_db'), 'utf8'),
+      );
+      expect(other).toMatchObject({ project_id: lab.clouds.A.projects.research });
+      expect((await orphans()).filter((w) => w.id === id)).toHaveLength(1);
+    } finally {
+      await revoke();
+    }
+  });
+});
+
+describe('import (newer releases)', () => {
+  it('imports by id from the shares, leaves known ones alone and fails a foreign project', async () => {
+    const imp = (ids: string[]) =>
+      call<{ workloads: { imported_workloads: { name: string }[]; failed_workloads: string[] } }>(
+        'POST',
+        v1(admin, '/workloads/import_workloads'),
+        { token: admin.token, body: { workload_ids: ids, upgrade: false } },
+      );
+    const managed = workload('fin-dr-reports').id;
+    expect((await imp([managed])).body).toEqual({
+      workloads: { imported_workloads: [], failed_workloads: [] },
+    });
+    const foreign = workload('fin-erp').id;
+    expect((await imp([foreign])).body.workloads.failed_workloads).toEqual([foreign]);
+    expect((await imp(['00000000-0000-4000-8000-00000000abcd'])).body.workloads.failed_workloads).toEqual([
+      '00000000-0000-4000-8000-00000000abcd',
+    ]);
   });
 });
 
@@ -327,13 +580,12 @@ describe('snapshots', () => {
     const instance = (snap.instances as Record<string, unknown>[])[0]!;
     expect(instance).toMatchObject({
       name: 'fin-web-1',
-      flavor: { name: 'm1.small' },
+      flavor: { vcpus: '1', ram: '2048', disk: '20', ephemeral: '0' },
       nics: [{ network: { name: 'finance-net', subnet: { name: 'finance-subnet', cidr: '10.1.1.0/24' } } }],
     });
     const vdisk = (instance.vdisks as Record<string, unknown>[])[0]!;
     expect(Object.keys(vdisk).sort()).toEqual(
       [
-        'id',
         'volume_id',
         'volume_name',
         'volume_size',
@@ -344,7 +596,6 @@ describe('snapshots', () => {
         'vm_id',
         'label',
         'restore_size',
-        'metadata',
       ].sort(),
     );
     const nested = await call('GET', v1(alice, `/workloads/${w.id}/snapshots/${last}`), {

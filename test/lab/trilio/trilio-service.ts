@@ -14,6 +14,7 @@ import type { FlavorFacts } from '../flavor/flavor-facts.js';
 import type { LabInstaller } from '../flavor/flavor.js';
 import type { LabHost } from '../lab-json.js';
 import { regions, repoRoot } from '../topology.js';
+import { installCleanDbScript } from './clean-db-script.js';
 import type { EmulatorConfig } from './emulator/emulator-config.js';
 import {
   purgeScriptPath,
@@ -246,5 +247,7 @@ export async function installPurgeScript(tvm: LabHost | undefined): Promise<stri
   await mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
   await writeFileIfChanged(target, source, 0o755);
   await chmod(target, 0o755);
+  // The operator's CleanWlmDatabase folder (connection.json + workload_ids.txt), beside the old command.
+  await installCleanDbScript(tvm.rootDir);
   return `${purgeScriptPath} {ids}`;
 }

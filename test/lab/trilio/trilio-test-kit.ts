@@ -3,7 +3,12 @@ import { pollUntil } from '../clouds/poll-until.js';
 import { resetHost, runOnHost } from '../hosts/index.js';
 import type { LabJson } from '../lab-json.js';
 import { resetTrilio } from './index.js';
-import { trilioBaseUrl } from './trilio-paths.js';
+import { readFileSync } from 'node:fs';
+import { readEmulatorConfigSync } from './emulator/emulator-config.js';
+import { mountPathOf } from './emulator/mount-folder.js';
+import { resolveTrilioProfile, type TrilioProfile } from './emulator/trilio-profile.js';
+import { trilioBaseUrl, trilioConfigFile, trilioWorldFile } from './trilio-paths.js';
+import type { GeneratedWorld, WorldWriter } from './world-types.js';
 import { installPurgeScript } from './trilio-service.js';
 import { generateWorkloads } from './workload-generator.js';
 
@@ -45,6 +50,32 @@ export const adminToken = (lab: LabJson): Promise<Scoped> =>
     },
     { name: lab.clouds.B.admin.project, domain: lab.clouds.B.admin.projectDomain },
   );
+
+/**
+ * Gives cloud B's admin the admin role on projects, as the DR wizard's access step does before a
+ * reassign (workloadmgr passes over a target project the caller has no role on). Returns the revoke
+ * of what it added (an existing grant is left alone).
+ */
+export async function grantAdminOn(lab: LabJson, projectIds: string[]): Promise<() => Promise<void>> {
+  const admin = await adminToken(lab);
+  const v3 = lab.clouds.B.authUrl.replace(/\/+$/, '');
+  const headers = { 'X-Auth-Token': admin.token };
+  const roles = (await (await fetch(`${v3}/roles?name=admin`, { headers })).json()) as {
+    roles: { id: string }[];
+  };
+  const roleId = roles.roles[0]!.id;
+  const added: string[] = [];
+  for (const project of projectIds) {
+    const url = `${v3}/projects/${project}/users/${admin.userId}/roles/${roleId}`;
+    if ((await fetch(url, { method: 'HEAD', headers })).status === 204) continue;
+    const put = await fetch(url, { method: 'PUT', headers });
+    if (put.status !== 204) throw new Error(`granting admin on ${project} failed: HTTP ${put.status}`);
+    added.push(url);
+  }
+  return async () => {
+    for (const url of added) await fetch(url, { method: 'DELETE', headers });
+  };
+}
 
 /** A cloud B user's token on their own project (e.g. alice-dr on finance-dr). */
 export function memberToken(lab: LabJson, name: string): Promise<Scoped> {
@@ -89,26 +120,93 @@ export async function onHost(host: string, argv: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** Sets `vault_storage_nfs_export` in a host's Trilio config and restarts the service, as the runbook does. */
+/**
+ * 6.x: the exports as backend sections `lab_nfs_<n>` named in `enabled_backends` (other sections are
+ * kept), the first one the default.
+ */
+const backendsScript = `
+import re, sys
+path, exports = sys.argv[1], sys.argv[2:]
+text = open(path).read()
+text = re.sub(r'(?ms)^\\[lab_nfs_\\d+\\]\\n.*?(?=^\\[|\\Z)', '', text)
+names = ['lab_nfs_%d' % (i + 1) for i in range(len(exports))]
+line = 'enabled_backends = ' + ','.join(names)
+if re.search(r'(?m)^enabled_backends *=', text):
+    text = re.sub(r'(?m)^enabled_backends *=.*$', line, text)
+else:
+    text = text.replace('[DEFAULT]\\n', '[DEFAULT]\\n' + line + '\\n', 1)
+for i, (name, export) in enumerate(zip(names, exports)):
+    text = text.rstrip('\\n') + '\\n\\n[%s]\\nvault_storage_type = nfs\\nvault_storage_filesystem_export = %s\\nis_default = %d\\n' % (name, export, 1 if i == 0 else 0)
+open(path, 'w').write(text)
+`;
+
+/** Sets the shares in a host's Trilio config (the release's model) without restarting anything. */
+export async function editShares(host: string, role: 'tvm' | 'compute', exports: string[]): Promise<void> {
+  const profile = liveProfile();
+  const file = role === 'tvm' ? profile.applianceConfigPath : profile.datamoverConfigPath;
+  if (profile.configModel === 'enabled-backends')
+    await onHost(host, ['python3', '-c', backendsScript, file, ...exports]);
+  else
+    await onHost(host, [
+      'sed',
+      '-i',
+      `s|^vault_storage_nfs_export *= .*|vault_storage_nfs_export = ${exports.join(', ')}|`,
+      file,
+    ]);
+}
+
+/** Sets the shares in a host's Trilio config and restarts the service, as the runbook does. */
 export async function configureShares(
   host: string,
   role: 'tvm' | 'compute',
   exports: string[],
 ): Promise<void> {
-  const [file, unit] =
-    role === 'tvm'
-      ? ['/etc/workloadmgr/workloadmgr.conf', 'wlm-workloads']
-      : ['/etc/tvault-contego/tvault-contego.conf', 'tvault-contego'];
-  await onHost(host, [
-    'sed',
-    '-i',
-    `s|^vault_storage_nfs_export = .*|vault_storage_nfs_export = ${exports.join(', ')}|`,
-    file,
-  ]);
-  await onHost(host, ['systemctl', 'restart', unit]);
+  await editShares(host, role, exports);
+  await onHost(host, ['systemctl', 'restart', role === 'tvm' ? 'wlm-workloads' : 'tvault-contego']);
 }
 
-/** Polls a restore until it leaves `restoring`; returns every status seen and the final body. */
+/** Sets an option of the appliance's config (`[DEFAULT] name = value`) without restarting. */
+export async function setApplianceOption(name: string, value: string): Promise<void> {
+  await onHost('tvm-1', [
+    'sed',
+    '-i',
+    `s|^${name} *= .*|${name} = ${value}|`,
+    liveProfile().applianceConfigPath,
+  ]);
+}
+
+/** The release/installer the running emulator plays (from its config file). */
+export function liveProfile(): TrilioProfile {
+  return resolveTrilioProfile(readEmulatorConfigSync(trilioConfigFile));
+}
+
+/** Who wrote the lab's backups: A = cloud A's Trilio (A1, B2), B = the live appliance (B1). */
+export function backupWriters(): Record<'A' | 'B', WorldWriter> {
+  const world = JSON.parse(readFileSync(trilioWorldFile, 'utf8')) as GeneratedWorld;
+  const fallback = resolveTrilioProfile();
+  const writer = world.writers?.A ?? {
+    release: fallback.release,
+    installer: fallback.installer,
+    mountRoot: fallback.mountRoot,
+    folderForm: fallback.folderForm,
+    owner: fallback.shareOwner,
+  };
+  return { A: writer, B: world.writers?.B ?? writer };
+}
+
+/** An export's mount path on the live appliance's hosts (the datamovers' mount root and folder form). */
+export function liveMountPath(nfsExport: string): string {
+  const profile = liveProfile();
+  return mountPathOf(nfsExport, profile.mountRoot, profile.folderForm);
+}
+
+/** An export's mount path as cloud A's Trilio wrote it into the backing files. */
+export function writerMountPath(nfsExport: string): string {
+  const { A } = backupWriters();
+  return mountPathOf(nfsExport, A.mountRoot, A.folderForm);
+}
+
+/** Polls a restore until it leaves `restoring`/`executing`; returns every status seen and the final body. */
 export async function waitForRestore(
   projectId: string,
   token: string,
@@ -126,7 +224,7 @@ export async function waitForRestore(
       restore = got.body.restore;
       const status = String(restore.status);
       if (seen.at(-1) !== status) seen.push(status);
-      return status !== 'restoring' && status !== 'cancelling';
+      return status !== 'restoring' && status !== 'executing' && status !== 'cancelling';
     },
     60_000,
     100,

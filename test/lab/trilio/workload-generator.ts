@@ -2,24 +2,31 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chown, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { mountPathFor } from '../../../shared/nfs/mount-path.js';
 import { runCommand } from '../clouds/local-command.js';
 import type { LabWorkload } from '../lab-json.js';
-import { mountRoot, nfsExports, type ShareName } from '../topology.js';
+import { nfsExports, type ShareName } from '../topology.js';
+import { mountPathOf } from './emulator/mount-folder.js';
+import { pythonJson } from './emulator/python-json.js';
+import {
+  resolveTrilioProfile,
+  type TrilioProfile,
+  type TrilioProfileInput,
+} from './emulator/trilio-profile.js';
 import { labUuid } from './lab-ids.js';
 import { createFullImage, createIncrementalImage } from './qcow2-files.js';
 import { syncShareCopy } from './share-sync.js';
 import {
   snapshotDb,
+  snapshotResources,
   snapshotVmsDb,
   trilioTime,
   vaultPath,
   workloadDb,
   workloadVmsDb,
 } from './trilio-records.js';
-import { trilioDir, trilioWorldFile } from './trilio-paths.js';
-import { restoreProjectOf, workloadSpecs, type WorkloadSpec } from './workload-specs.js';
-import type { GeneratedWorld, WorldWorkload } from './world-types.js';
+import { trilioWorldFile } from './trilio-paths.js';
+import { restoreProjectOf, snapshotNetworks, workloadSpecs, type WorkloadSpec } from './workload-specs.js';
+import type { GeneratedWorld, WorldWorkload, WorldWriters } from './world-types.js';
 
 /**
  * Generates the Trilio-shaped workloads on the lab's shares: folders, JSON files and qcow2 chains
@@ -39,6 +46,20 @@ export interface GeneratorInput {
    * workloads (copies made by a DR run are removed).
    */
   reset?: boolean;
+  /**
+   * The Trilio that wrote cloud A's backups (A1, and its synced copy B2): its mount root and folder
+   * form are in the incrementals' absolute backing paths, its nova owns the files. For an upgrade DR
+   * this is the OLD release (`--backups-release 4.1`: whole-export folders) while the live appliance
+   * uses path-only folders. When omitted: what the last generation used (world.json), else today's lab
+   * (4.1 from packages).
+   */
+  backups?: TrilioProfileInput;
+  /** Trilio B, the live appliance: writes the managed workload on B1. Omitted: as for `backups`. */
+  appliance?: TrilioProfileInput;
+  /** Where the world file goes (default `.lab/trilio/world.json`); tests generating aside set their own. */
+  worldFile?: string;
+  /** Generate only these workload keys (tests); the world still lists them all. */
+  only?: string[];
 }
 
 export interface GenerateResult {
@@ -51,22 +72,40 @@ export interface GenerateResult {
 }
 
 /** Bumped when the layout changes, so existing folders are regenerated. */
-const layoutVersion = 1;
+const layoutVersion = 2;
 export const completeMarker = '.lab-complete';
-const novaId = 162;
 const baseTime = Date.parse('2025-03-03T01:00:00Z');
 const hour = 3_600_000;
 const day = 24 * hour;
 
+/** What each side's Trilio writes with: mount root, folder form, owner (see `GeneratorInput`). */
+export function writersOf(
+  backups: TrilioProfileInput = {},
+  appliance: TrilioProfileInput = {},
+): WorldWriters {
+  const pick = (p: TrilioProfile) => ({
+    release: p.release,
+    installer: p.installer,
+    mountRoot: p.mountRoot,
+    folderForm: p.folderForm,
+    owner: p.shareOwner,
+  });
+  return { A: pick(resolveTrilioProfile(backups)), B: pick(resolveTrilioProfile(appliance)) };
+}
+
 /** The world from the specs and the seeded Keystone ids (pure). */
-export function planWorld(input: Pick<GeneratorInput, 'projects' | 'users'>): WorldWorkload[] {
-  return workloadSpecs.map((spec, index) => planWorkload(spec, index, input));
+export function planWorld(
+  input: Pick<GeneratorInput, 'projects' | 'users'>,
+  writers: WorldWriters = writersOf(),
+): WorldWorkload[] {
+  return workloadSpecs.map((spec, index) => planWorkload(spec, index, input, writers));
 }
 
 function planWorkload(
   spec: WorkloadSpec,
   index: number,
   input: Pick<GeneratorInput, 'projects' | 'users'>,
+  writers: WorldWriters,
 ): WorldWorkload {
   const projectId = input.projects[spec.cloud][spec.project];
   const userId = input.users[spec.cloud][spec.owner]?.id;
@@ -96,15 +135,21 @@ function planWorkload(
       key: vm.key,
       name: vm.name,
       flavor: vm.flavor,
-      networks: vm.networks,
+      nics: vm.nics.map((nic) => ({
+        network: nic.network,
+        subnet: nic.subnet ?? snapshotNetworks[nic.network]!.subnets[0]!.name,
+      })),
       disks: vm.disks.map((d) => ({
         name: d.name,
-        volumeId: labUuid('volume', spec.key, vm.key, d.name),
+        ...(d.image
+          ? { image: { id: labUuid('image', d.image), name: d.image } }
+          : { volumeId: labUuid('volume', spec.key, vm.key, d.name) }),
         volumeType: d.volumeType,
         sizeBytes: d.sizeMiB * 1024 * 1024,
         boot: d.boot,
       })),
     })),
+    writer: writers[spec.cloud],
     snapshots: Array.from({ length: 1 + spec.incrementals }, (_, n) => ({
       id: labUuid('snapshot', spec.key, String(n)),
       type: n === 0 ? ('full' as const) : ('incremental' as const),
@@ -117,26 +162,46 @@ function planWorkload(
 
 export async function generateWorkloads(input: GeneratorInput): Promise<GenerateResult> {
   const started = Date.now();
-  const workloads = planWorld(input);
+  const worldFile = input.worldFile ?? trilioWorldFile;
+  const previous = await readWorldFile(worldFile);
+  // Without writer inputs a call (a test's reset) keeps what the last `up` asked for.
+  const backups = input.backups ?? previous?.inputs?.backups;
+  const appliance = input.appliance ?? previous?.inputs?.appliance;
+  const writers = writersOf(backups, appliance);
+  const workloads = planWorld(input, writers);
+  const wanted = input.only ? workloads.filter((w) => input.only!.includes(w.key)) : workloads;
   const limiter = createLimiter(4);
   const generated: string[] = [];
   await Promise.all(
-    workloads.map(async (wl) => {
+    wanted.map(async (wl) => {
       if (await ensureWorkloadFolder(input.sharesDir[wl.share], wl, limiter)) generated.push(wl.key);
     }),
   );
-  const sourceIds = workloads.filter((w) => w.share === 'A1').map((w) => `workload_${w.id}`);
+  const sourceIds = wanted.filter((w) => w.share === 'A1').map((w) => `workload_${w.id}`);
   const synced = await syncShareCopy(input.sharesDir.A1, input.sharesDir.B2, sourceIds, {
     fresh: input.reset === true,
     marker: completeMarker,
   });
   if (input.reset) await removeCopies(input.sharesDir.B1, workloads);
-  const world: GeneratedWorld = { generatedAt: new Date().toISOString(), workloads };
-  await mkdir(trilioDir, { recursive: true });
-  await writeFile(`${trilioWorldFile}.tmp`, `${JSON.stringify(world, null, 2)}\n`);
-  await rename(`${trilioWorldFile}.tmp`, trilioWorldFile);
-  lastWorld = world;
+  const world: GeneratedWorld = {
+    generatedAt: new Date().toISOString(),
+    writers,
+    inputs: { ...(backups ? { backups } : {}), ...(appliance ? { appliance } : {}) },
+    workloads,
+  };
+  await mkdir(path.dirname(worldFile), { recursive: true });
+  await writeFile(`${worldFile}.tmp`, `${JSON.stringify(world, null, 2)}\n`);
+  await rename(`${worldFile}.tmp`, worldFile);
+  if (worldFile === trilioWorldFile) lastWorld = world;
   return { world, generated: generated.sort(), synced, ms: Date.now() - started };
+}
+
+async function readWorldFile(file: string): Promise<GeneratedWorld | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as GeneratedWorld;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the folder holds exactly this workload (its marker, written last, has the digest). */
@@ -153,8 +218,10 @@ async function ensureWorkloadFolder(shareDir: string, wl: WorldWorkload, limiter
   const building = path.join(shareDir, `.building-workload_${wl.id}`);
   await rm(building, { recursive: true, force: true });
   await mkdir(building, { recursive: true });
-  const mountPath = mountPathFor(wl.shareExport, mountRoot);
+  // The writer's own mount path of the share: what its incrementals' backing paths name.
+  const mountPath = mountPathOf(wl.shareExport, wl.writer.mountRoot, wl.writer.folderForm);
   const snapshotSizes = wl.snapshots.map(() => 0);
+  const diskSizes = new Map<string, number>();
   const jobs: Promise<void>[] = [];
   wl.snapshots.forEach((snap, n) => {
     for (const vm of wl.vms)
@@ -168,23 +235,32 @@ async function ensureWorkloadFolder(shareDir: string, wl: WorldWorkload, limiter
             await mkdir(path.dirname(file), { recursive: true });
             if (n === 0) await createFullImage(file, sizeMiB);
             else await createIncrementalImage(file, sizeMiB, previous, n, n === wl.snapshots.length - 1);
-            snapshotSizes[n]! += (await stat(file)).size;
+            const size = (await stat(file)).size;
+            snapshotSizes[n]! += size;
+            diskSizes.set(rel, size);
           }),
         );
       }
   });
   await Promise.all(jobs);
-  const json = (value: unknown): string => JSON.stringify(value, null, 2);
-  await writeFile(path.join(building, 'workload_db'), json(workloadDb(wl)));
-  await writeFile(path.join(building, 'workload_vms_db'), json(workloadVmsDb(wl)));
+  const write = async (file: string, value: unknown): Promise<void> => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, pythonJson(value));
+  };
+  await write(path.join(building, 'workload_db'), workloadDb(wl));
+  await write(path.join(building, 'workload_vms_db'), workloadVmsDb(wl));
   for (const [n, snap] of wl.snapshots.entries()) {
     const dir = path.join(building, `snapshot_${snap.id}`);
-    await writeFile(path.join(dir, 'snapshot_db'), json(snapshotDb(wl, n, snapshotSizes[n]!)));
-    await writeFile(path.join(dir, 'snapshot_vms_db'), json(snapshotVmsDb(wl, n)));
+    await write(path.join(dir, 'snapshot_db'), snapshotDb(wl, n, snapshotSizes[n]!));
+    await write(path.join(dir, 'snapshot_vms_db'), snapshotVmsDb(wl, n));
+    const resources = snapshotResources(wl, n, (rel) => diskSizes.get(rel) ?? 0);
+    await write(path.join(dir, 'resources_db'), resources.resourcesDb);
+    for (const file of resources.files) await write(path.join(dir, file.path), file.content);
   }
-  await runCommand('/usr/bin/chown', ['-R', `${novaId}:${novaId}`, building]);
+  const { uid, gid } = wl.writer.owner;
+  await runCommand('/usr/bin/chown', ['-R', `${uid}:${gid}`, building]);
   await writeFile(path.join(building, completeMarker), `${wl.digest}\n`);
-  await chown(path.join(building, completeMarker), novaId, novaId);
+  await chown(path.join(building, completeMarker), uid, gid);
   await rm(folder, { recursive: true, force: true });
   await rename(building, folder);
   return true;

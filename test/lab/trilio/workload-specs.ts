@@ -21,10 +21,23 @@ export interface DiskSpec {
   name: string;
   /** Virtual size of the qcow2 file in MiB (tiny on purpose). */
   sizeMiB: number;
-  /** Volume type on the cloud the workload was backed up on. */
+  /** Volume type on the cloud the workload was backed up on ('' for an image-backed disk). */
   volumeType: string;
   /** Boot disk (`/dev/vda`) or data volume. */
   boot: boolean;
+  /**
+   * An image-backed boot disk (the VM booted from a Glance image, no Cinder volume): the snapshot
+   * records `image_id`/`image_name` instead of `volume_id`, and a restore brings it back with
+   * `restore_boot_disk`, not through `vdisks`.
+   */
+  image?: string;
+}
+
+export interface NicSpec {
+  /** Snapshot network name (a key of `snapshotNetworks`). */
+  network: string;
+  /** Subnet name; the network's first subnet when omitted. */
+  subnet?: string;
 }
 
 export interface VmSpec {
@@ -32,8 +45,8 @@ export interface VmSpec {
   key: string;
   name: string;
   flavor: FlavorSpec;
-  /** Names of the snapshot networks the VM has a NIC on (keys of `snapshotNetworks`). */
-  networks: string[];
+  /** The VM's NICs, in order. */
+  nics: NicSpec[];
   disks: DiskSpec[];
 }
 
@@ -59,16 +72,33 @@ export const flavors: Record<string, FlavorSpec> = {
   large: { id: '4', name: 'm1.large', vcpus: 4, ram: 8192, disk: 80 },
 };
 
+export interface SubnetSpec {
+  name: string;
+  cidr: string;
+  gateway: string;
+}
+
 /**
  * Networks as the snapshots recorded them on the cloud they were taken on. Cloud A's names and CIDRs
  * match the lab's seeded cloud A networks; the ids are the generator's own (cloud A is "lost").
+ * `research-net` has two subnets with VMs on each (res-hpc), so a restore needs one mapping per
+ * network AND subnet.
  */
-export const snapshotNetworks: Record<string, { cidr: string; subnet: string; gateway: string }> = {
-  'finance-net': { cidr: '10.1.1.0/24', subnet: 'finance-subnet', gateway: '10.1.1.1' },
-  'finance-backend': { cidr: '10.1.11.0/24', subnet: 'finance-backend-subnet', gateway: '10.1.11.1' },
-  'engineering-net': { cidr: '10.1.2.0/24', subnet: 'engineering-subnet', gateway: '10.1.2.1' },
-  'research-net': { cidr: '10.1.3.0/24', subnet: 'research-subnet', gateway: '10.1.3.1' },
-  'finance-dr-net': { cidr: '10.2.1.0/24', subnet: 'finance-dr-subnet', gateway: '10.2.1.1' },
+export const snapshotNetworks: Record<string, { subnets: SubnetSpec[] }> = {
+  'finance-net': { subnets: [{ name: 'finance-subnet', cidr: '10.1.1.0/24', gateway: '10.1.1.1' }] },
+  'finance-backend': {
+    subnets: [{ name: 'finance-backend-subnet', cidr: '10.1.11.0/24', gateway: '10.1.11.1' }],
+  },
+  'engineering-net': {
+    subnets: [{ name: 'engineering-subnet', cidr: '10.1.2.0/24', gateway: '10.1.2.1' }],
+  },
+  'research-net': {
+    subnets: [
+      { name: 'research-subnet', cidr: '10.1.3.0/24', gateway: '10.1.3.1' },
+      { name: 'research-storage-subnet', cidr: '10.1.13.0/24', gateway: '10.1.13.1' },
+    ],
+  },
+  'finance-dr-net': { subnets: [{ name: 'finance-dr-subnet', cidr: '10.2.1.0/24', gateway: '10.2.1.1' }] },
 };
 
 const disk = (name: string, sizeMiB: number, volumeType: string): DiskSpec => ({
@@ -77,6 +107,17 @@ const disk = (name: string, sizeMiB: number, volumeType: string): DiskSpec => ({
   volumeType,
   boot: name === 'vda',
 });
+
+/** A boot disk made from a Glance image (no volume). */
+const imageDisk = (name: string, sizeMiB: number, image: string): DiskSpec => ({
+  name,
+  sizeMiB,
+  volumeType: '',
+  boot: true,
+  image,
+});
+
+const nic = (network: string, subnet?: string): NicSpec => (subnet ? { network, subnet } : { network });
 
 export const workloadSpecs: WorkloadSpec[] = [
   {
@@ -93,14 +134,14 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'erp-app',
         name: 'erp-app',
         flavor: flavors.medium!,
-        networks: ['finance-net'],
+        nics: [nic('finance-net')],
         disks: [disk('vda', 2, 'ceph-hdd'), disk('vdb', 1, 'ceph-hdd')],
       },
       {
         key: 'erp-db',
         name: 'erp-db',
         flavor: flavors.large!,
-        networks: ['finance-net', 'finance-backend'],
+        nics: [nic('finance-net'), nic('finance-backend')],
         disks: [disk('vda', 2, 'ceph-hdd'), disk('vdb', 4, 'ceph-ssd')],
       },
     ],
@@ -119,7 +160,7 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'web-1',
         name: 'fin-web-1',
         flavor: flavors.small!,
-        networks: ['finance-net'],
+        nics: [nic('finance-net')],
         disks: [disk('vda', 2, 'ceph-hdd')],
       },
     ],
@@ -138,21 +179,21 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'ci-controller',
         name: 'ci-controller',
         flavor: flavors.medium!,
-        networks: ['engineering-net'],
+        nics: [nic('engineering-net')],
         disks: [disk('vda', 2, 'ceph-hdd')],
       },
       {
         key: 'ci-runner-1',
         name: 'ci-runner-1',
         flavor: flavors.small!,
-        networks: ['engineering-net'],
+        nics: [nic('engineering-net')],
         disks: [disk('vda', 1, 'ceph-hdd')],
       },
       {
         key: 'ci-runner-2',
         name: 'ci-runner-2',
         flavor: flavors.small!,
-        networks: ['engineering-net'],
+        nics: [nic('engineering-net')],
         disks: [disk('vda', 1, 'ceph-hdd')],
       },
     ],
@@ -171,7 +212,7 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'git-1',
         name: 'git-1',
         flavor: flavors.medium!,
-        networks: ['engineering-net'],
+        nics: [nic('engineering-net')],
         disks: [disk('vda', 2, 'ceph-hdd'), disk('vdb', 3, 'ceph-ssd')],
       },
     ],
@@ -179,7 +220,8 @@ export const workloadSpecs: WorkloadSpec[] = [
   {
     key: 'res-hpc',
     name: 'res-hpc',
-    description: 'HPC head node and a storage node with three data volumes',
+    description:
+      'HPC head node booted from an image and a storage node with three data volumes, on two subnets of research-net',
     cloud: 'A',
     project: 'research',
     owner: 'carol',
@@ -190,14 +232,15 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'hpc-head',
         name: 'hpc-head',
         flavor: flavors.large!,
-        networks: ['research-net'],
-        disks: [disk('vda', 2, 'ceph-hdd')],
+        nics: [nic('research-net', 'research-subnet')],
+        // Booted from a Glance image: no volume, restored with restore_boot_disk.
+        disks: [imageDisk('vda', 2, 'ubuntu-22.04-hpc')],
       },
       {
         key: 'hpc-store',
         name: 'hpc-store',
         flavor: flavors.medium!,
-        networks: ['research-net'],
+        nics: [nic('research-net', 'research-storage-subnet')],
         disks: [
           disk('vda', 2, 'ceph-hdd'),
           disk('vdb', 1, 'ceph-ssd'),
@@ -221,7 +264,7 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'notebook-1',
         name: 'notebook-1',
         flavor: flavors.small!,
-        networks: ['research-net'],
+        nics: [nic('research-net')],
         disks: [disk('vda', 2, 'ceph-hdd')],
       },
     ],
@@ -240,7 +283,7 @@ export const workloadSpecs: WorkloadSpec[] = [
         key: 'reports-1',
         name: 'reports-1',
         flavor: flavors.small!,
-        networks: ['finance-dr-net'],
+        nics: [nic('finance-dr-net')],
         disks: [disk('vda', 2, 'standard')],
       },
     ],

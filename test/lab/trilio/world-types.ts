@@ -1,3 +1,4 @@
+import type { FolderForm, TrilioProfileInput } from './emulator/trilio-profile.js';
 import type { FlavorSpec } from './workload-specs.js';
 
 /**
@@ -7,11 +8,21 @@ import type { FlavorSpec } from './workload-specs.js';
 
 export interface WorldDisk {
   name: string;
-  /** Id of the volume in the snapshot; also the qcow2 file's name. */
-  volumeId: string;
+  /** Id of the Cinder volume (volume-backed disks only). */
+  volumeId?: string;
+  /** The Glance image an image-backed boot disk was made from (no volume). */
+  image?: { id: string; name: string };
+  /** '' for an image-backed disk. */
   volumeType: string;
   sizeBytes: number;
   boot: boolean;
+}
+
+export interface WorldNic {
+  /** Snapshot network name (see `snapshotNetworks`). */
+  network: string;
+  /** Its subnet the NIC is on. */
+  subnet: string;
 }
 
 export interface WorldVm {
@@ -19,8 +30,7 @@ export interface WorldVm {
   key: string;
   name: string;
   flavor: FlavorSpec;
-  /** Snapshot network names (see `snapshotNetworks`). */
-  networks: string[];
+  nics: WorldNic[];
   disks: WorldDisk[];
 }
 
@@ -48,6 +58,8 @@ export interface WorldWorkload {
   /** Native to cloud B: in Trilio B's database from the start. */
   managed: boolean;
   createdAt: string;
+  /** The Trilio that wrote it (its backing paths and owner). */
+  writer: WorldWriter;
   vms: WorldVm[];
   /** Oldest first; the first is the full. */
   snapshots: WorldSnapshot[];
@@ -55,7 +67,22 @@ export interface WorldWorkload {
   digest: string;
 }
 
+/** How one cloud's Trilio wrote its backups: the mount path in backing files, the files' owner. */
+export interface WorldWriter {
+  release: string;
+  installer: string;
+  mountRoot: string;
+  folderForm: FolderForm;
+  owner: { uid: number; gid: number };
+}
+
+/** A: the Trilio that wrote cloud A's backups (A1, B2); B: the live appliance (B1). */
+export type WorldWriters = Record<'A' | 'B', WorldWriter>;
+
 export interface GeneratedWorld {
   generatedAt: string;
+  writers?: WorldWriters;
+  /** The generator inputs the writers came from (a later call without them keeps these). */
+  inputs?: { backups?: TrilioProfileInput; appliance?: TrilioProfileInput };
   workloads: WorldWorkload[];
 }

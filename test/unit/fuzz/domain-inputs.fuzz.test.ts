@@ -37,6 +37,8 @@ const rawInstance = fc.record(
         vcpus: field(fc.nat()),
         ram: field(fc.nat()),
         disk: field(fc.nat()),
+        ephemeral: field(fc.nat()),
+        swap: field(fc.nat()),
       }),
     ),
     nics: field(
@@ -47,10 +49,16 @@ const rawInstance = fc.record(
               fc.record({
                 id: field(fc.uuid()),
                 name: field(text),
-                subnet: field(fc.record({ id: field(fc.uuid()) })),
+                subnet: field(
+                  fc.record({
+                    id: field(fc.uuid()),
+                    name: field(text),
+                    cidr: field(fc.oneof(fc.constantFrom('10.1.1.0/24', 'fd00::/64'), text)),
+                  }),
+                ),
               }),
             ),
-            ip_address: field(text),
+            ip_address: field(fc.oneof(fc.ipV4(), fc.ipV6(), text)),
             mac_address: field(text),
           }),
         ),
@@ -65,6 +73,8 @@ const rawInstance = fc.record(
             volume_id: field(fc.uuid()),
             volume_name: field(text),
             volume_type: field(text),
+            image_id: field(fc.uuid()),
+            image_name: field(text),
             volume_size: field(fc.oneof(fc.nat(), fc.double())),
             restore_size: field(fc.oneof(fc.nat(), fc.double())),
           }),
@@ -76,6 +86,10 @@ const rawInstance = fc.record(
   { requiredKeys: [] },
 );
 const snapshotInstances = fc.oneof(fc.array(field(rawInstance), { maxLength: 4 }), anyValue);
+const targets = [
+  { id: 't1', name: 'net', subnets: [{ id: 's1', name: 'subnet', cidr: '10.1.1.0/24' }] },
+  { id: 't2', name: 'v6', subnets: [{ id: 's2', name: 'v6-subnet', cidr: 'fd00::/64' }] },
+];
 
 describe('hostile input from Trilio and the clouds (10k cases each)', () => {
   it('snapshot JSON: read as data; what is read builds a restore.json that JSON carries unchanged', () => {
@@ -98,9 +112,21 @@ describe('hostile input from Trilio and the clouds (10k cases each)', () => {
               expect(Number.isFinite(disk.sizeBytes) && disk.sizeBytes >= 0).toBe(true);
           }
         }
-        const body = buildRestoreJson(read.value, defaultRestoreChoices('snap', read.value, []));
+        const body = buildRestoreJson(
+          read.value,
+          defaultRestoreChoices('snap', read.value, targets),
+          targets,
+        );
         expect(JSON.parse(JSON.stringify(body))).toEqual(body);
         expect(body.openstack.instances.map((i) => i.id)).toEqual(read.value.map((vm) => vm.id));
+        body.openstack.instances.forEach((i, n) => {
+          const vm = read.value[n]!;
+          // Only volume-backed disks, and only NICs the snapshot has (matched by MAC).
+          const volumes = vm.disks.filter((d) => d.backing === 'volume').map((d) => d.id);
+          expect(i.vdisks.every((d) => volumes.includes(d.id))).toBe(true);
+          const macs = vm.nics.flatMap((x) => (x.mac ? [x.mac] : []));
+          expect(i.nics.every((x) => macs.includes(x.mac_address))).toBe(true);
+        });
       }),
       runs,
     );

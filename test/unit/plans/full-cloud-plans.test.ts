@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { planRestores, type RestoreTargetFacts } from '../../../shared/plans/bulk-restore-plan.js';
 import { planCleanup, type CleanupFacts } from '../../../shared/plans/cleanup-plan.js';
-import { notifyMessages, planNotify, type NotifyFacts } from '../../../shared/plans/notify-plan.js';
+import {
+  notifyMessages,
+  ownerProblem,
+  planNotify,
+  type NotifyFacts,
+} from '../../../shared/plans/notify-plan.js';
 import {
   parseReassignActionId,
   planReassign,
@@ -37,8 +42,10 @@ const orphan = (
 describe('planReassign over many workloads', () => {
   it('sends one call per target project and trustee with only workload_ids, skipping those in place', () => {
     const plan = planReassign({
-      trusteeRole: 'creator',
+      trusteeRoles: { roles: ['creator'], source: 'profile', from: "the profile's Trilio settings" },
       trusteeSource: 'role-assignments',
+      reenableSchedules: false,
+      actingUser: 'admin',
       workloads: [
         orphan('w1', 'fin-erp', finance, alice),
         orphan('w2', 'eng-ci', engineering, bob),
@@ -59,13 +66,22 @@ describe('planReassign over many workloads', () => {
           migrate_cloud: true,
         },
       ],
-      [{ workload_ids: ['w2'], old_tenant_ids: [], new_tenant_id: 'p-eng', user_id: 'u-bob', migrate_cloud: true }],
+      [
+        {
+          workload_ids: ['w2'],
+          old_tenant_ids: [],
+          new_tenant_id: 'p-eng',
+          user_id: 'u-bob',
+          migrate_cloud: true,
+        },
+      ],
     ]);
     expect(posts.map((a) => a.id)).toEqual(['reassign:w1,w3', reassignActionId('w2')]);
     expect(posts[0]!.description).toContain('fin-erp (w1), fin-web (w3)');
     expect(plan.value.verify).toHaveLength(4);
     expect(plan.value.warnings).toEqual([
       expect.stringContaining('eng-git (w4) is already in project engineering-dr'),
+      expect.stringContaining('scheduled backups of fin-erp, eng-ci, fin-web stay off'),
     ]);
     expect(parseReassignActionId(reassignActionId('w2'))).toBe('w2');
     expect(parseReassignActionId('reassign:w1,w3')).toBeUndefined();
@@ -119,6 +135,7 @@ describe('planNotify', () => {
         sourceProjectName: 'finance',
         targetProject: 'finance-dr',
         status: 'notified',
+        backups: 'off',
       },
       {
         workloadId: 'w2',
@@ -126,6 +143,7 @@ describe('planNotify', () => {
         sourceProject: 'a-eng',
         targetProject: 'engineering-dr',
         status: 'notified',
+        backups: 'on',
       },
     ],
     projects: [
@@ -153,7 +171,11 @@ describe('planNotify', () => {
       caFile: '/etc/pki/relay-ca.pem',
     },
     from: 'dr-wizard@cloud-b.test',
-    trusteeRole: 'creator',
+    trusteeRoles: {
+      roles: ['_member_', 'creator'],
+      source: 'appliance',
+      from: 'trustee_role in /etc/workloadmgr/workloadmgr.conf on tvm-b',
+    },
     domain: 'cloud_b',
     targetCloud: { region: 'RegionB', authUrl: 'http://b:5000/v3' },
     sourceCloud: { region: 'RegionA' },
@@ -177,6 +199,25 @@ describe('planNotify', () => {
       'No owner of project engineering-dr has an e-mail address',
     );
     expect(plan.value.warnings.join(' ')).toContain('openstack user set --email');
+    expect(plan.value.summary).toContain(
+      'The owners are the users holding a trustee role (_member_ or creator), from trustee_role in /etc/workloadmgr/workloadmgr.conf on tvm-b.',
+    );
+    expect(plan.value.summary).toContain(
+      'Each message says whether scheduled backups are on: on for eng-ci; off for fin-erp (with the command that turns them on).',
+    );
+    // The message itself: backups off, and the command that turns them on.
+    expect(messages[1]!.text).toContain('  - fin-erp: OFF - no new backups are taken until you turn them on');
+    expect(messages[1]!.text).toContain("    workloadmgr workload-modify w1 --jobschedule 'enabled=True'");
+    expect(messages[0]!.text).toContain('  - eng-ci: on');
+    expect(messages[0]!.text).not.toContain('workload-modify');
+  });
+
+  it('names every role of the list when nobody holds one', () => {
+    const f = facts();
+    const problem = ownerProblem(f, { ...f.projects[1]!, ownersWithoutEmail: [] });
+    expect(problem?.message).toBe(
+      'Nobody holds the trustee role _member_ or creator on project engineering-dr, so it has no owner to tell.',
+    );
   });
 
   it('saves .eml files without an SMTP server, and skips projects told by an earlier attempt', () => {

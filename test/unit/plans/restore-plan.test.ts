@@ -138,6 +138,7 @@ describe('readSnapshotInstances', () => {
           networkId: 'a7f0c2de-6f51-4a39-9d1c-0c9b2d1e8f11',
           networkName: 'engineering-net',
           subnetId: 'c3b2a1f0-1111-4222-8333-444455556666',
+          subnetName: 'engineering-subnet',
           ip: '10.20.0.11',
           mac: 'fa:16:3e:12:34:56',
         },
@@ -146,6 +147,7 @@ describe('readSnapshotInstances', () => {
         {
           id: 'e0b2c4d6-0000-4000-8000-00000000000a',
           name: 'git-1-root',
+          backing: 'volume',
           volumeType: 'ceph-hdd',
           availabilityZone: 'nova',
           sizeBytes: 2097152,
@@ -154,6 +156,7 @@ describe('readSnapshotInstances', () => {
         {
           id: 'e0b2c4d6-0000-4000-8000-00000000000b',
           name: 'vdb',
+          backing: 'volume',
           volumeType: 'ceph-ssd',
           sizeBytes: 3 * 1024 ** 3,
         },
@@ -170,7 +173,7 @@ describe('readSnapshotInstances', () => {
     );
     expect(
       instancesOf([{ id: 'vm', nics: 'eth0', vdisks: [null, { volume_size: '-3', id: 'd' }], flavor: [] }]),
-    ).toEqual([{ id: 'vm', name: 'vm', nics: [], disks: [{ id: 'd', name: 'd' }] }]);
+    ).toEqual([{ id: 'vm', name: 'vm', nics: [], disks: [{ id: 'd', name: 'd', backing: 'image' }] }]);
   });
 });
 
@@ -232,6 +235,8 @@ describe('planRestore', () => {
                 include: true,
                 name: 'git-1',
                 availability_zone: 'nova',
+                restore_boot_disk: true,
+                flavor: { vcpus: 2, ram: 4096, disk: 40, ephemeral: '', swap: '' },
                 vdisks: [
                   {
                     id: 'e0b2c4d6-0000-4000-8000-00000000000a',
@@ -242,6 +247,16 @@ describe('planRestore', () => {
                     id: 'e0b2c4d6-0000-4000-8000-00000000000b',
                     new_volume_type: '',
                     availability_zone: 'nova',
+                  },
+                ],
+                // 10.20.0.11 is outside engineering-dr-subnet (10.120.0.0/24): matched by MAC, new address.
+                nics: [
+                  {
+                    mac_address: 'fa:16:3e:12:34:56',
+                    network: {
+                      id: '03883e5b-cf77-44b1-bfe1-420a9bc2d0e1',
+                      subnet: { id: '104bc5a7-642f-4975-95dc-e83d454f4c92' },
+                    },
                   },
                 ],
               },
@@ -266,7 +281,12 @@ describe('planRestore', () => {
         },
       },
     });
-    expect(plan.value.summary).toContain('engineering-net → engineering-dr-net');
+    expect(plan.value.summary).toContain(
+      'engineering-net/engineering-subnet → engineering-dr-net/engineering-dr-subnet',
+    );
+    expect(plan.value.warnings.join('\n')).toContain(
+      'NIC fa:16:3e:12:34:56 (10.20.0.11) of git-1 on snapshot network engineering-net, subnet engineering-subnet: the fixed IP 10.20.0.11 is outside target subnet 10.120.0.0/24 of engineering-dr-net, so it cannot be kept',
+    );
     expect(plan.value.warnings.join('\n')).toContain(
       'volume type ceph-hdd does not exist in the target cloud',
     );
@@ -315,7 +335,7 @@ describe('planRestore', () => {
     const f = { ...facts(), networks: [] };
     const unmapped = planRestore(f, null);
     expect(!unmapped.ok && unmapped.error.fields?.[0]?.path).toBe(
-      'restore.networkMapping.a7f0c2de-6f51-4a39-9d1c-0c9b2d1e8f11',
+      'restore.networkMapping.a7f0c2de-6f51-4a39-9d1c-0c9b2d1e8f11/c3b2a1f0-1111-4222-8333-444455556666',
     );
     const topology = planRestore(f, { ...restoreChoicesFor(f, null), restoreTopology: true });
     expect(topology.ok).toBe(true);
@@ -339,6 +359,52 @@ describe('planRestore', () => {
     const plan = planRestore(f, defaults);
     expect(plan.ok && plan.value.summary).toContain('git-1 → git-1-dr');
     expect(plan.ok && plan.value.warnings.join('\n')).toContain('Not restored: git-2');
+  });
+});
+
+describe('planRestore with an image-booted VM on a kept subnet', () => {
+  it('restores the boot disk with the instance, keeps the fixed IP and says so', () => {
+    const f = facts();
+    f.instances = instancesOf([
+      {
+        id: 'vm-img',
+        name: 'wiki-1',
+        flavor: { vcpus: 1, ram: 1024, disk: 10, ephemeral: 0, swap: 0 },
+        nics: [
+          {
+            mac_address: 'fa:16:3e:00:00:99',
+            ip_address: '10.120.0.45',
+            network: {
+              id: 'a7f0c2de-6f51-4a39-9d1c-0c9b2d1e8f11',
+              name: 'engineering-net',
+              subnet: {
+                id: 'c3b2a1f0-1111-4222-8333-444455556666',
+                name: 'engineering-subnet',
+                cidr: '10.120.0.0/24',
+              },
+            },
+          },
+        ],
+        vdisks: [{ label: 'vda', resource_id: 'res-vda', image_id: 'img-1', image_name: 'cirros-0.6' }],
+      },
+    ]);
+    const plan = planRestore(f, null);
+    expect(plan.ok).toBe(true);
+    if (!plan.ok) return;
+    const body = (plan.value.actions[0] as ApiAction).body as {
+      restore: { options: { openstack: { instances: unknown[] } } };
+    };
+    expect(body.restore.options.openstack.instances[0]).toMatchObject({
+      restore_boot_disk: true,
+      flavor: { vcpus: 1, ram: 1024, disk: 10, ephemeral: 0, swap: 0 },
+      vdisks: [],
+      nics: [{ mac_address: 'fa:16:3e:00:00:99', ip_address: '10.120.0.45' }],
+    });
+    expect(plan.value.summary).toContain('wiki-1 (0 volume(s), image boot disk, zone nova)');
+    expect(plan.value.warnings.join('\n')).toContain(
+      'wiki-1 boots from image cirros-0.6: its boot disk is restored with the instance (restore_boot_disk), not as a volume.',
+    );
+    expect(plan.value.warnings.join('\n')).not.toContain('fixed IP');
   });
 });
 

@@ -470,6 +470,7 @@ describe('run setup', () => {
       notifyOnly: true,
       restoreConcurrency: 6,
       removeMountsOnCleanup: false,
+      reenableSchedules: false,
     });
     expect(wizard.session?.fullParams?.restoreConcurrency).toBe(6);
     expect(wizard.session?.mapping).not.toBeNull();

@@ -139,6 +139,17 @@ function fakeSteps(world: { keyTrusted: boolean; copyGate: Promise<void> }) {
               hostKey,
             }),
     }),
+    reassign: step('reassign', {
+      plan: (_facts, ctx) =>
+        ok({
+          step: 'reassign',
+          title: 'Reassign',
+          summary: ctx.params.reenableSchedules ? 're-enables the schedules' : 'schedules stay off',
+          warnings: [],
+          verify: [],
+          actions: [],
+        }),
+    }),
     cleanup: step('cleanup', {
       plan: (_facts, ctx) =>
         ok({
@@ -312,6 +323,7 @@ describe('WizardState', () => {
       restore: null,
       notifyOnly: false,
       removeMountsOnCleanup: false,
+      reenableSchedules: false,
     });
     expect(wizard.runs.map((r) => r.id)).toEqual([wizard.session?.id]);
     expect(wizard.steps.map((s) => s.status)).toEqual(Array(8).fill('pending'));
@@ -438,6 +450,15 @@ describe('WizardState', () => {
     expect(await session.setRemoveMounts(true)).toBe(true);
     expect(backend.store.getRun(session.id)?.params).toMatchObject({ removeMountsOnCleanup: true });
     expect(session.stepState('cleanup')?.plan?.summary).toBe('also removes the mounts');
+  });
+
+  it('saves the re-enable-schedules choice of the Reassign step and plans it again with it', async () => {
+    const { session, backend } = await started();
+    await session.plan('reassign');
+    expect(session.stepState('reassign')?.plan?.summary).toBe('schedules stay off');
+    expect(await session.setReenableSchedules(true)).toBe(true);
+    expect(backend.store.getRun(session.id)?.params).toMatchObject({ reenableSchedules: true });
+    expect(session.stepState('reassign')?.plan?.summary).toBe('re-enables the schedules');
   });
 
   it('reopens a saved run where it stopped, with its past log lines and no duplicates', async () => {

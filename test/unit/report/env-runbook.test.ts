@@ -105,7 +105,7 @@ describe('environment runbook', () => {
           id: 'vm-1',
           name: 'erp-app',
           nics: [{ networkId: 'n1', networkName: 'finance-net', subnetId: 's1' }],
-          disks: [{ id: 'd1', name: 'vda' }],
+          disks: [{ id: 'd1', name: 'vda', backing: 'volume' }],
         },
       ],
       {

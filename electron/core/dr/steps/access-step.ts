@@ -3,7 +3,6 @@ import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { ApiAction } from '../../../../shared/run/plan-types.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
-import { serviceRequest } from '../../clients/service-request.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { RunServices } from '../run-services.js';
 import { distinctProjects, resolveTargets } from '../target-projects.js';
@@ -145,13 +144,8 @@ export async function runApiAction(
     return answer.ok ? ok(answer.value.status) : answer;
   }
   if (action.service === 'workloads') {
-    const base = await clients.trilio.baseUrl({ ...(signal ? { signal } : {}) });
-    if (!base.ok) return base;
-    const answer = await serviceRequest(
-      clients.session,
-      { service: 'Trilio', type: 'workloads', fixedUrl: base.value },
-      request,
-    );
+    // Through the Trilio client: its URL and its X-Auth-Project-Id header, as every Trilio call.
+    const answer = await clients.trilio.request(request);
     return answer.ok ? ok(answer.value.status) : answer;
   }
   return fail({

@@ -14,11 +14,14 @@ import {
 import type { RestoredWorkload, RestoreOutcomeData } from '../../../../shared/report/restore-outcome.js';
 import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
+import { readJobSchedule } from '../../../../shared/trilio/job-schedule.js';
+import { isTrusteeRole } from '../../../../shared/trilio/trustee-roles.js';
 import type { CloudClients } from '../../clients/index.js';
 import { prepareOwnerMessages, saveEml, sendPrepared, type SendResult } from '../../notify/smtp-send.js';
 import type { StepDefinition } from '../../runs/step-definition.js';
 import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
+import { resolveTrusteeRoles } from '../trustee-roles.js';
 import { distinctProjects, resolveTargets, type TargetProject } from '../target-projects.js';
 
 /**
@@ -61,7 +64,7 @@ export const notifyStep: StepDefinition<NotifyFacts, RunServices> = {
     if (!admin.ok) return admin;
     const targets = await resolveTargets(ctx, admin.value);
     if (!targets.ok) return targets;
-    const trusteeRole = ctx.profile.trilio.trusteeRole.trim() || 'creator';
+    const trusteeRoles = await resolveTrusteeRoles(ctx);
     const sent = new Set(
       ctx
         .changes()
@@ -70,7 +73,7 @@ export const notifyStep: StepDefinition<NotifyFacts, RunServices> = {
     );
     const projects: NotifyProjectFacts[] = [];
     for (const project of distinctProjects(targets.value)) {
-      const owners = await ownersOf(ctx, admin.value, project, trusteeRole);
+      const owners = await ownersOf(ctx, admin.value, project, trusteeRoles.roles);
       if (!owners.ok) return owners;
       ctx.log(
         `Project ${project.name}: owners ${owners.value.withEmail.map((o) => `${o.name} <${o.email}>`).join(', ') || 'none with an e-mail address'}.`,
@@ -84,19 +87,24 @@ export const notifyStep: StepDefinition<NotifyFacts, RunServices> = {
       });
     }
     const reassigned = reassignedIds(ctx);
-    const workloads: RestoredWorkload[] = targets.value.map((t) => ({
-      workloadId: t.workloadId,
-      name: t.workloadName,
-      sourceProject: t.sourceProjectId,
-      ...(t.sourceProjectName ? { sourceProjectName: t.sourceProjectName } : {}),
-      targetProject: t.project.name,
-      ...(reassigned.has(t.workloadId)
-        ? { status: 'notified' as const }
-        : {
-            status: 'error' as const,
-            error: 'Not assigned to the project (the Reassign step did not list it).',
-          }),
-    }));
+    const workloads: RestoredWorkload[] = [];
+    for (const t of targets.value) {
+      const backups = await backupsOf(ctx, admin.value, t.workloadId);
+      workloads.push({
+        workloadId: t.workloadId,
+        name: t.workloadName,
+        sourceProject: t.sourceProjectId,
+        ...(t.sourceProjectName ? { sourceProjectName: t.sourceProjectName } : {}),
+        targetProject: t.project.name,
+        ...(reassigned.has(t.workloadId)
+          ? { status: 'notified' as const }
+          : {
+              status: 'error' as const,
+              error: 'Not assigned to the project (the Reassign step did not list it).',
+            }),
+        ...(backups ? { backups } : {}),
+      });
+    }
     const { smtp, clouds } = ctx.profile;
     const transport: NotifyTransport = smtp.host.trim()
       ? {
@@ -122,7 +130,7 @@ export const notifyStep: StepDefinition<NotifyFacts, RunServices> = {
       transport,
       // Saved messages need a syntactically valid sender even when the profile names none.
       from: smtp.from.trim() || 'Trilio DR Wizard <trilio-dr-wizard@localhost.invalid>',
-      trusteeRole,
+      trusteeRoles,
       domain: clouds.target.domain.trim() || 'Default',
       targetCloud: { region: clouds.target.region, authUrl: clouds.target.authUrl },
       sourceCloud: { region: clouds.source.region },
@@ -302,12 +310,13 @@ async function ownersOf(
   ctx: DrContext,
   clients: CloudClients,
   project: TargetProject,
-  role: string,
+  roles: readonly string[],
 ): Promise<Result<{ withEmail: NotifyOwner[]; withoutEmail: string[] }>> {
   const assignments = await clients.keystone.listProjectAssignments(project.id, { signal: ctx.signal });
   if (!assignments.ok) return assignments;
   const holders = new Map<string, string>();
-  for (const a of assignments.value) if (a.role.name === role && a.user) holders.set(a.user.id, a.user.name);
+  for (const a of assignments.value)
+    if (isTrusteeRole(a.role.name, roles) && a.user) holders.set(a.user.id, a.user.name);
   const withEmail: NotifyOwner[] = [];
   const withoutEmail: string[] = [];
   for (const [id, name] of [...holders].sort((a, b) => a[1].localeCompare(b[1]))) {
@@ -322,4 +331,22 @@ async function ownersOf(
     else withoutEmail.push(name);
   }
   return ok({ withEmail, withoutEmail });
+}
+
+/**
+ * Whether Trilio takes scheduled backups of the workload now (its job schedule as Trilio shows it), else
+ * as the Reassign step left it; undefined when neither says.
+ */
+async function backupsOf(
+  ctx: DrContext,
+  clients: CloudClients,
+  workloadId: string,
+): Promise<'on' | 'off' | undefined> {
+  const now = await clients.trilio.getWorkload(workloadId, { signal: ctx.signal });
+  const shown = now.ok ? readJobSchedule(now.value.jobschedule) : undefined;
+  if (shown) return shown.enabled ? 'on' : 'off';
+  const data = ctx.outcomeOf('reassign')?.data as
+    { workloads?: { workloadId?: string; scheduleEnabled?: boolean }[] } | undefined;
+  const enabled = data?.workloads?.find((w) => w.workloadId === workloadId)?.scheduleEnabled;
+  return enabled === undefined ? undefined : enabled ? 'on' : 'off';
 }

@@ -4,7 +4,9 @@ import { trilioFactsOf } from '../../../../shared/trilio/trilio-facts.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import { fanOut } from '../../ssh/fan-out.js';
+import { describeTrusteeRoles, isTrusteeRole, rolesText } from '../../../../shared/trilio/trustee-roles.js';
 import { runOn, type DrContext } from '../remote-action.js';
+import { resolveTrusteeRoles } from '../trustee-roles.js';
 
 /** A pre-flight finding: a verification row, and whether it stops the run. */
 export interface Finding extends VerifyRow {
@@ -105,21 +107,23 @@ export async function cloudFindings(ctx: DrContext, targetProject: string): Prom
   findings.push(
     row(`target project ${targetProject} exists in domain ${domain}`, true, { detail: project.value.id }),
   );
-  const role = ctx.profile.trilio.trusteeRole;
+  const trustee = await resolveTrusteeRoles(ctx);
+  const role = rolesText(trustee.roles);
+  const check = `a user with the trustee role ${role} in ${targetProject}`;
   const assignments = await target.value.keystone.listProjectAssignments(project.value.id, {
     signal: ctx.signal,
   });
-  if (!assignments.ok)
-    findings.push(fromError(`a user with role ${role} in ${targetProject}`, assignments.error));
+  if (!assignments.ok) findings.push(fromError(check, assignments.error));
   else {
-    const trustees = assignments.value.filter((a) => a.role.name === role && a.user);
+    const trustees = assignments.value.filter((a) => isTrusteeRole(a.role.name, trustee.roles) && a.user);
+    const names = [...new Set(trustees.map((t) => `${t.user?.name ?? ''} (${t.role.name})`))];
     findings.push(
-      row(`a user with the trustee role ${role} in ${targetProject}`, trustees.length > 0, {
-        detail: [...new Set(trustees.map((t) => t.user?.name ?? ''))].join(', ') || 'none',
+      row(check, trustees.length > 0, {
+        detail: `${names.join(', ') || 'none'}; ${describeTrusteeRoles(trustee)}`,
         ...(trustees.length
           ? {}
           : {
-              hint: `Give a project user the ${role} role (openstack role add --user U --project ${targetProject} ${role}).`,
+              hint: `Give a project user ${trustee.roles.length > 1 ? 'one of these roles' : 'the role'} (openstack role add --user U --project ${targetProject} ${trustee.roles[0]}).`,
             }),
       }),
     );

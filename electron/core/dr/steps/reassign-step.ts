@@ -7,6 +7,13 @@ import {
   type ReassignGroup,
   type ReassignWorkloadFacts,
 } from '../../../../shared/plans/reassign-plan.js';
+import {
+  readJobSchedule,
+  scheduleActionId,
+  scheduleState,
+  type JobSchedule,
+} from '../../../../shared/trilio/job-schedule.js';
+import { isTrusteeRole, rolesText } from '../../../../shared/trilio/trustee-roles.js';
 import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { VerifyRow } from '../../../../shared/run/run-types.js';
 import type { CloudClients } from '../../clients/index.js';
@@ -15,6 +22,8 @@ import type { StepDefinition } from '../../runs/step-definition.js';
 import type { DrContext } from '../remote-action.js';
 import type { RunServices } from '../run-services.js';
 import { resolveTargets, type TargetProject } from '../target-projects.js';
+import { resolveTrusteeRoles } from '../trustee-roles.js';
+import { reenableSchedules, scheduleVerifyRows } from './reassign-schedules.js';
 
 /**
  * Runbook: "The identified orphaned workloads need to be assigned to their new projects … to a user
@@ -37,14 +46,16 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
     if (!clients.ok) return clients;
     const targets = await resolveTargets(ctx, clients.value);
     if (!targets.ok) return targets;
-    const trusteeRole = ctx.profile.trilio.trusteeRole.trim() || 'creator';
+    const trusteeRoles = await resolveTrusteeRoles(ctx);
+    const admin = await clients.value.session.tokenInfo(ctx.signal);
+    if (!admin.ok) return admin;
     const trustees = new Map<string, Promise<Result<{ id: string; name: string }>>>();
     const orphans = lazyOrphans(ctx, clients.value);
     const workloads: ReassignWorkloadFacts[] = [];
     for (const t of targets.value) {
       const key = `${t.project.id}|${t.trusteeUser.trim()}`;
       if (!trustees.has(key))
-        trustees.set(key, findTrustee(ctx, clients.value, t.project, trusteeRole, t.trusteeUser));
+        trustees.set(key, findTrustee(ctx, clients.value, t.project, trusteeRoles.roles, t.trusteeUser));
       const trustee = await trustees.get(key)!;
       if (!trustee.ok) return trustee;
       const workload = await workloadState(ctx, clients.value, t.workloadId, t.project, orphans);
@@ -64,13 +75,16 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
           workload.value.state === 'orphaned'
             ? workload.value.projectId
             : t.sourceProjectId || earlierSource(ctx, t.workloadId),
-        targetProject: { id: t.project.id, name: t.project.name },
+        targetProject: { id: t.project.id, name: t.project.name, domainId: t.project.domainId },
         trustee: trustee.value,
+        ...(workload.value.schedule ? { schedule: workload.value.schedule } : {}),
       });
     }
     return ok({
-      trusteeRole,
+      trusteeRoles,
       trusteeSource: targets.value.every((t) => t.trusteeUser.trim()) ? 'params' : 'role-assignments',
+      reenableSchedules: ctx.params.reenableSchedules === true,
+      actingUser: admin.value.userName,
       workloads,
     });
   },
@@ -81,13 +95,24 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
     const { trilio } = clients.value;
     const groups = new Map(reassignGroups(facts.workloads).map((g) => [reassignGroupActionId(g), g]));
     const errors: { names: string; error: AppError }[] = [];
+    const scheduleIds = new Set(facts.workloads.map((w) => scheduleActionId(w.workloadId)));
     for (const action of plan.actions) {
+      if (scheduleIds.has(action.id)) continue; // after every reassign, below
       const group = groups.get(action.id);
       if (action.kind !== 'api' || !group)
         return fail({ code: 'internal', message: `The reassign plan has an unknown action ${action.id}.` });
       const failed = await reassignGroup(ctx, clients.value, group);
       errors.push(...failed);
     }
+    // Only workloads in their target project now (already, or moved: their move is recorded and not
+    // undone) are re-enabled; one whose reassign failed is not Trilio B's to schedule yet.
+    const inTarget = (w: ReassignWorkloadFacts) =>
+      w.state === 'in-target' ||
+      ctx.changes().some((c) => c.actionId === reassignActionId(w.workloadId) && !c.undoneAt);
+    const toEnable = facts.workloads.filter(
+      (w) => inTarget(w) && plan.actions.some((a) => a.id === scheduleActionId(w.workloadId)),
+    );
+    errors.push(...(await reenableSchedules(ctx, toEnable)));
     if (errors.length === 1) return fail(errors[0]!.error);
     if (errors.length > 1)
       return fail({
@@ -96,23 +121,22 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
         hint: `${errors[0]!.error.hint ?? ''} Workloads that moved are recorded; running the step again only sends the others.`.trim(),
       });
     const verify: VerifyRow[] = [];
+    const schedules = new Map<string, JobSchedule | undefined>();
     for (const w of facts.workloads) {
       const now = await trilio.getWorkload(w.workloadId, { signal: ctx.signal });
       if (!now.ok) {
         verify.push({ check: `Trilio lists ${w.workloadName}`, ok: false, detail: now.error.message });
         continue;
       }
+      const schedule = readJobSchedule(now.value.jobschedule);
+      schedules.set(w.workloadId, schedule);
       verify.push({
         check: `${w.workloadName} is in project ${w.targetProject.name}`,
         ok: now.value.project_id === w.targetProject.id,
         detail: `project_id ${now.value.project_id ?? '?'}`,
       });
-      if (w.state === 'orphaned')
-        verify.push({
-          check: `${w.workloadName} belongs to user ${w.trustee.name}`,
-          ok: now.value.user_id === w.trustee.id,
-          detail: `user_id ${now.value.user_id ?? '?'}`,
-        });
+      // Its user (the trustee, or who re-enabled the schedule) and its job schedule.
+      verify.push(...scheduleVerifyRows(facts, w, now.value, schedule, toEnable.includes(w)));
     }
     const moved = facts.workloads.filter((w) => w.state === 'orphaned');
     const projects = [...new Set(moved.map((w) => `${w.targetProject.name} (user ${w.trustee.name})`))];
@@ -135,6 +159,8 @@ export const reassignStep: StepDefinition<ReassignFacts, RunServices> = {
           reassigned:
             w.state === 'orphaned' ||
             ctx.changes().some((c) => c.actionId === reassignActionId(w.workloadId) && !c.undoneAt),
+          // The job schedule as Trilio shows it after the step (notifications tell the owners).
+          ...scheduleData(schedules.get(w.workloadId)),
         })),
       },
     });
@@ -243,6 +269,7 @@ interface WorkloadState {
   name: string;
   projectId: string;
   userId: string;
+  schedule?: JobSchedule;
 }
 
 /** Trilio B's orphan list, read once per discovery and only when a workload needs it. */
@@ -262,8 +289,15 @@ async function workloadState(
   const managed = await clients.trilio.getWorkload(workloadId, { signal: ctx.signal });
   if (managed.ok) {
     const w = managed.value;
+    const schedule = readJobSchedule(w.jobschedule);
     if (w.project_id === project.id)
-      return ok({ state: 'in-target', name: w.name, projectId: project.id, userId: w.user_id ?? '' });
+      return ok({
+        state: 'in-target',
+        name: w.name,
+        projectId: project.id,
+        userId: w.user_id ?? '',
+        ...(schedule ? { schedule } : {}),
+      });
     return fail({
       code: 'precondition',
       message: `Trilio B already manages workload ${w.name} (${workloadId}) in project ${w.project_id ?? '?'}, not in ${project.name}.`,
@@ -284,11 +318,13 @@ async function workloadState(
           ? `The copy step puts it on NFS B1 (${nfs.target}): check that workload_${workloadId} is there and that Trilio B’s configuration lists that share.`
           : `The Reconfigure step adds NFS B2 (${nfs.syncedCopy}) to Trilio B: check that workload_${workloadId} is there and that wlm-workloads was restarted with B2 in its configuration.`,
     });
+  const schedule = readJobSchedule(orphan.jobschedule);
   return ok({
     state: 'orphaned',
     name: orphan.name,
     projectId: orphan.project_id ?? '',
     userId: orphan.user_id ?? '',
+    ...(schedule ? { schedule } : {}),
   });
 }
 
@@ -297,22 +333,24 @@ async function workloadState(
  * trustee role on the project, or the first holder by name (preferring someone other than the admin
  * user, whose access is temporary).
  */
-async function findTrustee(
+export async function findTrustee(
   ctx: DrContext,
   clients: CloudClients,
   project: TargetProject,
-  role: string,
+  roles: readonly string[],
   wanted: string,
 ): Promise<Result<{ id: string; name: string }>> {
   const assignments = await clients.keystone.listProjectAssignments(project.id, { signal: ctx.signal });
   if (!assignments.ok) return assignments;
+  const role = rolesText(roles);
   const holders = new Map<string, { id: string; name: string }>();
   for (const a of assignments.value)
-    if (a.role.name === role && a.user) holders.set(a.user.id, { id: a.user.id, name: a.user.name });
+    if (isTrusteeRole(a.role.name, roles) && a.user)
+      holders.set(a.user.id, { id: a.user.id, name: a.user.name });
   const sorted = [...holders.values()].sort((a, b) => a.name.localeCompare(b.name));
   const where = `project ${project.name} (domain ${project.domain})`;
   const addRole = (user: string) =>
-    `openstack role add --user ${user} --user-domain ${project.domain} --project ${project.name} --project-domain ${project.domain} ${role}`;
+    `openstack role add --user ${user} --user-domain ${project.domain} --project ${project.name} --project-domain ${project.domain} ${roles[0] ?? 'creator'}`;
   const choice = wanted.trim();
   if (choice) {
     const found = sorted.find((u) => u.id === choice || u.name === choice);
@@ -333,4 +371,9 @@ async function findTrustee(
     message: `No user holds the trustee role ${role} on ${where}, so Trilio has nobody to act for there.`,
     hint: `Give a user of the project the role (${addRole('<user>')}), choose a trustee user for the run, or fix the trustee role in the profile's Trilio settings if the cloud uses another one.`,
   });
+}
+
+function scheduleData(schedule: JobSchedule | undefined): { scheduleEnabled?: boolean; schedule?: string } {
+  if (!schedule) return {};
+  return { scheduleEnabled: schedule.enabled, schedule: scheduleState(schedule) };
 }

@@ -162,6 +162,19 @@ export class RunSession {
     return this.stepState('cleanup')?.plan ? this.plan('cleanup') : true;
   }
 
+  /**
+   * Reassign: whether the step turns the job schedules back on that Trilio switched off when it
+   * reassigned the workloads (migrate_cloud); an existing plan is made again.
+   */
+  async setReenableSchedules(on: boolean): Promise<boolean> {
+    const patch = { reenableSchedules: on };
+    const saved = this.params
+      ? await this.updateParams('reassign', patch)
+      : await this.updateFullParams('reassign', patch);
+    if (!saved) return false;
+    return this.stepState('reassign')?.plan ? this.plan('reassign') : true;
+  }
+
   /** Restore: another snapshot (id or 'latest'); the restore is planned again with it. */
   async setSnapshot(snapshot: string): Promise<boolean> {
     if (!(await this.updateParams('restore', { snapshot }))) return false;

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapshotInstance } from '../trilio-records.js';
+import type { PickleValue } from './python-pickle.js';
 
 /**
  * The appliance's database (Trilio keeps it in MySQL on the TVM): the workloads, snapshots, restores,
@@ -24,11 +24,56 @@ export interface WorkloadRow {
   availability_zone: string;
   workload_type_id: string;
   metadata: Record<string, string>;
-  jobschedule: Record<string, unknown>;
+  /** The unpickled `jobschedule` of `workload_db`. */
+  jobschedule: Record<string, PickleValue>;
   /** The workload's VMs (from `workload_vms_db`). */
   instances: { id: string; name: string; metadata: Record<string, string> }[];
   /** The NFS export (backup target) the workload was found on. */
   share_export: string;
+}
+
+/** A NIC as snapshot show gives it (from `resources_db` and the pickles in `network_db`). */
+export interface SnapshotNicRow {
+  mac_address: string;
+  ip_address: string;
+  network: {
+    id: string;
+    name: string;
+    cidr: string | null;
+    network_type: string;
+    subnet?: { id: string; name: string; cidr: string; ip_version: number; gateway_ip: string };
+  };
+}
+
+/** A disk as snapshot show gives it, plus where its qcow2 file is (hidden from views). */
+export interface SnapshotDiskRow {
+  label: string;
+  resource_id: string;
+  restore_size: number;
+  vm_id: string;
+  volume_id?: string;
+  volume_name?: string;
+  volume_size?: string;
+  volume_type?: string;
+  volume_mountpoint?: string;
+  availability_zone?: string;
+  image_id?: string;
+  image_name?: string;
+  hw_qemu_guest_agent?: string;
+  /** `disk_db`'s `vault_url` of the top image: relative to the share's mount path, leading slash. */
+  vault_url: string;
+}
+
+export interface SnapshotInstance {
+  id: string;
+  name: string;
+  status: string;
+  metadata: Record<string, string>;
+  /** From the flavor resource's metadata (strings, as Trilio stores them). */
+  flavor: { name: string; vcpus: string; ram: string; disk: string; ephemeral: string; swap: string };
+  nics: SnapshotNicRow[];
+  vdisks: SnapshotDiskRow[];
+  security_group: { name: string; security_group_type: string }[];
 }
 
 export interface SnapshotRow {
@@ -59,6 +104,7 @@ export interface SnapshotRow {
   share_export: string;
 }
 
+/** What a restore made of one instance (recorded so tests can compare it with restore.json). */
 export interface RestoredInstance {
   id: string;
   name: string;
@@ -68,13 +114,49 @@ export interface RestoredInstance {
   /** The compute host that read its disks. */
   host: string;
   availability_zone: string;
+  flavor: {
+    id: string;
+    name: string;
+    vcpus: number;
+    ram: number;
+    disk: number;
+    ephemeral: number;
+    swap: number;
+    /** Trilio created it (no flavor of the cloud matched). */
+    created: boolean;
+  };
+  nics: {
+    port_id: string;
+    mac_address: string;
+    ip_address: string;
+    network_id: string;
+    subnet_id: string;
+    /**
+     * `nics` (fixed IP and MAC kept), `networks_mapping` (new ones) or `restore_topology` (the
+     * snapshot's network recreated, the IP kept).
+     */
+    source: 'nics' | 'networks_mapping' | 'restore_topology';
+    snapshot_mac_address: string;
+  }[];
+  /** Volumes made for the volume-backed disks. */
+  volumes: {
+    id: string;
+    source_volume_id: string;
+    label: string;
+    volume_type: string;
+    availability_zone: string;
+    size: number;
+  }[];
+  /** How its boot disk came back: from the snapshot's image-backed disk (`restore_boot_disk`) or a volume. */
+  boot:
+    { from: 'image'; image_id: string; image_name: string } | { from: 'volume'; volume_id: string } | null;
 }
 
 export interface RestoreRow {
   id: string;
   display_name: string;
   display_description: string;
-  status: 'restoring' | 'available' | 'error' | 'cancelling' | 'cancelled';
+  status: 'restoring' | 'executing' | 'available' | 'error' | 'cancelling' | 'cancelled';
   restore_type: string;
   snapshot_id: string;
   workload_id: string;
@@ -92,6 +174,9 @@ export interface RestoreRow {
   uploaded_size: number;
   restore_options: unknown;
   instances: RestoredInstance[];
+  /** Networks and subnets a `restore_topology` restore recreated. */
+  networks?: { id: string; name: string }[];
+  subnets?: { id: string; name: string }[];
   deleted: boolean;
   deleted_at: string | null;
 }
@@ -107,21 +192,29 @@ export interface TrustRow {
 }
 
 export interface ApplianceState {
-  version: 1;
+  version: 2;
   workloads: Record<string, WorkloadRow>;
   snapshots: Record<string, SnapshotRow>;
   restores: Record<string, RestoreRow>;
   trusts: Record<string, TrustRow>;
   settings: Record<string, { name: string; value: string; project_id: string; description: string }>;
+  /** `global_job_scheduler` enable/disable. */
+  globalJobScheduler: boolean;
+  /** Fixed IPs handed out by restores per target subnet (so two restored VMs never share one). */
+  ipAllocations: Record<string, string[]>;
 }
 
+export const stateVersion = 2;
+
 export const emptyState = (): ApplianceState => ({
-  version: 1,
+  version: 2,
   workloads: {},
   snapshots: {},
   restores: {},
   trusts: {},
   settings: {},
+  globalJobScheduler: true,
+  ipAllocations: {},
 });
 
 export class ApplianceDb {
@@ -130,10 +223,11 @@ export class ApplianceDb {
 
   constructor(private readonly file: string) {}
 
-  /** Loads the state file; false when there is none (a first start). */
+  /** Loads the state file; false when there is none (a first start) or it is of an older layout. */
   async load(): Promise<boolean> {
     try {
       this.state = JSON.parse(await readFile(this.file, 'utf8')) as ApplianceState;
+      if (this.state.version !== stateVersion) throw new Error('older state layout');
       return true;
     } catch {
       this.state = emptyState();

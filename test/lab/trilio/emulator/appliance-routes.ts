@@ -10,8 +10,6 @@ import type { RequestContext, Route } from './routing.js';
  * (derived from the lab hosts' service state), license, trusts and settings.
  */
 
-const trilioVersion = '4.2.64';
-
 export function applianceRoutes(app: EmulatorApp): Route[] {
   const trustView = (t: TrustRow) => ({
     name: t.name,
@@ -57,7 +55,7 @@ export function applianceRoutes(app: EmulatorApp): Route[] {
           nodes.push({
             node: tvm.name,
             id: labUuid('node', tvm.name),
-            version: trilioVersion,
+            version: app.profile.version,
             ipaddress: tvm.address,
             is_controller: true,
             status: state === 'active' ? 'Up' : 'Down',
@@ -83,7 +81,7 @@ export function applianceRoutes(app: EmulatorApp): Route[] {
             status: 'enabled',
             state: state === 'active' ? 'up' : 'down',
             running_state: state,
-            version: trilioVersion,
+            version: app.profile.version,
           });
         }
         return { status: 200, body: { contego_services: services } };
@@ -170,15 +168,47 @@ export function applianceRoutes(app: EmulatorApp): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/v1/:project/workloads/metrics/license_check',
+      auth: 'token',
+      adminPolicy: 'workload:license_check',
+      handler: async () => ({
+        status: 200,
+        body: { message: 'License is valid. Capacity: 100 VMs, expires 2099-12-31.' },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/:project/global_job_scheduler',
+      auth: 'token',
+      handler: async () => ({
+        status: 200,
+        body: { global_job_scheduler: app.db.state.globalJobScheduler !== false },
+      }),
+    },
+    ...(['enable', 'disable'] as const).map((action) => ({
+      method: 'POST',
+      pattern: `/v1/:project/global_job_scheduler/${action}`,
+      auth: 'token' as const,
+      adminPolicy: `workload:workload_${action}_global_job_scheduler`,
+      handler: async () => {
+        app.db.state.globalJobScheduler = action === 'enable';
+        await app.db.save();
+        return { status: 200, body: { global_job_scheduler: action === 'enable' } };
+      },
+    })),
+    {
+      method: 'GET',
       pattern: '/v1/:project/settings',
       auth: 'token',
+      // trilio-api.md: settings are an admin call.
+      adminPolicy: 'workload:settings_get',
       handler: async (ctx) => {
         const config = await app.hosts.applianceConfig();
         const own = Object.values(app.db.state.settings).filter((s) => s.project_id === ctx.token.projectId);
         const builtIn = [
           {
             name: 'trustee_role',
-            value: config.trusteeRole,
+            value: config.trusteeRoles.join(','),
             description: 'Role a user needs so Trilio can act for them',
           },
           { name: 'global_job_scheduler', value: 'true', description: 'Scheduled snapshots are enabled' },

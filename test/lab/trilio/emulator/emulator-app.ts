@@ -6,7 +6,7 @@ import { applianceRoutes } from './appliance-routes.js';
 import { ApplianceDb, emptyState, nowText } from './appliance-db.js';
 import type { EmulatorConfig } from './emulator-config.js';
 import { Faults } from './faults.js';
-import { HttpError, faultBody, readJsonBody, sendJson } from './http-kit.js';
+import { HttpError, faultBody, policyRefusal, readJsonBody, sendJson } from './http-kit.js';
 import { KeystoneClient } from './keystone-client.js';
 import { LabHosts } from './lab-hosts.js';
 import { labRoutes } from './lab-routes.js';
@@ -17,6 +17,7 @@ import { restoreRoutes } from './restore-routes.js';
 import { compileRoute, matchRoute, type CompiledRoute, type RequestContext } from './routing.js';
 import { readWorkloadRows } from './share-scan.js';
 import { snapshotRoutes } from './snapshot-routes.js';
+import { resolveTrilioProfile, type TrilioProfile } from './trilio-profile.js';
 import { workloadRoutes } from './workload-routes.js';
 
 /**
@@ -31,13 +32,16 @@ export class EmulatorApp {
   readonly faults = new Faults();
   readonly runner: RestoreRunner;
   readonly baseUrl: string;
+  /** The release and installer this appliance plays (defaults = today's lab). */
+  readonly profile: TrilioProfile;
   private readonly routes: CompiledRoute[];
 
   constructor(readonly config: EmulatorConfig) {
+    this.profile = resolveTrilioProfile(config);
     this.db = new ApplianceDb(config.stateFile);
     this.keystone = new KeystoneClient(config);
     this.neutron = new NeutronClient(config.neutronUrl, () => this.keystone.serviceToken());
-    this.hosts = new LabHosts(config);
+    this.hosts = new LabHosts(config, this.profile);
     this.runner = new RestoreRunner(this);
     this.baseUrl = `http://${config.host}:${config.port}`;
     this.routes = [
@@ -55,13 +59,23 @@ export class EmulatorApp {
     if (!(await this.db.load())) await this.resetToWorld();
     let changed = false;
     for (const restore of Object.values(this.db.state.restores))
-      if (restore.status === 'restoring' || restore.status === 'cancelling') {
+      if (
+        restore.status === 'restoring' ||
+        restore.status === 'executing' ||
+        restore.status === 'cancelling'
+      ) {
         restore.status = 'error';
-        restore.error_msg = 'Restore was interrupted: the workloadmgr services restarted.';
+        restore.error_msg =
+          'Failed restoring snapshot: Restore was interrupted: the workloadmgr services restarted.';
         restore.updated_at = nowText();
         restore.finished_at = restore.updated_at;
         const workload = this.db.state.workloads[restore.workload_id];
         if (workload?.status === 'locked') workload.status = 'available';
+        changed = true;
+      }
+    for (const snapshot of Object.values(this.db.state.snapshots))
+      if (snapshot.status === 'restoring') {
+        snapshot.status = 'available';
         changed = true;
       }
     if (changed) await this.db.save();
@@ -169,13 +183,17 @@ export class EmulatorApp {
       const info = await this.keystone.validate(token);
       if (!info) throw new HttpError(401, 'invalid token');
       ctx.token = info;
+      ctx.view = {
+        ...ctx.view,
+        isAdmin: info.isAdmin,
+        globalJobScheduler: this.db.state.globalJobScheduler !== false,
+      };
       if (params.project !== undefined && params.project !== info.projectId)
         throw new HttpError(
           400,
           `Malformed request url: the project in the URL (${params.project}) is not the project the token is scoped to (${info.projectId || 'unscoped'}).`,
         );
-      if (route.adminPolicy && !info.isAdmin)
-        throw new HttpError(403, `Policy doesn't allow ${route.adminPolicy} to be performed.`);
+      if (route.adminPolicy && !info.isAdmin) throw policyRefusal(route.adminPolicy);
     }
     ctx.body = await readJsonBody(req);
     return route.handler(ctx);

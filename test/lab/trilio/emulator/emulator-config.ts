@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { TrilioProfileInput } from './trilio-profile.js';
 
 /**
  * What `ensureTrilio` hands the emulator process (`.lab/trilio/emulator-config.json`). A change of
  * this file (hosts, endpoints, emulator code digest) makes `ensureTrilio` restart the process.
  */
-export interface EmulatorConfig {
+export interface EmulatorConfig extends TrilioProfileInput {
   host: string;
   port: number;
   keystoneUrl: string;
@@ -31,8 +33,18 @@ export interface EmulatorConfig {
   tokenCacheSeconds: number;
   /** Digest of the emulator's sources when it was started. */
   codeDigest: string;
+  /*
+   * From TrilioProfileInput, all optional (defaults = today's lab, see trilio-profile.ts):
+   * `release` ('4.1'), `installer` ('packages'), `mountRoot` (the installer's), `folderForm`
+   * (by release), `applianceConfigPath` (the installer's), `configModel` (by release),
+   * `shareOwner` (by installer).
+   */
 }
 
 export async function readEmulatorConfig(file: string): Promise<EmulatorConfig> {
   return JSON.parse(await readFile(file, 'utf8')) as EmulatorConfig;
+}
+
+export function readEmulatorConfigSync(file: string): EmulatorConfig {
+  return JSON.parse(readFileSync(file, 'utf8')) as EmulatorConfig;
 }

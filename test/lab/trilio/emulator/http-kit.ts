@@ -32,6 +32,10 @@ export const badRequest = (message: string): HttpError => new HttpError(400, mes
 export const notFound = (message: string): HttpError => new HttpError(404, message);
 export const forbidden = (message: string): HttpError => new HttpError(403, message);
 
+/** workloadmgr's policy check (`rule:admin_api` for a caller without the admin role). */
+export const policyRefusal = (action: string): HttpError =>
+  new HttpError(403, `Policy doesn't allow ${action} to be performed.`);
+
 export function faultBody(status: number, message: string): unknown {
   if (status === 401)
     return {

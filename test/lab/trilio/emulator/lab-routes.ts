@@ -73,20 +73,50 @@ export function labRoutes(app: EmulatorApp): Route[] {
         const ids = isRecord(ctx.body) && Array.isArray(ctx.body.ids) ? ctx.body.ids : undefined;
         if (!ids || ids.some((id) => typeof id !== 'string') || ids.length === 0)
           throw badRequest('Give {"ids": ["<workload id>", ...]}.');
-        return { status: 200, body: await purge(app, ids as string[]) };
+        const connection = isRecord(ctx.body) ? ctx.body.connection : undefined;
+        if (connection === undefined) return { status: 200, body: await purge(app, ids as string[], false) };
+        // The operator's CleanWlmDatabase copy: it logs in to the appliance's MySQL first.
+        const denied = await loginRefusal(app, connection);
+        if (denied) return { status: 403, body: { mysqlError: denied } };
+        return { status: 200, body: await purge(app, ids as string[], true) };
       },
     },
   ];
 }
 
 /**
- * Removes soft-deleted workloads and everything hanging off them, reporting rows per table the way
- * the clean-up script does. A workload that is not deleted is refused, not touched; an unknown id (already
- * purged) deletes nothing and succeeds, like the SQL it stands in for.
+ * What MySQL answers the script's `mysql.connector.connect(**connection.json)`: null when the
+ * credentials are the appliance's (`[database] connection` of its active configuration), else the
+ * error text mysql.connector prints.
+ */
+async function loginRefusal(app: EmulatorApp, given: unknown): Promise<string | null> {
+  const config = await app.hosts.applianceConfig();
+  const db = config.database;
+  const c = isRecord(given) ? given : {};
+  const user = typeof c.user === 'string' ? c.user : '';
+  const host = typeof c.host === 'string' && c.host ? c.host : 'localhost';
+  const port = c.port === undefined || c.port === null || c.port === '' ? 3306 : Number(c.port);
+  const local = (h: string) => h === 'localhost' || h === '127.0.0.1' || h === '::1';
+  if (!db) return `2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (111)`;
+  if (local(host) !== local(db.host) || (!local(host) && host !== db.host) || port !== db.port)
+    return `2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (111)`;
+  if (user !== db.user || c.password !== db.password)
+    return `1045 (28000): Access denied for user '${user}'@'localhost' (using password: ${c.password ? 'YES' : 'NO'})`;
+  if (c.database !== db.database) return `1049 (42000): Unknown database '${String(c.database ?? '')}'`;
+  return null;
+}
+
+/**
+ * Removes workloads and everything hanging off them, reporting rows per table the way the clean-up
+ * script does. The old lab command (`physical` false) refuses a workload that is not soft-deleted;
+ * the operator's workloads_delete.py (`physical` true) deletes the `workloads` row of any id it is
+ * given, its children going with it, as the published script does. An unknown id (already purged)
+ * deletes nothing and succeeds, like the SQL it stands in for.
  */
 async function purge(
   app: EmulatorApp,
   ids: string[],
+  physical: boolean,
 ): Promise<{
   purged: { id: string; name: string; tables: { table: string; rows: number }[] }[];
   errors: { id: string; message: string }[];
@@ -102,7 +132,7 @@ async function purge(
       purged.push({ id, name: '(no rows left)', tables: purgeTables.map((table) => ({ table, rows: 0 })) });
       continue;
     }
-    if (!workload.deleted) {
+    if (!workload.deleted && !physical) {
       errors.push({
         id,
         message: `Workload ${id} (${workload.display_name}) is not deleted; delete it first (workload-delete --database_only True).`,

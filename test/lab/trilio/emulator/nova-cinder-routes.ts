@@ -10,7 +10,11 @@ import type { RequestContext, Route } from './routing.js';
  * zones, flavors, volume types and hypervisors (one per lab compute host, state from its datamover).
  */
 
-const allFlavors = [{ id: '1', name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }, ...Object.values(flavors)];
+/** Cloud B's Nova flavors (ephemeral 0, no swap). */
+export const allFlavors = [
+  { id: '1', name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 },
+  ...Object.values(flavors),
+];
 
 export function novaCinderRoutes(app: EmulatorApp): Route[] {
   const nova = `${app.baseUrl}/compute/v2.1`;

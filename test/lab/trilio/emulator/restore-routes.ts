@@ -32,8 +32,8 @@ export function restoreRoutes(app: EmulatorApp): Route[] {
     return restore;
   };
   const remove = async (restore: RestoreRow) => {
-    if (restore.status === 'restoring' || restore.status === 'cancelling')
-      throw badRequest(`Restore ${restore.id} is ${restore.status}; cancel it and wait until it stops.`);
+    if (restore.status === 'restoring' || restore.status === 'executing' || restore.status === 'cancelling')
+      throw badRequest("Invalid state: Restore status must be 'available', 'error' or 'cancelled'");
     restore.deleted = true;
     restore.deleted_at = nowText();
     await app.db.save();
@@ -86,9 +86,13 @@ export function restoreRoutes(app: EmulatorApp): Route[] {
       auth: 'token',
       handler: async (ctx) => {
         const restore = visibleRestore(app, ctx, ctx.params.id!);
-        if (restore.status !== 'restoring' && restore.status !== 'cancelling')
+        if (
+          restore.status !== 'restoring' &&
+          restore.status !== 'executing' &&
+          restore.status !== 'cancelling'
+        )
           throw badRequest(
-            `Restore ${restore.id} is ${restore.status}; only a running restore can be cancelled.`,
+            `Invalid state: Restore ${restore.id} is ${restore.status}; only a running restore can be cancelled.`,
           );
         restore.status = 'cancelling';
         restore.updated_at = nowText();

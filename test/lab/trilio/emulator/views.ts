@@ -10,6 +10,10 @@ export interface ViewContext {
   /** `http://127.0.0.1:8780` */
   baseUrl: string;
   projectId: string;
+  /** The caller holds the admin role (workload show hides `backup_media_target` from others). */
+  isAdmin?: boolean;
+  /** The appliance's global job scheduler runs (shown in every job schedule). */
+  globalJobScheduler?: boolean;
 }
 
 function links(ctx: ViewContext, collection: string, id: string): { rel: string; href: string }[] {
@@ -63,11 +67,32 @@ export function workloadDetail(
     interval: null,
     storage_usage: storageUsage(snapshots),
     instances: w.instances.map((i) => ({ id: i.id, name: i.name, metadata: i.metadata })),
-    metadata: w.metadata,
-    jobschedule: w.jobschedule,
+    metadata: metadataView(ctx, w.metadata),
+    jobschedule: jobscheduleView(ctx, w),
     status: w.status,
     error_msg: w.error_msg,
     links: links(ctx, 'workloads', w.id),
+  };
+}
+
+/**
+ * workload show: `backup_media_target` is "NA" when unset and hidden from a caller without the admin
+ * role (public `workloads/api.py` `workload_show`).
+ */
+function metadataView(ctx: ViewContext, metadata: Record<string, string>): Record<string, string> {
+  const view = { ...metadata, backup_media_target: metadata.backup_media_target ?? 'NA' };
+  if (ctx.isAdmin === false) delete (view as Record<string, string | undefined>).backup_media_target;
+  return view;
+}
+
+/** The unpickled job schedule with `global_jobscheduler` (and `nextrun` while it is on). */
+function jobscheduleView(ctx: ViewContext, w: WorkloadRow): Record<string, unknown> {
+  const enabled = w.jobschedule.enabled === true;
+  return {
+    ...w.jobschedule,
+    enabled,
+    global_jobscheduler: ctx.globalJobScheduler ?? true,
+    ...(enabled ? { nextrun: 86_400 } : {}),
   };
 }
 
@@ -102,16 +127,22 @@ export function snapshotDetail(ctx: ViewContext, s: SnapshotRow): Record<string,
     time_taken: s.time_taken,
     pinned: false,
     metadata: s.metadata,
+    // Field for field as snapshot show builds them; the flavor has the four values it reads from the
+    // flavor resource's metadata, as strings.
     instances: s.instances.map((i) => ({
       id: i.id,
       name: i.name,
       status: i.status,
-      availability_zone: i.availability_zone,
-      flavor: i.flavor,
       metadata: i.metadata,
-      nics: i.nics,
-      vdisks: i.vdisks.map(({ vault_path: _hidden, ...disk }) => disk),
+      flavor: {
+        vcpus: i.flavor.vcpus,
+        ram: i.flavor.ram,
+        disk: i.flavor.disk,
+        ephemeral: i.flavor.ephemeral,
+      },
       security_group: i.security_group,
+      nics: i.nics,
+      vdisks: i.vdisks.map(({ vault_url: _hidden, ...disk }) => disk),
     })),
   };
 }
@@ -145,11 +176,25 @@ export function restoreDetail(ctx: ViewContext, r: RestoreRow): Record<string, u
     size: r.size,
     uploaded_size: r.uploaded_size,
     restore_options: r.restore_options,
+    // id, name, status, metadata as restore show gives them; flavor, nics, volumes and boot are the
+    // lab's record of what was restored, for tests to compare with restore.json.
     instances: r.instances.map((i) => ({
       id: i.id,
       name: i.name,
       status: i.status,
       metadata: { instance_id: i.source_instance_id, availability_zone: i.availability_zone, host: i.host },
+      flavor: i.flavor,
+      nics: i.nics,
+      volumes: i.volumes,
+      boot: i.boot,
     })),
+    ports: r.instances.flatMap((i) => i.nics.map((n) => ({ id: n.port_id, name: i.name }))),
+    networks: r.networks ?? [],
+    subnets: r.subnets ?? [],
+    routers: [],
+    flavors: r.instances
+      .filter((i) => i.flavor.created)
+      .map((i) => ({ id: i.flavor.id, name: i.flavor.name })),
+    security_groups: [],
   };
 }

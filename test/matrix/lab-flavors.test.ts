@@ -238,7 +238,8 @@ afterAll(async () => {
 describe('the lab per Trilio release and installer', () => {
   for (const { name, flavor, expected: x } of cases)
     it(name, async () => {
-      const lab = await labWith(flavor);
+      // The lab as `up` builds it: not what earlier tests left on the default flavor.
+      const lab = await labWith(flavor, { reset: true });
 
       // lab.json names the flavor in use; the lab's own folder code agrees with the literal names.
       expect(lab.trilio).toMatchObject({

@@ -15,8 +15,12 @@ import { readLabJson, upLab } from '../../lab/lab.js';
 
 const run = promisify(execFile);
 
-export async function labWith(flavor: LabFlavorInput): Promise<LabJson> {
-  await upLab({ flavor, onNote: (line) => console.log(line) });
+/**
+ * `reset`: hosts rebooted and Trilio's state regenerated even when the flavor is already the one asked
+ * for (the default flavor is in use by every other test, which may leave mounts behind on purpose).
+ */
+export async function labWith(flavor: LabFlavorInput, options: { reset?: boolean } = {}): Promise<LabJson> {
+  await upLab({ flavor, onNote: (line) => console.log(line), ...(options.reset ? { reset: true } : {}) });
   return readLabJson();
 }
 

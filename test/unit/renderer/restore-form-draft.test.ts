@@ -97,9 +97,13 @@ describe('the restore form draft', () => {
     const draft = new RestoreFormDraft(facts(), null);
     draft.setInclude(0, false);
     const text = draft.exportText();
+    draft.markSaved();
     draft.reset();
+    expect(draft.dirty).toBe(true);
     expect(draft.importText(text)).toBeNull();
     expect(draft.choices.instances[0]!.include).toBe(false);
+    // The file holds what was saved: nothing to save again.
+    expect(draft.dirty).toBe(false);
     expect(draft.importText('{')).toMatch(/^The file is not JSON/);
     expect(draft.importText('{}')).toMatch(/not a restore.json/);
   });

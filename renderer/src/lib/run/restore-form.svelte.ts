@@ -24,20 +24,24 @@ export class RestoreFormDraft {
   choices = $state.raw<RestoreChoices>() as RestoreChoices;
   /** The shaped draft: defaults filled, problems and warnings with their field paths, restore.json. */
   readonly shaped: ShapedRestore = $derived.by(() => shapeRestore(this.facts, this.choices));
-  /** The choices as saved in the run (the defaults when none were saved). */
+  /** The restore.json of the choices saved in the run (the defaults when none were saved). */
   saved = $state.raw<string>('');
-  readonly dirty = $derived(JSON.stringify(this.choices) !== this.saved);
+  /**
+   * The draft would send another restore.json than the saved choices. Compared by what is sent, so an
+   * imported file equal to the saved shape (a NIC's default spelled out or not) is no change.
+   */
+  readonly dirty = $derived.by(() => JSON.stringify(this.shaped.restoreJson) !== this.saved);
 
   constructor(facts: RestoreFacts, chosen: RestoreChoices | null) {
     this.facts = facts;
-    const start = shapeRestore(facts, chosen).choices;
-    this.choices = start;
-    this.saved = JSON.stringify(start);
+    const start = shapeRestore(facts, chosen);
+    this.choices = start.choices;
+    this.saved = JSON.stringify(start.restoreJson);
   }
 
   /** After the run's params were saved with these choices. */
   markSaved(): void {
-    this.saved = JSON.stringify(this.choices);
+    this.saved = JSON.stringify(this.shaped.restoreJson);
   }
 
   /** Back to the target cloud's defaults (not saved yet). */

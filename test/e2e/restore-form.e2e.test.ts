@@ -11,6 +11,7 @@ import { adminToken, call } from '../lab/trilio/trilio-test-kit.js';
 import { openstackB } from '../integration/dr/support/api-lab.js';
 import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
 import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
+import { seriousAxeFindings } from './support/axe.js';
 
 /**
  * Issue 22, "Restore as a form", against the lab in browser mode: res-hpc (hpc-head booted from an
@@ -235,6 +236,8 @@ describe('restore as a form (browser mode, lab)', () => {
       `${legacy.network}/legacy-storage-subnet, fixed IP 10.1.13.11 kept`,
     );
     await ui.shot('restore-form-04-shaped');
+    // Labels, links and the keyboard path of the form: no serious or critical axe finding.
+    expect(await seriousAxeFindings(page)).toEqual([]);
   });
 
   it('exports restore.json and imports it back', async () => {

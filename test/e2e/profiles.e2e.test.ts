@@ -229,8 +229,9 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
     await page.getByTestId('tab-wizard').click();
     await expect.poll(() => page.getByTestId('step-list').isVisible()).toBe(true);
     expect(await page.getByTestId('step-status-preflight').textContent()).toBe('pending');
-    await page.getByTestId('step-mount-paths').click();
-    expect(await page.getByTestId('step-panel').getAttribute('data-step')).toBe('mount-paths');
+    // No run yet: the detail pane offers to start one, beside the step list and the log.
+    expect(await page.getByTestId('run-setup').isVisible()).toBe(true);
+    expect(await page.getByTestId('step-mount-paths').isVisible()).toBe(true);
     expect(await page.getByTestId('log-panel').isVisible()).toBe(true);
     await shot('07-wizard');
   });

@@ -14,6 +14,7 @@ import type {
 import type { Confirm } from '../app/workspace.svelte.js';
 import type { ConfirmRequest } from '../app/confirm.svelte.js';
 import type { StepPlan } from '../../../../shared/run/plan-types.js';
+import type { RestoreChoices } from '../../../../shared/restore/restore-json.js';
 import { MappingDraft } from './mapping-draft.svelte.js';
 import { manualActionIds } from './plan-lines.js';
 
@@ -250,6 +251,15 @@ export class RunSession {
   /** Restore: another snapshot (id or 'latest'); the restore is planned again with it. */
   async setSnapshot(snapshot: string): Promise<boolean> {
     if (!(await this.updateParams('restore', { snapshot }))) return false;
+    return this.plan('restore');
+  }
+
+  /**
+   * Restore: the restore form's choices (null = the target cloud's defaults) saved in the run's params,
+   * so a resumed run keeps them; the restore is planned again with them.
+   */
+  async setRestore(restore: RestoreChoices | null): Promise<boolean> {
+    if (!(await this.updateParams('restore', { restore }))) return false;
     return this.plan('restore');
   }
 

@@ -4,16 +4,22 @@ import {
   checkRestoreChoices,
   defaultRestoreChoices,
   describeNic,
-  keepsFixedIp,
+  effectiveNicTarget,
+  nicChoiceOf,
+  nicKeepsIp,
+  nicPath,
   networkPairs,
   targetOfNic,
+  usesPairMapping,
+  type FlavorChoice,
   type RestoreChoices,
   type RestoreJson,
   type RestoreProblem,
   type SnapshotDisk,
   type SnapshotInstance,
 } from '../restore/restore-json.js';
-import { ownValue } from '../restore/network-pairs.js';
+import { ownValue, pairKey } from '../restore/network-pairs.js';
+import { ipInCidr } from '../network/cidr.js';
 import type { ApiAction, StepPlan } from '../run/plan-types.js';
 
 /**
@@ -31,6 +37,17 @@ export interface SnapshotSummary {
   status: string;
   type: string;
   createdAt: string;
+}
+
+/** A Nova flavor of the target cloud (sizes as Nova gives them; swap 0 when Nova says ''). */
+export interface TargetFlavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
 }
 
 /** A network of the target project (own or shared) with its subnets, for the network mapping. */
@@ -56,6 +73,8 @@ export interface RestoreFacts {
   availabilityZones: string[];
   /** Cinder volume type names; empty when Cinder could not say (then not checked). */
   volumeTypes: string[];
+  /** Nova flavors the project can use; absent or empty when Nova could not say. */
+  flavors?: TargetFlavor[];
 }
 
 /**
@@ -128,9 +147,97 @@ export function restoreChoicesFor(facts: RestoreFacts, chosen: RestoreChoices | 
     instances: defaults.instances.map((c) => {
       const volumeTypes = { ...c.volumeTypes };
       for (const d of byId.get(c.id)?.disks ?? []) if (foreign.has(d.id)) volumeTypes[d.id] = '';
-      return { ...c, volumeTypes };
+      const flavor = matchingFlavor(facts, byId.get(c.id));
+      return {
+        ...c,
+        volumeTypes,
+        ...(flavor ? { flavor } : {}),
+      };
     }),
   };
+}
+
+/** The target flavor of the snapshot flavor's sizes (the one Trilio would pick), if there is one. */
+export function matchingFlavor(
+  facts: RestoreFacts,
+  vm: SnapshotInstance | undefined,
+): FlavorChoice | undefined {
+  const f = vm?.flavor;
+  if (!f) return undefined;
+  return (facts.flavors ?? []).find(
+    (t) =>
+      t.vcpus === f.vcpus &&
+      t.ram === f.ram &&
+      t.disk === f.disk &&
+      t.ephemeral === (f.ephemeral ?? 0) &&
+      t.swap === (f.swap ?? 0),
+  );
+}
+
+/** The CIDR of a target subnet, when the target project offers it. */
+function subnetCidr(facts: RestoreFacts, networkId: string, subnetId: string): string | undefined {
+  return facts.networks.find((n) => n.id === networkId)?.subnets.find((s) => s.id === subnetId)?.cidr;
+}
+
+const positive = (n: number) => Number.isInteger(n) && n > 0;
+const nonNegative = (n: number) => Number.isInteger(n) && n >= 0;
+
+/** Problems of one VM's flavor and NICs that only the target cloud's facts show. */
+function instanceProblems(
+  facts: RestoreFacts,
+  choices: RestoreChoices,
+  index: number,
+  vm: SnapshotInstance | undefined,
+): RestoreProblem[] {
+  const c = choices.instances[index]!;
+  const problems: RestoreProblem[] = [];
+  const f = c.flavor;
+  if (
+    f &&
+    !(
+      positive(f.vcpus) &&
+      positive(f.ram) &&
+      nonNegative(f.disk) &&
+      nonNegative(f.ephemeral) &&
+      nonNegative(f.swap)
+    )
+  )
+    problems.push({
+      path: `instances.${index}.flavor`,
+      message: `${c.newName || c.id}: flavor ${f.name || '(own sizes)'} needs whole vCPUs and RAM above 0 and disk, ephemeral and swap of 0 or more.`,
+    });
+  if (f && f.id !== '' && (facts.flavors ?? []).length > 0 && !facts.flavors!.some((t) => t.id === f.id))
+    problems.push({
+      path: `instances.${index}.flavor`,
+      message: `${c.newName || c.id}: flavor ${f.name || f.id} is not a flavor of the target cloud.`,
+    });
+  if (!vm) return problems;
+  const byId = new Map(facts.networks.map((n) => [n.id, n]));
+  for (const nic of vm.nics) {
+    const own = nicChoiceOf(c, nic);
+    const target = effectiveNicTarget(choices, c, nic);
+    // A fixed IP the user keeps must lie in the chosen subnet, or Neutron refuses the port.
+    const cidr = target ? subnetCidr(facts, target.networkId, target.subnetId) : undefined;
+    if (own?.keepIp === true && nic.ip && cidr !== undefined && ipInCidr(nic.ip, cidr) === false)
+      problems.push({
+        path: `${nicPath(index, nic)}.keepIp`,
+        message: `${describeNic(vm, nic)}: the fixed IP ${nic.ip} is outside subnet ${cidr} of ${target!.networkName}; release it or choose a subnet that holds it.`,
+      });
+    if (own?.target && own.target.networkId !== '') {
+      const network = byId.get(own.target.networkId);
+      if (!network)
+        problems.push({
+          path: `${nicPath(index, nic)}.target`,
+          message: `${describeNic(vm, nic)}: target network ${own.target.networkName || own.target.networkId} is not a network of project ${facts.targetProject.name} (nor shared).`,
+        });
+      else if (own.target.subnetId !== '' && !network.subnets.some((s) => s.id === own.target!.subnetId))
+        problems.push({
+          path: `${nicPath(index, nic)}.target`,
+          message: `${describeNic(vm, nic)}: subnet ${own.target.subnetId} is not a subnet of target network ${network.name}.`,
+        });
+    }
+  }
+  return problems;
 }
 
 /** What `checkRestoreChoices` checks, plus what only the target cloud knows: zones, types, networks. */
@@ -141,6 +248,7 @@ export function restoreProblems(facts: RestoreFacts, choices: RestoreChoices): R
   const byInstance = new Map(facts.instances.map((i) => [i.id, i]));
   choices.instances.forEach((c, index) => {
     if (!c.include) return;
+    problems.push(...instanceProblems(facts, choices, index, byInstance.get(c.id)));
     if (zones.size > 0 && c.availabilityZone.trim() !== '' && !zones.has(c.availabilityZone))
       problems.push({
         path: `instances.${index}.availabilityZone`,
@@ -217,7 +325,6 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
   };
   const byId = new Map(facts.instances.map((i) => [i.id, i]));
   const included = choices.instances.filter((c) => c.include);
-  const excluded = choices.instances.filter((c) => !c.include);
   const vms = included
     .map((c) => {
       const source = byId.get(c.id);
@@ -248,25 +355,8 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
   const warnings = [
     `The restore runs as ${facts.restoreAs} in project ${facts.targetProject.name}; the VMs are created there.`,
     'Running this step again follows a restore it started that is still running or available, instead of starting another.',
+    ...restoreWarnings(facts, choices).map((w) => w.message),
   ];
-  if (!chosen)
-    for (const { instance, disk } of foreignVolumeTypes(facts))
-      warnings.push(
-        `${instance} disk ${disk.name}: volume type ${disk.volumeType} does not exist in the target cloud; the default type is used.`,
-      );
-  if (excluded.length > 0)
-    warnings.push(
-      `Not restored: ${excluded.map((c) => byId.get(c.id)?.name ?? c.id).join(', ')} (excluded in the form).`,
-    );
-  if (choices.restoreTopology)
-    warnings.push('restore_topology is on: Trilio recreates the snapshot’s networks in the target project.');
-  else warnings.push(...addressWarnings(facts, choices, included));
-  for (const c of included)
-    for (const d of byId.get(c.id)?.disks ?? [])
-      if (d.backing === 'image')
-        warnings.push(
-          `${byId.get(c.id)!.name} boots from image ${d.imageName ?? d.name}: its boot disk is restored with the instance (restore_boot_disk), not as a volume.`,
-        );
   return ok({
     step: 'restore',
     title: 'Restore',
@@ -297,46 +387,118 @@ function disksOf(vm: SnapshotInstance | undefined): string {
   return `${volumes} volume(s)${image}`;
 }
 
-/** `finance-net/finance-subnet → finance-dr-net/finance-dr-subnet, …` for the included VMs' NICs. */
+/**
+ * `finance-net/finance-subnet → finance-dr-net/finance-dr-subnet, …` for the included VMs' NICs that go
+ * by the mapping, then `NIC fa:16:… of vm → net/subnet (fixed IP kept)` for NICs with their own target.
+ */
 function describeMappings(
   facts: RestoreFacts,
   choices: RestoreChoices,
   included: RestoreChoices['instances'],
 ): string {
-  const ids = new Set(included.map((c) => c.id));
+  const byId = new Map(included.map((c) => [c.id, c]));
   const subnetName = (networkId: string, subnetId: string) =>
     facts.networks.find((n) => n.id === networkId)?.subnets.find((s) => s.id === subnetId)?.name ?? subnetId;
-  return networkPairs(facts.instances.filter((i) => ids.has(i.id)))
-    .map((p) => {
-      const t = targetOfNic(choices.networkMapping, p.nic);
-      const from = p.subnetId ? `${p.networkName}/${p.subnetName ?? p.subnetId}` : p.networkName;
-      return t ? `${from} → ${t.networkName}/${subnetName(t.networkId, t.subnetId)}` : `${from} → (unmapped)`;
-    })
-    .join(', ');
+  const vms = facts.instances.filter((i) => byId.has(i.id));
+  const mapped = vms.map((vm) => ({
+    ...vm,
+    nics: vm.nics.filter((n) => usesPairMapping(byId.get(vm.id), n)),
+  }));
+  const pairs = networkPairs(mapped).map((p) => {
+    const t = targetOfNic(choices.networkMapping, p.nic);
+    const from = p.subnetId ? `${p.networkName}/${p.subnetName ?? p.subnetId}` : p.networkName;
+    return t ? `${from} → ${t.networkName}/${subnetName(t.networkId, t.subnetId)}` : `${from} → (unmapped)`;
+  });
+  const own = vms.flatMap((vm) =>
+    vm.nics.flatMap((nic) => {
+      const c = byId.get(vm.id);
+      const t = nicChoiceOf(c, nic)?.target;
+      if (!t) return [];
+      const ip = nicKeepsIp(nicChoiceOf(c, nic), nic, t, facts.networks) ? `, fixed IP ${nic.ip} kept` : '';
+      return [`NIC ${nic.mac} of ${vm.name} → ${t.networkName}/${subnetName(t.networkId, t.subnetId)}${ip}`];
+    }),
+  );
+  return [...pairs, ...own].join(', ');
 }
 
-/** NICs that cannot keep their fixed IP (outside the target subnet) or cannot be matched (no MAC). */
-function addressWarnings(
-  facts: RestoreFacts,
-  choices: RestoreChoices,
-  included: RestoreChoices['instances'],
-): string[] {
-  const warnings: string[] = [];
-  const ids = new Set(included.map((c) => c.id));
-  for (const vm of facts.instances.filter((i) => ids.has(i.id)))
-    for (const nic of vm.nics) {
-      const target = targetOfNic(choices.networkMapping, nic);
-      if (!target || !nic.ip) continue;
-      if (!nic.mac)
-        warnings.push(`${describeNic(vm, nic)} has no MAC address in the snapshot: it gets a new address.`);
-      else if (!keepsFixedIp(nic, target, facts.networks)) {
-        const cidr = facts.networks
-          .find((n) => n.id === target.networkId)
-          ?.subnets.find((s) => s.id === target.subnetId)?.cidr;
-        warnings.push(
-          `${describeNic(vm, nic)}: the fixed IP ${nic.ip} is outside target subnet ${cidr ?? target.subnetId} of ${target.networkName}, so it cannot be kept; the NIC gets a new address there (map it to a subnet with the same CIDR to keep it).`,
-        );
-      }
+/**
+ * What the user should know before the restore starts, each with the form field that changes it
+ * (`path`, as in `RestoreProblem`; '' when no field does): volume types left to Cinder's default,
+ * excluded VMs, fixed IPs that cannot be kept or are released, image-booted VMs.
+ */
+export function restoreWarnings(facts: RestoreFacts, choices: RestoreChoices): RestoreProblem[] {
+  const warnings: RestoreProblem[] = [];
+  const byId = new Map(facts.instances.map((i) => [i.id, i]));
+  const foreign = new Set(foreignVolumeTypes(facts).map((f) => f.disk.id));
+  const excluded: string[] = [];
+  choices.instances.forEach((c, index) => {
+    const vm = byId.get(c.id);
+    if (!c.include) {
+      excluded.push(vm?.name ?? c.id);
+      return;
     }
+    for (const d of vm?.disks ?? [])
+      if (d.backing === 'volume' && foreign.has(d.id) && effectiveVolumeType(c, d) === '')
+        warnings.push({
+          path: `instances.${index}.volumeTypes.${d.id}`,
+          message: `${vm!.name} disk ${d.name}: volume type ${d.volumeType} does not exist in the target cloud; the default type is used.`,
+        });
+  });
+  if (excluded.length > 0)
+    warnings.push({
+      path: `instances.${choices.instances.findIndex((c) => !c.include)}.include`,
+      message: `Not restored: ${excluded.join(', ')} (excluded in the form).`,
+    });
+  if (choices.restoreTopology)
+    warnings.push({
+      path: 'restoreTopology',
+      message: 'restore_topology is on: Trilio recreates the snapshot’s networks in the target project.',
+    });
+  else warnings.push(...addressWarnings(facts, choices));
+  choices.instances.forEach((c) => {
+    if (!c.include) return;
+    for (const d of byId.get(c.id)?.disks ?? [])
+      if (d.backing === 'image')
+        warnings.push({
+          path: '',
+          message: `${byId.get(c.id)!.name} boots from image ${d.imageName ?? d.name}: its boot disk is restored with the instance (restore_boot_disk), not as a volume.`,
+        });
+  });
   return warnings;
 }
+
+/** Included NICs that cannot keep their fixed IP (outside the target subnet), release it, or have no MAC. */
+function addressWarnings(facts: RestoreFacts, choices: RestoreChoices): RestoreProblem[] {
+  const warnings: RestoreProblem[] = [];
+  const byId = new Map(facts.instances.map((i) => [i.id, i]));
+  choices.instances.forEach((c, index) => {
+    const vm = byId.get(c.id);
+    if (!c.include || !vm) return;
+    for (const nic of vm.nics) {
+      const target = effectiveNicTarget(choices, c, nic);
+      if (!target || !nic.ip) continue;
+      const own = nicChoiceOf(c, nic);
+      const path = `${nicPath(index, nic)}.keepIp`;
+      if (!nic.mac)
+        warnings.push({
+          path: `networkMapping.${pairKeyOf(nic)}`,
+          message: `${describeNic(vm, nic)} has no MAC address in the snapshot: it gets a new address.`,
+        });
+      else if (own?.keepIp === false)
+        warnings.push({
+          path,
+          message: `${describeNic(vm, nic)}: the fixed IP ${nic.ip} is released; the NIC gets a new address.`,
+        });
+      else if (own?.keepIp === undefined && !nicKeepsIp(own, nic, target, facts.networks)) {
+        const cidr = subnetCidr(facts, target.networkId, target.subnetId);
+        warnings.push({
+          path: usesPairMapping(c, nic) ? `${nicPath(index, nic)}.target` : path,
+          message: `${describeNic(vm, nic)}: the fixed IP ${nic.ip} is outside target subnet ${cidr ?? target.subnetId} of ${target.networkName}, so it cannot be kept; the NIC gets a new address there (map it to a subnet with the same CIDR to keep it).`,
+        });
+      }
+    }
+  });
+  return warnings;
+}
+
+const pairKeyOf = (nic: { networkId: string; subnetId: string }) => pairKey(nic.networkId, nic.subnetId);

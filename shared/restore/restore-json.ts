@@ -64,19 +64,50 @@ export interface SnapshotInstance {
   disks: SnapshotDisk[];
 }
 
+/**
+ * The flavor a VM is restored with: a flavor of the target cloud (`id`, `name`), or the snapshot's own
+ * sizes (`id` ''). Trilio takes the sizes and finds or makes a matching Nova flavor.
+ */
+export interface FlavorChoice {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+}
+
+/**
+ * One NIC's own choice (a NIC is named by its MAC, which is how Trilio matches restore.json's `nics`):
+ * its own target network and subnet (absent: its (network, subnet) pair's mapping) and whether it
+ * keeps its fixed IP (absent: kept where it fits the target subnet).
+ */
+export interface NicChoice {
+  target?: NetworkTarget;
+  keepIp?: boolean;
+}
+
+/** The form's choices for one VM of the snapshot. */
+export interface InstanceChoice {
+  id: string;
+  include: boolean;
+  newName: string;
+  availabilityZone: string;
+  /** Volume id → new volume type ('' keeps the default). */
+  volumeTypes: Record<string, string>;
+  /** Absent: the snapshot's flavor sizes. */
+  flavor?: FlavorChoice;
+  /** MAC → that NIC's own choice; NICs not listed follow `networkMapping`. */
+  nics?: Record<string, NicChoice>;
+}
+
 /** What the restore form collects. */
 export interface RestoreChoices {
   name: string;
   description: string;
   restoreTopology: boolean;
-  instances: {
-    id: string;
-    include: boolean;
-    newName: string;
-    availabilityZone: string;
-    /** Volume id → new volume type ('' keeps the default). */
-    volumeTypes: Record<string, string>;
-  }[];
+  instances: InstanceChoice[];
   /**
    * Snapshot network and subnet → target network and subnet, keyed by `pairKey(network id, subnet id)`
    * (`<network id>/<subnet id>`). A key of the network id alone (the form of earlier versions) covers
@@ -181,6 +212,30 @@ export function targetOfNic(
   return ownValue(mapping, pairKey(nic.networkId, nic.subnetId)) ?? ownValue(mapping, nic.networkId);
 }
 
+/** The NIC's own choice in the VM's choices (only a NIC with a MAC can have one). */
+export function nicChoiceOf(choice: InstanceChoice | undefined, nic: SnapshotNic): NicChoice | undefined {
+  return nic.mac && choice?.nics ? ownValue(choice.nics, nic.mac) : undefined;
+}
+
+/** Where a NIC of a VM goes: its own target when it has one, else its pair's mapping. */
+export function effectiveNicTarget(
+  choices: RestoreChoices,
+  choice: InstanceChoice | undefined,
+  nic: SnapshotNic,
+): NetworkTarget | undefined {
+  return nicChoiceOf(choice, nic)?.target ?? targetOfNic(choices.networkMapping, nic);
+}
+
+/** Whether a NIC relies on its pair's `networks_mapping` entry (no own target, or no MAC to match it by). */
+export function usesPairMapping(choice: InstanceChoice | undefined, nic: SnapshotNic): boolean {
+  return nicChoiceOf(choice, nic)?.target === undefined;
+}
+
+/** The form path of one NIC's fields: `instances.<index>.nics.<mac>`. */
+export function nicPath(index: number, nic: SnapshotNic): string {
+  return `instances.${index}.nics.${nic.mac ?? ''}`;
+}
+
 /** A NIC as people name it: `fa:16:3e:… (10.0.0.5) of web-1 on finance-net, subnet finance-subnet (10.0.0.0/24)`. */
 export function describeNic(vm: SnapshotInstance, nic: SnapshotNic): string {
   const id = nic.mac
@@ -212,19 +267,31 @@ export function checkRestoreChoices(
   });
   if (choices.restoreTopology) return problems;
   const reported = new Set<string>();
-  for (const c of included) {
+  choices.instances.forEach((c, index) => {
     const vm = byId.get(c.id);
-    for (const nic of vm?.nics ?? []) {
+    // An excluded VM's NICs need no target.
+    if (!c.include || !vm) return;
+    for (const nic of vm.nics) {
+      const own = nicChoiceOf(c, nic)?.target;
+      if (own) {
+        if (own.networkId === '' || own.subnetId === '')
+          problems.push({
+            path: `${nicPath(index, nic)}.target`,
+            message: `Choose the target network and subnet for ${describeNic(vm, nic)}.`,
+          });
+        continue;
+      }
       const key = pairKey(nic.networkId, nic.subnetId);
       const target = targetOfNic(choices.networkMapping, nic);
       if (reported.has(key) || (target && target.networkId !== '' && target.subnetId !== '')) continue;
       reported.add(key);
       problems.push({
+        // One problem per pair: choosing its mapping (or each NIC's own target) fixes it.
         path: `networkMapping.${key}`,
-        message: `Choose the target network and subnet for ${describeNic(vm!, nic)}: the target project has no network and subnet of the same name and no subnet with the same CIDR (or restore the topology).`,
+        message: `Choose the target network and subnet for ${describeNic(vm, nic)}: the target project has no network and subnet of the same name and no subnet with the same CIDR (or restore the topology).`,
       });
     }
-  }
+  });
   return problems;
 }
 
@@ -247,7 +314,22 @@ export function keepsFixedIp(
   return cidr === undefined || ipInCidr(nic.ip, cidr) !== false;
 }
 
-function flavorOf(f: SnapshotFlavor | undefined): RestoreJsonInstance['flavor'] {
+/**
+ * Whether the NIC's fixed IP goes into restore.json: as the user chose (a kept IP outside its subnet is
+ * a problem of the form, see restoreProblems), else kept where it fits the target subnet.
+ */
+export function nicKeepsIp(
+  own: NicChoice | undefined,
+  nic: SnapshotNic,
+  target: NetworkTarget,
+  targets: readonly TargetNetworkOffer[],
+): boolean {
+  if (!nic.ip) return false;
+  if (own?.keepIp !== undefined) return own.keepIp;
+  return keepsFixedIp(nic, target, targets);
+}
+
+function flavorOf(f: SnapshotFlavor | FlavorChoice | undefined): RestoreJsonInstance['flavor'] {
   const v = (n: number | undefined): FlavorValue => n ?? '';
   return {
     vcpus: v(f?.vcpus),
@@ -269,9 +351,15 @@ export function buildRestoreJson(
 ): RestoreJson {
   const byId = new Map(instances.map((i) => [i.id, i]));
   const included = choices.instances.filter((c) => c.include).flatMap((c) => byId.get(c.id) ?? []);
+  const choiceOf = new Map(choices.instances.map((c) => [c.id, c]));
+  // A pair is mapped when an included NIC goes by the mapping (a NIC with its own target does not).
+  const mapped = included.map((vm) => ({
+    ...vm,
+    nics: vm.nics.filter((nic) => usesPairMapping(choiceOf.get(vm.id), nic)),
+  }));
   const networks = choices.restoreTopology
     ? []
-    : networkPairs(included).flatMap((pair) => {
+    : networkPairs(mapped).flatMap((pair) => {
         const target = targetOfNic(choices.networkMapping, pair.nic);
         if (!target) return [];
         return [
@@ -301,7 +389,7 @@ export function buildRestoreJson(
           availability_zone: c.availabilityZone,
           // An image-backed boot disk is not a volume: Trilio restores it with the instance.
           restore_boot_disk: true,
-          flavor: flavorOf(snap?.flavor),
+          flavor: flavorOf(c.flavor ?? snap?.flavor),
           vdisks: (snap?.disks ?? [])
             .filter((d) => d.backing === 'volume')
             .map((d) => ({
@@ -309,7 +397,7 @@ export function buildRestoreJson(
               new_volume_type: ownValue(c.volumeTypes, d.id) ?? d.volumeType ?? '',
               availability_zone: c.availabilityZone,
             })),
-          nics: c.include && !choices.restoreTopology ? nicsOf(snap, choices, targets) : [],
+          nics: c.include && !choices.restoreTopology ? nicsOf(snap, c, choices, targets) : [],
         };
       }),
       networks_mapping: { networks },
@@ -324,16 +412,17 @@ export function buildRestoreJson(
  */
 function nicsOf(
   snap: SnapshotInstance | undefined,
+  choice: InstanceChoice,
   choices: RestoreChoices,
   targets: readonly TargetNetworkOffer[],
 ): RestoreJsonNic[] {
   return (snap?.nics ?? []).flatMap((nic) => {
-    const target = targetOfNic(choices.networkMapping, nic);
+    const target = effectiveNicTarget(choices, choice, nic);
     if (!nic.mac || !target) return [];
     return [
       {
         mac_address: nic.mac,
-        ...(keepsFixedIp(nic, target, targets) ? { ip_address: nic.ip! } : {}),
+        ...(nicKeepsIp(nicChoiceOf(choice, nic), nic, target, targets) ? { ip_address: nic.ip! } : {}),
         network: { id: target.networkId, subnet: { id: target.subnetId } },
       },
     ];

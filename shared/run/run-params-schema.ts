@@ -7,6 +7,8 @@ import { stepKeys } from './plan-types.js';
  * run-types.ts and restore-json.ts; `satisfies` checks below keep both in step.
  */
 const name = z.string().max(255);
+const count = z.number().int().min(0).max(10_000_000);
+const networkTarget = z.object({ networkId: name, networkName: name, subnetId: name });
 
 export const restoreChoicesSchema = z.object({
   name,
@@ -20,14 +22,27 @@ export const restoreChoicesSchema = z.object({
         newName: name,
         availabilityZone: name,
         volumeTypes: ownRecord(name, name),
+        flavor: z
+          .object({
+            id: name,
+            name,
+            vcpus: count,
+            ram: count,
+            disk: count,
+            ephemeral: count,
+            swap: count,
+          })
+          .optional(),
+        // Key: the NIC's MAC (how Trilio matches restore.json's `nics`).
+        nics: ownRecord(
+          z.string().max(64),
+          z.object({ target: networkTarget.optional(), keepIp: z.boolean().optional() }),
+        ).optional(),
       }),
     )
     .max(1000),
   // Key: `<snapshot network id>/<snapshot subnet id>`, or a network id alone (every subnet of it).
-  networkMapping: ownRecord(
-    z.string().max(511),
-    z.object({ networkId: name, networkName: name, subnetId: name }),
-  ),
+  networkMapping: ownRecord(z.string().max(511), networkTarget),
 });
 
 export const singleRunParamsSchema = z.object({

@@ -2,6 +2,7 @@ import {
   pickSnapshot,
   type RestoreFacts,
   type SnapshotSummary,
+  type TargetFlavor,
   type TargetNetwork,
 } from '../../../../shared/plans/restore-plan.js';
 import { readSnapshotInstances } from '../../../../shared/restore/snapshot-instances.js';
@@ -16,6 +17,7 @@ export interface ProjectOffer {
   networks: TargetNetwork[];
   availabilityZones: string[];
   volumeTypes: string[];
+  flavors: TargetFlavor[];
 }
 
 /** The user the restore runs as, the project's networks, zones and volume types. */
@@ -33,6 +35,7 @@ export async function projectOffer(
     networks: networks.value,
     availabilityZones: await zonesOf(ctx, clients),
     volumeTypes: await volumeTypesOf(ctx, clients),
+    flavors: await flavorsOf(ctx, clients),
   });
 }
 
@@ -99,6 +102,7 @@ export async function discoverWorkloadRestore(
     networks: offer.networks,
     availabilityZones: offer.availabilityZones,
     volumeTypes: offer.volumeTypes,
+    flavors: offer.flavors,
   });
 }
 
@@ -149,4 +153,25 @@ async function volumeTypesOf(ctx: DrContext, clients: CloudClients): Promise<str
     stream: 'stderr',
   });
   return [];
+}
+
+/** Nova's flavors for the restore form (swap '' is none); an error leaves the snapshot's sizes as the only choice. */
+async function flavorsOf(ctx: DrContext, clients: CloudClients): Promise<TargetFlavor[]> {
+  const flavors = await clients.nova.listFlavors({ signal: ctx.signal });
+  if (!flavors.ok) {
+    ctx.log(`Flavors could not be read (${flavors.error.message}); the snapshot's sizes are used.`, {
+      stream: 'stderr',
+    });
+    return [];
+  }
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0);
+  return flavors.value.map((f) => ({
+    id: String(f.id),
+    name: f.name,
+    vcpus: n(f.vcpus),
+    ram: n(f.ram),
+    disk: n(f.disk),
+    ephemeral: n(f['OS-FLV-EXT-DATA:ephemeral']),
+    swap: n(f.swap),
+  }));
 }

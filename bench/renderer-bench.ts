@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ROOT, startBrowserMode } from '../test/e2e/support/browser-mode.js';
 import { launchChromium } from '../test/e2e/support/chromium.js';
 import { readLab } from './fanout-bench.js';
-import { type BenchRow, median, millis, notMeasured, percentile } from './rows.js';
+import { atMost, type BenchRow, median, millis, notMeasured, percentile, spread } from './rows.js';
 
 const SCREEN_RUNS = 5;
 /** The stream the issue names, in the batches the core's event bus sends (one per 50 ms). */
@@ -36,7 +36,7 @@ export function bundleRow(): BenchRow {
     peer: '—',
     ratio: '—',
     target: 'reported (no target)',
-    met: true,
+    met: null,
     note: `${(raw / 1024).toFixed(0)} KiB before gzip; ${parts.join(', ')} (source maps not counted).`,
   };
 }
@@ -212,7 +212,6 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
     const screens: { listMs: number; wizardMs: number }[] = [];
     for (let i = 0; i < SCREEN_RUNS; i++) screens.push(await firstScreen(browser, server.url));
     const listMs = median(screens.map((s) => s.listMs));
-    const wizardMs = median(screens.map((s) => s.wizardMs));
     log(`  first screen: ${screens.map((s) => `${millis(s.listMs)}/${millis(s.wizardMs)}`).join(', ')}`);
 
     const stream = await streamInPage(page, runId);
@@ -229,19 +228,19 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
     );
     return [
       {
-        benchmark: 'Time to first wizard screen',
-        ours: millis(wizardMs),
+        benchmark: 'Time to first screen (browser mode)',
+        ours: spread(screens.map((s) => s.listMs), millis),
         peer: '—',
         ratio: '—',
-        target: 'reported (no target)',
-        met: true,
+        target: '< 500 ms',
+        met: atMost(listMs, 500),
         note:
-          `browser mode, Debian Chromium headless, fresh context each time, median of ${SCREEN_RUNS}: ` +
-          `page.goto → profile list ${millis(listMs)}, → wizard tab's first screen ${millis(wizardMs)} ` +
-          `(runs: ${screens.map((s) => millis(s.wizardMs)).join(', ')}).`,
+          `browser mode, Debian Chromium headless, a fresh context (empty cache) each time, ${SCREEN_RUNS} rounds: from ` +
+          `page.goto to the first screen (the profile list with the first profile open) ${millis(listMs)}; on to the wizard ` +
+          `tab's first screen after clicking it ${spread(screens.map((s) => s.wizardMs), millis)}.`,
       },
       {
-        benchmark: 'Log view frame time (20k lines/s)',
+        benchmark: 'Log view frame time (20k lines/s, injected on the page; 1 round)',
         ours: `p95 ${millis(p95)}`,
         peer: '—',
         ratio: '—',
@@ -250,7 +249,9 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
         note:
           `${STREAM_SECONDS} s of ${LINES_PER_SECOND.toLocaleString('en-US')} lines/s as ${1000 / BATCH_MS} \`log\` events a second ` +
           `(${(LINES_PER_SECOND * BATCH_MS) / 1000} lines each, the core's 50 ms batches), dispatched on the page's own EventSource ` +
-          `(kept by an init script; the server's stream itself is not involved) into an open run of the wizard; ` +
+          `(kept by an init script; the server's stream itself is not involved) into an open run of the wizard; one round. ` +
+          `Not yet as issue 20 asks (lines through the real server stream, 1M lines, long tasks > 50 ms and heap at the end): ` +
+          `this row measures the panel's rendering only. ` +
           `${frames.length} frames, p50 ${millis(percentile(frames, 50))}, p95 ${millis(p95)}, max ${millis(worst)}; ` +
           `the panel held ${held} of the ${LINES_PER_SECOND * STREAM_SECONDS} lines streamed ("${stream.shown.trim()}") with ${stream.rows} rows in the DOM; JS heap ${mib(stream.heapBefore)} → peak ` +
           `${mib(stream.heapPeak)} → ${mib(stream.heapAfter)}; the last batch went out ${millis(stream.lagMs)} after its time.`,

@@ -149,8 +149,14 @@ export async function copyRows(log: (line: string) => void, maxScale = 1): Promi
     return [
       {
         benchmark: `Copy (${(bytes / 2 ** 30).toFixed(1)} GiB mixed tree)`,
-        ours: `${rate(oursMs)}; ${spread(ours.map((t) => t.syncedMs), secs)}`,
-        peer: `${rate(peerMs)}; ${spread(peer.map((t) => t.syncedMs), secs)}`,
+        ours: `${rate(oursMs)}; ${spread(
+          ours.map((t) => t.syncedMs),
+          secs,
+        )}`,
+        peer: `${rate(peerMs)}; ${spread(
+          peer.map((t) => t.syncedMs),
+          secs,
+        )}`,
         ratio: `${x(ratio)} (${range(ratios)})`,
         target: TARGET,
         met: atLeast(ratio, 0.9) && progressLines > 0,

@@ -283,7 +283,6 @@ async function runTimed(argv: string[], script: string): Promise<{ stdout: strin
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-
 interface Result {
   rounds: number;
   files: number;
@@ -319,19 +318,25 @@ async function main() {
     };
     for (let round = 0; round < ROUNDS; round++) {
       let t = now();
-      const chainOut = await runTimed(chainCheckArgv({ paths: [mountRoot], mountRoots: [mountRoot] }), chainCheckScript);
+      const chainOut = await runTimed(
+        chainCheckArgv({ paths: [mountRoot], mountRoots: [mountRoot] }),
+        chainCheckScript,
+      );
       const chains = parseChainReport(chainOut.stdout);
       result.chain.ours.push(now() - t);
       result.chain.oursCpu.push(chainOut.cpu);
       if (!chains.ok) throw new Error(chains.error.message);
       const byPath = new Map<string, ChainCheck>(chains.value.checks.map((c) => [c.path, c]));
-      if (byPath.size !== files.length) throw new Error(`chain check reported ${byPath.size} of ${files.length} files`);
+      if (byPath.size !== files.length)
+        throw new Error(`chain check reported ${byPath.size} of ${files.length} files`);
       result.notOk = chains.value.checks.filter((c) => c.verdict !== 'ok').length;
 
       t = now();
       const okLeaves = await qemuLeaves(listFile, leaves);
       result.chain.qemuLeaves.push(now() - t);
-      result.qemuDisagree = leaves.filter((l) => okLeaves.has(l) !== (byPath.get(l)!.verdict === 'ok')).length;
+      result.qemuDisagree = leaves.filter(
+        (l) => okLeaves.has(l) !== (byPath.get(l)!.verdict === 'ok'),
+      ).length;
 
       t = now();
       const walked = headerWalk(files);
@@ -386,7 +391,11 @@ async function overSsh(shareRoot: string, mountRoot: string): Promise<NonNullabl
       if (scan.workloads !== N) throw new Error(`scan over SSH found ${scan.workloads} workloads`);
 
       t = now();
-      const r = await runCommand(await conn(), { argv: loop, quietStdout: true }, { ...ctx, timeoutMs: 600_000 });
+      const r = await runCommand(
+        await conn(),
+        { argv: loop, quietStdout: true },
+        { ...ctx, timeoutMs: 600_000 },
+      );
       scan.loop.push(now() - t);
       if (!r.ok) throw new Error(r.error.message);
       const sizes = r.value.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).length;

@@ -40,7 +40,10 @@ interface Result {
  * NFS scan and chain check rows from `bench/discovery-bench.ts` (2,000 workloads × 10 snapshots,
  * 10,000 qcow2 files), run as a child process; the scan over SSH through tvm-1 (`ssh`).
  */
-export async function discoveryRows(options: { ssh: boolean; log: (line: string) => void }): Promise<BenchRow[]> {
+export async function discoveryRows(options: {
+  ssh: boolean;
+  log: (line: string) => void;
+}): Promise<BenchRow[]> {
   const { code, output } = await runBench(options.ssh ? ['--ssh'] : [], 20 * 60_000);
   for (const line of output.trim().split('\n')) if (!line.startsWith('RESULT ')) options.log(`  ${line}`);
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
@@ -97,7 +100,8 @@ export async function discoveryRows(options: { ssh: boolean; log: (line: string)
         `Ours is a separate Python process (interpreter start-up included) whose output is parsed.`,
     },
   );
-  if (r.qemuDisagree > 0 || r.headerDisagree > 0) throw new Error('verdicts differ from qemu-img or the header walk');
+  if (r.qemuDisagree > 0 || r.headerDisagree > 0)
+    throw new Error('verdicts differ from qemu-img or the header walk');
   return rows;
 }
 

@@ -193,16 +193,6 @@ async function ansibleRound(
 const med = (xs: readonly number[]) => median(xs);
 const ratioOf = (a: number, b: number) => (a / b).toFixed(3);
 
-/** Least-squares slope (ms per host) of wall time against hosts, over the scale points. */
-export function perHostSlope(points: readonly { hosts: number; ms: number }[]): number {
-  const n = points.length;
-  const mx = points.reduce((a, p) => a + p.hosts, 0) / n;
-  const my = points.reduce((a, p) => a + p.ms, 0) / n;
-  const sxy = points.reduce((a, p) => a + (p.hosts - mx) * (p.ms - my), 0);
-  const sxx = points.reduce((a, p) => a + (p.hosts - mx) ** 2, 0);
-  return sxx === 0 ? Number.NaN : sxy / sxx;
-}
-
 interface ScalePoint {
   computes: number;
   hosts: number;
@@ -286,12 +276,16 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
       };
     };
     const perCommand =
-      (med(ours.map((r) => r.hostCpuMs)) - med(bound.map((b) => b.hostCpuMs))) / Math.max(1, first.commands - hosts);
+      (med(ours.map((r) => r.hostCpuMs)) - med(bound.map((b) => b.hostCpuMs))) /
+      Math.max(1, first.commands - hosts);
     const rows: BenchRow[] = [
       {
         benchmark: `Fan-out (mount-path step, ${size}) vs the physical limit`,
         ours: oursCell,
-        peer: spread(bound.map((b) => b.ms), secs),
+        peer: spread(
+          bound.map((b) => b.ms),
+          secs,
+        ),
         ratio: times(oursMs / boundMs),
         target: BOUND_TARGET,
         met: atMost(oursMs, 2 * boundMs),
@@ -307,7 +301,9 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
           `Whole scale point ${secs(performance.now() - started)}.`,
       },
       ansibleRow(matched, `expert, forks ${matched.forks} (= our concurrency)`),
-      ...(best !== matched ? [ansibleRow(best, `expert, its best forks (${best.forks}, of ${expertForks.join('/')})`)] : []),
+      ...(best !== matched
+        ? [ansibleRow(best, `expert, its best forks (${best.forks}, of ${expertForks.join('/')})`)]
+        : []),
       ansibleRow(today, "today's configuration (issue 9)"),
     ];
     if (best === matched && expertForks.length > 1)
@@ -319,27 +315,32 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
   }
 }
 
+/** One scale point's rows and the medians the per-host fit is made from (results-file.ts). */
+export interface FanoutGroup {
+  key: string;
+  rows: BenchRow[];
+  scale: { hosts: number; oursMs: number; ansibleMs: number };
+}
+
 /**
  * Fan-out: the product's mount-path step on worlds of its own (a TVM and N computes, real sshds in
  * their own mount namespaces) at each scale point, against the physical limit measured in the same
- * rounds and against ansible-playbook as an expert runs it and as issue 9 ran it.
+ * rounds and against ansible-playbook as an expert runs it and as issue 9 ran it. Each scale point is
+ * its own record (`fanout@N`), so points can be measured one at a time.
  */
-export async function fanOutRows(log: (line: string) => void): Promise<BenchRow[]> {
+export async function fanOutGroups(log: (line: string) => void): Promise<FanoutGroup[]> {
   const missing = missingTool();
   if (missing) throw new Error(`fan-out cannot run here: ${missing}`);
   if (SCALE.length === 0) throw new Error('BENCH_FANOUT_SCALE names no host count');
-  const points: ScalePoint[] = [];
+  const groups: FanoutGroup[] = [];
   for (const computes of SCALE) {
     log(`  scale point: ${computes} computes`);
-    points.push(await scalePoint(computes, log));
+    const p = await scalePoint(computes, log);
+    groups.push({
+      key: `fanout@${computes}`,
+      rows: p.rows,
+      scale: { hosts: p.hosts, oursMs: p.oursMs, ansibleMs: p.expertMs },
+    });
   }
-  const rows = points.flatMap((p) => p.rows);
-  if (points.length > 1) {
-    const fit = (pick: (p: ScalePoint) => number) =>
-      millis(perHostSlope(points.map((p) => ({ hosts: p.hosts, ms: pick(p) }))));
-    rows[0]!.note +=
-      ` Cost per host fitted over ${points.map((p) => p.computes).join('/')} computes (least squares of the medians): ` +
-      `ours ${fit((p) => p.oursMs)}, Ansible (expert, best forks) ${fit((p) => p.expertMs)}.`;
-  }
-  return rows;
+  return groups;
 }

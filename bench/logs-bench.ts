@@ -48,7 +48,14 @@ function oursRound(dir: string, round: number, input: readonly Chunk[]): number 
   for (const { host, bytes } of input) {
     const ts = Date.now();
     for (const text of splitters[host]!.push(bytes)) {
-      writer.write({ runId: 'bench-run', step: 'mount-paths', host: `compute-${host}`, stream: 'stdout', ts, text });
+      writer.write({
+        runId: 'bench-run',
+        step: 'mount-paths',
+        host: `compute-${host}`,
+        stream: 'stdout',
+        ts,
+        text,
+      });
       written += 1;
     }
   }
@@ -135,7 +142,9 @@ export async function logsRows(log: (line: string) => void): Promise<BenchRow[]>
       ours.push(LINES / (oursRound(dir, round, input) / 1000));
       batched.push(LINES / (batchedRound(dir, round, input) / 1000));
       autocommit.push(autocommitRound(dir, round, input));
-      log(`  round ${round + 1}: ours ${rate(ours.at(-1)!)}, batched ${rate(batched.at(-1)!)}, autocommit ${rate(autocommit.at(-1)!)}`);
+      log(
+        `  round ${round + 1}: ours ${rate(ours.at(-1)!)}, batched ${rate(batched.at(-1)!)}, autocommit ${rate(autocommit.at(-1)!)}`,
+      );
       rmSync(join(dir, `ours-${round}.db`), { force: true });
     }
     const o = median(ours);
@@ -156,7 +165,9 @@ export async function logsRows(log: (line: string) => void): Promise<BenchRow[]>
         note:
           `${how} Peer = split on newlines, one prepared single-row INSERT, ${BATCH.toLocaleString('en-US')} lines per ` +
           `transaction, synchronous = NORMAL, same schema and WAL (no scrubbing, which ours does).` +
-          (o < b ? ` The peer is faster by ${times(b / o)}: the difference is ours' per-host line splitting and secret scrubbing.` : ''),
+          (o < b
+            ? ` The peer is faster by ${times(b / o)}: the difference is ours' per-host line splitting and secret scrubbing.`
+            : ''),
       },
       {
         benchmark: 'Logs pipeline vs one autocommit INSERT per line',

@@ -102,7 +102,9 @@ async function firstScreen(browser: Browser, url: string): Promise<Screen> {
     screenShown = true;
     const screenMs = since();
     await page.getByTestId('tab-wizard').click();
-    await page.waitForSelector('[data-testid="wizard-shell"], [data-testid="run-setup"]', { state: 'visible' });
+    await page.waitForSelector('[data-testid="wizard-shell"], [data-testid="run-setup"]', {
+      state: 'visible',
+    });
     return { screenMs, assetsMs, firstCallMs, callsDoneMs, calls, wizardMs: since() };
   } finally {
     await context.close();
@@ -260,7 +262,10 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
     return [
       {
         benchmark: 'Time to first screen (browser mode)',
-        ours: spread(screens.map((s) => s.screenMs), millis),
+        ours: spread(
+          screens.map((s) => s.screenMs),
+          millis,
+        ),
         peer: '—',
         ratio: '—',
         target: '< 500 ms',
@@ -273,7 +278,10 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
           `${phase((s) => s.firstCallMs)}; ${screens[0]!.calls} calls in sequence (app.info → profiles.list → profiles.get) ` +
           `answered at ${phase((s) => s.callsDoneMs)}; the rest (${millis(screenMs - median(screens.map((s) => s.callsDoneMs)))}) ` +
           `is rendering the open profile's editor before the frame is painted. On to the wizard tab's first screen after ` +
-          `clicking it: ${spread(screens.map((s) => s.wizardMs), millis)} since goto.`,
+          `clicking it: ${spread(
+            screens.map((s) => s.wizardMs),
+            millis,
+          )} since goto.`,
       },
       {
         benchmark: 'Log view frame time (20k lines/s, injected on the page; 1 round)',

@@ -14,6 +14,10 @@ export type Part = (typeof PARTS)[number];
 
 export interface PartRun {
   part: Part;
+  /** The record's key: the part, or `fanout@N` for one scale point of the fan-out. */
+  key: string;
+  /** Fan-out scale points: hosts and the medians (ms), for the per-host cost fitted over all points. */
+  scale?: { hosts: number; oursMs: number; ansibleMs: number };
   /** `git rev-parse HEAD` when the part ran. */
   commit: string;
   /** Paths `git status --porcelain` listed (bench/RESULTS.md and bench/results.json not counted). */
@@ -29,7 +33,8 @@ export interface PartRun {
 
 export interface ResultsFile {
   version: 1;
-  runs: Partial<Record<Part, PartRun>>;
+  /** By record key (the part, or `fanout@N`). */
+  runs: Record<string, PartRun>;
 }
 
 export const emptyResults = (): ResultsFile => ({ version: 1, runs: {} });
@@ -39,7 +44,10 @@ export function parseResults(text: string | undefined): ResultsFile {
   if (!text) return emptyResults();
   try {
     const parsed = JSON.parse(text) as ResultsFile;
-    return parsed.version === 1 && typeof parsed.runs === 'object' ? parsed : emptyResults();
+    if (parsed.version !== 1 || typeof parsed.runs !== 'object') return emptyResults();
+    // Records written before scale points had keys are keyed by their part.
+    for (const [key, run] of Object.entries(parsed.runs)) run.key ??= key;
+    return parsed;
   } catch {
     return emptyResults();
   }
@@ -65,7 +73,7 @@ export function checkRows(part: Part, rows: readonly BenchRow[]): void {
 export function mergeRuns(file: ResultsFile, runs: readonly PartRun[]): ResultsFile {
   for (const run of runs) checkRows(run.part, run.rows);
   const next: ResultsFile = { version: 1, runs: { ...file.runs } };
-  for (const run of runs) next.runs[run.part] = run;
+  for (const run of runs) next.runs[run.key] = run;
   return next;
 }
 
@@ -96,23 +104,64 @@ function runLine(run: PartRun): string {
   const tree = run.dirty.length === 0 ? 'clean tree' : `tree NOT clean: ${run.dirty.join(', ')}`;
   const m = run.machine;
   return (
-    `- **${run.part}**: \`${run.command}\` at commit \`${run.commit}\` (${tree}), ` +
+    `- **${run.key}**: \`${run.command}\` at commit \`${run.commit}\` (${tree}), ` +
     `${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds.toFixed(0)} s; ` +
     `${m.cpus} CPUs × ${m.cpuModel}, ${m.memoryGiB} GiB; load average ${m.loadAverage} at start, ${run.loadEnd} at the end.`
   );
 }
 
+/** A part's records in table order (fan-out scale points by size). */
+function recordsOf(file: ResultsFile, part: Part): PartRun[] {
+  return Object.values(file.runs)
+    .filter((r) => r.part === part)
+    .sort((a, b) => (a.scale?.hosts ?? 0) - (b.scale?.hosts ?? 0));
+}
+
+/** Least-squares slope (ms per host) of wall time against hosts. */
+export function perHostSlope(points: readonly { hosts: number; ms: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.hosts, 0) / n;
+  const my = points.reduce((a, p) => a + p.ms, 0) / n;
+  const sxy = points.reduce((a, p) => a + (p.hosts - mx) * (p.ms - my), 0);
+  const sxx = points.reduce((a, p) => a + (p.hosts - mx) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
+}
+
+/** The fan-out's cost per host, fitted over every stored scale point (two or more). */
+function scaleLines(file: ResultsFile): string[] {
+  const points = recordsOf(file, 'fanout').flatMap((r) => (r.scale ? [r.scale] : []));
+  if (points.length < 2)
+    return [
+      `- Fan-out scale: ${points.length} point(s) measured (${points.map((p) => `${p.hosts} hosts`).join(', ') || 'none'}); ` +
+        'a cost per host needs two or more.',
+    ];
+  const fit = (pick: (p: (typeof points)[number]) => number) =>
+    `${perHostSlope(points.map((p) => ({ hosts: p.hosts, ms: pick(p) }))).toFixed(1)} ms`;
+  return [
+    `- Fan-out scale: cost per host fitted (least squares over the medians at ${points.map((p) => p.hosts).join(', ')} hosts): ` +
+      `ours ${fit((p) => p.oursMs)}, Ansible (expert, best forks) ${fit((p) => p.ansibleMs)}. Points: ` +
+      points
+        .map(
+          (p) =>
+            `${p.hosts} hosts: ours ${(p.oursMs / 1000).toFixed(2)} s, Ansible ${(p.ansibleMs / 1000).toFixed(1)} s`,
+        )
+        .join('; ') +
+      '.',
+  ];
+}
+
 /** bench/RESULTS.md from the results: the runs, the table, the notes (each saying which run). */
 export function renderResults(file: ResultsFile): string {
-  const rows: { row: BenchRow; part?: Part }[] = [];
+  const rows: { row: BenchRow; key?: string }[] = [];
+  const records = PARTS.flatMap((part) => recordsOf(file, part));
   for (const part of PARTS) {
-    const run = file.runs[part];
-    if (!run) rows.push({ row: placeholder(part) });
-    else for (const row of run.rows) rows.push({ row, part });
+    const mine = recordsOf(file, part);
+    if (mine.length === 0) rows.push({ row: placeholder(part) });
+    else for (const run of mine) for (const row of run.rows) rows.push({ row, key: run.key });
   }
   for (const row of UNMEASURED) rows.push({ row });
-  const runs = PARTS.flatMap((p) => (file.runs[p] ? [runLine(file.runs[p])] : []));
-  const commits = new Set(PARTS.flatMap((p) => (file.runs[p] ? [short(file.runs[p].commit)] : [])));
+  const runs = records.map(runLine);
+  const commits = new Set(records.map((r) => short(r.commit)));
   return [
     '# Benchmark results (issue 20)',
     '',
@@ -123,7 +172,9 @@ export function renderResults(file: ResultsFile): string {
     '## Runs',
     '',
     ...runs,
-    ...(commits.size > 1 ? ['', `Parts were measured at ${commits.size} different commits (listed above).`] : []),
+    ...(commits.size > 1
+      ? ['', `Parts were measured at ${commits.size} different commits (listed above).`]
+      : []),
     '',
     '## Results',
     '',
@@ -133,9 +184,10 @@ export function renderResults(file: ResultsFile): string {
     '',
     ...rows
       .filter((r) => r.row.note)
-      .map((r) => `- **${r.row.benchmark}**${r.part ? ` (run: ${r.part})` : ''}: ${r.row.note}`),
+      .map((r) => `- **${r.row.benchmark}**${r.key ? ` (run: ${r.key})` : ''}: ${r.row.note}`),
+    ...scaleLines(file),
     '',
-    'Reproduce: `npm run lab -- up` (the discovery part runs its SSH rows through the lab\'s tvm-1), then ' +
+    "Reproduce: `npm run lab -- up` (the discovery part runs its SSH rows through the lab's tvm-1), then " +
       '`npm run bench` (all parts) or `npm run bench -- --only PART` (PART: ' +
       `${PARTS.join(', ')}). A failed build or row exits non-zero and leaves both files as they were.`,
     '',

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyRows } from './copy-bench.js';
 import { discoveryRows } from './discovery-rows.js';
-import { answers, fanOutRows, readLab } from './fanout-bench.js';
+import { answers, fanOutGroups, readLab } from './fanout-bench.js';
 import { logsRows } from './logs-bench.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { browserRows, bundleRow } from './renderer-bench.js';
@@ -43,7 +43,10 @@ const log = (line: string) => console.log(line);
 
 function selection(only: string | undefined): Part[] {
   if (only === undefined) return [...PARTS];
-  const asked = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || asked.length === 0)
     throw new BenchFailure(`--only takes ${PARTS.join(', ')}; got ${unknown.join(', ') || 'nothing'}`);
@@ -53,7 +56,10 @@ function selection(only: string | undefined): Part[] {
 /** Runs an npm script, its output shown; resolves with its exit code. */
 function npmRun(script: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('npm', ['run', '--silent', script], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
@@ -74,16 +80,29 @@ function treeState(): { commit: string; dirty: string[] } {
 async function discovery(): Promise<BenchRow[]> {
   const tvm = readLab()?.hosts.find((h) => h.name === 'tvm-1');
   if (!tvm || !(await answers(tvm.address, tvm.port)))
-    throw new BenchFailure('discovery: the lab is not up (its SSH rows go through tvm-1): `npm run lab -- up` first');
+    throw new BenchFailure(
+      'discovery: the lab is not up (its SSH rows go through tvm-1): `npm run lab -- up` first',
+    );
   return discoveryRows({ ssh: true, log });
 }
 
-const runners: Record<Part, () => Promise<BenchRow[]>> = {
-  fanout: () => fanOutRows(log),
-  discovery,
-  logs: () => logsRows(log),
-  renderer: async () => [bundleRow(), ...(await browserRows(log))],
-  copy: () => copyRows(log),
+/** What a part measured: one record, or one per fan-out scale point. */
+interface Group {
+  key: string;
+  rows: BenchRow[];
+  scale?: PartRun['scale'];
+}
+
+const single = (part: Part, rows: () => Promise<BenchRow[]>) => async (): Promise<Group[]> => [
+  { key: part, rows: await rows() },
+];
+
+const runners: Record<Part, () => Promise<Group[]>> = {
+  fanout: () => fanOutGroups(log),
+  discovery: single('discovery', discovery),
+  logs: single('logs', () => logsRows(log)),
+  renderer: single('renderer', async () => [bundleRow(), ...(await browserRows(log))]),
+  copy: single('copy', () => copyRows(log)),
 };
 
 async function main(): Promise<void> {
@@ -91,9 +110,15 @@ async function main(): Promise<void> {
     options: { 'no-build': { type: 'boolean', default: false }, only: { type: 'string' } },
   });
   const parts = selection(opts.only);
-  const command = `npm run bench${opts.only ? ` -- --only ${parts.join(',')}` : ''}`;
+  const scale =
+    parts.includes('fanout') && process.env.BENCH_FANOUT_SCALE
+      ? `BENCH_FANOUT_SCALE=${process.env.BENCH_FANOUT_SCALE} `
+      : '';
+  const command = `${scale}npm run bench${opts.only ? ` -- --only ${parts.join(',')}` : ''}`;
   const tree = treeState();
-  log(`bench ${parts.join(', ')} at ${tree.commit}${tree.dirty.length ? ` (dirty: ${tree.dirty.join(', ')})` : ''}`);
+  log(
+    `bench ${parts.join(', ')} at ${tree.commit}${tree.dirty.length ? ` (dirty: ${tree.dirty.join(', ')})` : ''}`,
+  );
 
   if (!opts['no-build'] && parts.includes('renderer')) {
     for (const script of ['build:node', 'build:preload', 'build:renderer']) {
@@ -107,29 +132,32 @@ async function main(): Promise<void> {
     const machine = machineInfo();
     log(`▶ ${part} (load average ${machine.loadAverage})`);
     const started = performance.now();
-    let rows: BenchRow[];
+    let groups: Group[];
     try {
-      rows = await runners[part]();
+      groups = await runners[part]();
     } catch (error) {
       if (error instanceof BenchFailure) throw error;
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       throw new BenchFailure(`${part} failed: ${message}`);
     }
-    checkRows(part, rows);
+    for (const g of groups) checkRows(part, g.rows);
     const seconds = (performance.now() - started) / 1000;
     log(`  ${part}: ${secs(seconds * 1000)}`);
-    log(markdownTable(rows));
-    runs.push({
-      part,
-      commit: tree.commit,
-      dirty: tree.dirty,
-      date: machine.date,
-      seconds,
-      machine,
-      loadEnd: loadAverage(),
-      command,
-      rows,
-    });
+    log(markdownTable(groups.flatMap((g) => g.rows)));
+    for (const { key, rows, scale } of groups)
+      runs.push({
+        part,
+        key,
+        ...(scale ? { scale } : {}),
+        commit: tree.commit,
+        dirty: tree.dirty,
+        date: machine.date,
+        seconds,
+        machine,
+        loadEnd: loadAverage(),
+        command,
+        rows,
+      });
   }
 
   const previous = parseResults(existsSync(resultsJson) ? readFileSync(resultsJson, 'utf8') : undefined);
@@ -142,6 +170,8 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  console.error(`bench FAILED, results left as they were: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `bench FAILED, results left as they were: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 }

@@ -5,16 +5,32 @@ import {
   emptyResults,
   mergeRuns,
   parseResults,
+  perHostSlope,
   renderResults,
   type PartRun,
 } from '../../../bench/results-file.js';
-import { atLeast, atMost, markdownTable, notMeasured, spread, secs, type BenchRow } from '../../../bench/rows.js';
+import {
+  atLeast,
+  atMost,
+  markdownTable,
+  notMeasured,
+  spread,
+  secs,
+  type BenchRow,
+} from '../../../bench/rows.js';
 
-const machine = { cpus: 2, cpuModel: 'AMD EPYC', memoryGiB: 23.5, loadAverage: '1.00 1.00 1.00', date: '2026-12-07T09:30:00.000Z' };
+const machine = {
+  cpus: 2,
+  cpuModel: 'AMD EPYC',
+  memoryGiB: 23.5,
+  loadAverage: '1.00 1.00 1.00',
+  date: '2026-12-07T09:30:00.000Z',
+};
 
-function run(part: PartRun['part'], rows: BenchRow[], dirty: string[] = []): PartRun {
+function run(part: PartRun['part'], rows: BenchRow[], dirty: string[] = [], key: string = part): PartRun {
   return {
     part,
+    key,
     commit: 'a'.repeat(40),
     dirty,
     date: machine.date,
@@ -78,13 +94,31 @@ describe('results file', () => {
   });
 
   it('replaces only the parts that ran and keeps the others', () => {
-    const first = mergeRuns(emptyResults(), [run('logs', [row()]), run('copy', [row({ benchmark: 'Copy' })])]);
+    const first = mergeRuns(emptyResults(), [
+      run('logs', [row()]),
+      run('copy', [row({ benchmark: 'Copy' })]),
+    ]);
     const second = mergeRuns(first, [run('logs', [row({ ours: '500,000 lines/s' })])]);
     expect(second.runs.logs!.rows[0]!.ours).toBe('500,000 lines/s');
     expect(second.runs.copy!.rows[0]!.benchmark).toBe('Copy');
     expect(first.runs.logs!.rows[0]!.ours).toBe('400,000 lines/s');
     expect(parseResults(JSON.stringify(second))).toEqual(second);
     expect(parseResults('not json')).toEqual(emptyResults());
+  });
+
+  it('keeps fan-out scale points apart and fits the cost per host over them', () => {
+    const point = (hosts: number, oursMs: number, ansibleMs: number) => ({
+      ...run('fanout', [row({ benchmark: `Fan-out ${hosts}` })], [], `fanout@${hosts - 1}`),
+      scale: { hosts, oursMs, ansibleMs },
+    });
+    const one = mergeRuns(emptyResults(), [point(101, 6_000, 50_000)]);
+    expect(renderResults(one)).toContain('a cost per host needs two or more');
+    const two = mergeRuns(one, [point(51, 3_000, 25_000)]);
+    const md = renderResults(two);
+    // Table order by size, whatever order they were measured in.
+    expect(md.indexOf('| Fan-out 51 |')).toBeLessThan(md.indexOf('| Fan-out 101 |'));
+    expect(md).toContain('ours 60.0 ms, Ansible (expert, best forks) 500.0 ms');
+    expect(perHostSlope([{ hosts: 1, ms: 5 }])).toBeNaN();
   });
 
   it('names the commit, the tree state, the machine and the rounds; unmeasured parts say so', () => {

@@ -3,7 +3,7 @@
  * each selected part against its peers, and records the part's rows with the commit, the machine and
  * the date in bench/results.json, from which bench/RESULTS.md is rewritten.
  *
- *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy]
+ *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy] [-- --render-only]
  *
  * Fails (exit 1, neither file written) when the build or any selected part fails or cannot run: a
  * partial table is never written. `--only` replaces just those parts' records, so parts can be run one
@@ -107,8 +107,19 @@ const runners: Record<Part, () => Promise<Group[]>> = {
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
-    options: { 'no-build': { type: 'boolean', default: false }, only: { type: 'string' } },
+    options: {
+      'no-build': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      // Rewrites RESULTS.md from results.json without measuring (after the table's layout changed).
+      'render-only': { type: 'boolean', default: false },
+    },
   });
+  if (opts['render-only']) {
+    const current = parseResults(existsSync(resultsJson) ? readFileSync(resultsJson, 'utf8') : undefined);
+    writeFileSync(resultsMd, renderResults(current));
+    log(`wrote ${resultsMd} from ${resultsJson}`);
+    return;
+  }
   const parts = selection(opts.only);
   const scale =
     parts.includes('fanout') && process.env.BENCH_FANOUT_SCALE

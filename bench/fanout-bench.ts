@@ -247,21 +247,45 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
       ...expertForks.map((forks) => ({ kind: 'expert' as const, forks })),
       { kind: 'today', forks: ANSIBLE_FORKS },
     ];
+    const restarts: string[] = [];
+    /**
+     * Runs a round; when it failed because a host's sshd was gone (killed from outside), boots it
+     * again, puts every host back, and runs the round once more. Any other failure fails the bench.
+     */
+    const retried = async <T>(round: (attempt: number) => Promise<T>): Promise<T> => {
+      try {
+        return await round(0);
+      } catch (error) {
+        const down = await world.revive();
+        if (down.length === 0) throw error;
+        restarts.push(...down);
+        log(`  ${down.join(', ')} down (killed from outside the bench): booted again, round repeated`);
+        const harness = openHarness(world, worldProfile(world), `bench-revive-${restarts.length}`);
+        try {
+          await resetHosts(harness, job.live, job.target);
+        } finally {
+          await harness.close();
+        }
+        return round(1);
+      }
+    };
     const ours: OursRound[] = [];
     const bound: BoundRound[] = [];
     const ansible = new Map<AnsibleConfig, AnsibleRound[]>(configs.map((c) => [c, []]));
     // Interleaved, so every side sees similar machine load over the rounds.
     for (let round = 0; round < ROUNDS; round++) {
-      const b = await boundRound(world, round);
+      const b = await retried(() => boundRound(world, round));
       bound.push(b);
-      const r = await oursRound(world, round);
+      const r = await retried(() => oursRound(world, round));
       ours.push(r);
       log(
         `  round ${round + 1}: limit ${secs(b.ms)}; ours ${secs(r.step.totalMs)} (discover ${secs(r.step.discoverMs)}, ` +
           `execute ${secs(r.step.executeMs)}, ${r.step.commands} commands), sshd CPU ${secs(r.hostCpuMs)}, node CPU ${secs(r.nodeCpuMs)}`,
       );
       for (const config of configs) {
-        const a = await ansibleRound(world, dir, `${config.kind}-${config.forks}-${round}`, job, config);
+        const a = await retried((attempt) =>
+          ansibleRound(world, dir, `${config.kind}-${config.forks}-${round}-${attempt}`, job, config),
+        );
         ansible.get(config)!.push(a);
         log(`  ansible ${config.kind} forks ${config.forks}: ${secs(a.ms)}, sshd CPU ${secs(a.hostCpuMs)}`);
       }
@@ -324,7 +348,10 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
           `about ${millis(perCommand)} per further command (a session, sudo, a shell and the command's processes; Python ` +
           `for the chain check); the wizard's own process ${secs(med(ours.map((r) => r.nodeCpuMs)))}. ` +
           `${gap(oursMs, boundMs, med(ours.map((r) => r.step.discoverMs)), med(ours.map((r) => r.step.executeMs)), first.commands / hosts)} ` +
-          `Whole scale point ${secs(performance.now() - started)}.`,
+          `Whole scale point ${secs(performance.now() - started)}` +
+          (restarts.length > 0
+            ? `; ${restarts.length} host sshd(s) were killed from outside the bench (${restarts.join(', ')}), booted again and the round repeated.`
+            : '.'),
       },
       ansibleRow(matched, `expert, forks ${matched.forks} (= our concurrency)`),
       ...(best !== matched

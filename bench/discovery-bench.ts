@@ -398,7 +398,8 @@ async function overSsh(shareRoot: string, mountRoot: string): Promise<NonNullabl
       );
       scan.loop.push(now() - t);
       if (!r.ok) throw new Error(r.error.message);
-      const sizes = r.value.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).length;
+      // The metadata files end without a newline, so du's `SIZE<TAB>PATH` follows them on the same line.
+      const sizes = r.value.stdout.split(`\t${shareRoot}/workload_`).length - 1;
       if (sizes !== N) throw new Error(`the shell loop printed ${sizes} sizes for ${N} workloads`);
 
       t = now();

@@ -90,14 +90,14 @@ export async function discoveryRows(options: {
       met: atLeast(qemu / ours, 20) && r.qemuDisagree === 0,
       note:
         `on this machine's disk, chains of 10 (every 20th lost its full image); ours = the chain-check script (Python, ` +
-        `every file's verdict; CPU ${r.chain.oursCpu.join(', ')}); peer = \`xargs -P $(nproc) -n 1 qemu-img info -f qcow2 ` +
+        `every file's verdict; CPU ${r.chain.oursCpu.map((c) => c.replace(/^cpu /, '')).join(', ')}); peer = \`xargs -P $(nproc) -n 1 qemu-img info -f qcow2 ` +
         `--backing-chain\` on the ${r.leaves.toLocaleString('en-US')} leaf files (each opens its whole chain); ` +
         `${r.notOk} files not ok; qemu-img disagrees on ${r.qemuDisagree} of ${r.leaves} leaves. ${r.rounds} rounds, alternating.` +
         (qemu / ours < 20
           ? ` Gap: ${times(qemu / ours)} against ≥ 20×. Cause: the target was set against qemu-img on every file, one at a ` +
             `time; on the leaves only, ${'$'}(nproc) wide, the peer runs ${r.leaves.toLocaleString('en-US')} processes 2 at a time. ` +
             `Ours is ${times(ours / headers)} the one-process lower bound (next row): Python's start-up and its per-file ` +
-            `work (${r.chain.oursCpu[0]} of CPU in round 1) against ${((headers / r.files) * 1000).toFixed(0)} µs per file in-process. ` +
+            `work (${r.chain.oursCpu[0]?.replace(/^cpu /, '')} of CPU in round 1) against ${((headers / r.files) * 1000).toFixed(0)} µs per file in-process. ` +
             `To reach ≥ 20× ours would have to take ${secs(qemu / 20)}; no change to the chain check was made in this work.`
           : '') +
         (r.scan ? ` The same check over SSH through tvm-1: ${spread(r.scan.chainOverSsh, secs)}.` : ''),

@@ -189,7 +189,10 @@ export function renderResults(file: ResultsFile): string {
     '',
     "Reproduce: `npm run lab -- up` (the discovery part runs its SSH rows through the lab's tvm-1), then " +
       '`npm run bench` (all parts) or `npm run bench -- --only PART` (PART: ' +
-      `${PARTS.join(', ')}). A failed build or row exits non-zero and leaves both files as they were.`,
+      `${PARTS.join(', ')}). The fan-out measures 200 computes unless \`BENCH_FANOUT_SCALE=50,100,200\` names the ` +
+      'scale points (each its own record; `BENCH_FANOUT_ROUNDS` changes the rounds, 3 by default); it needs root, ' +
+      'ansible-playbook, qemu-img and sshpass. A failed build or row exits non-zero and leaves both files as they were; ' +
+      '`-- --render-only` rewrites this file from results.json.',
     '',
   ].join('\n');
 }

@@ -29,6 +29,19 @@ export default defineConfig({
         },
       },
       {
+        // The lab per Trilio release and installer (`npm run test:matrix`): each file switches the shared
+        // lab's flavor, checks it or runs the product's DR on it, and returns it to the default flavor.
+        test: {
+          name: 'matrix',
+          include: ['test/matrix/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/lab/global-setup.ts', 'test/matrix/back-to-default.ts'],
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // Long suites (crash points, faults at scale) behind `npm run test:resilience`; the default run
         // keeps a fast subset of each in the lab project.
         test: {

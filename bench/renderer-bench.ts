@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, startBrowserMode } from '../test/e2e/support/browser-mode.js';
 import { launchChromium } from '../test/e2e/support/chromium.js';
+import { importProfileFile } from '../test/e2e/support/lab-browser.js';
 import { readLab } from './fanout-bench.js';
 import { atMost, type BenchRow, median, millis, notMeasured, percentile, spread } from './rows.js';
 
@@ -190,7 +191,7 @@ async function openRun(page: Page, url: string, profileFile: string): Promise<st
   await page.goto(url);
   await visible(page, 'profile-list');
   if ((await page.getByTestId('profile-item').count()) === 0) {
-    await page.getByTestId('profile-import-file').setInputFiles(profileFile);
+    await importProfileFile(page, profileFile);
     await page.waitForSelector('[data-testid="profile-item"]', { timeout: 10_000 });
   }
   if (!(await page.getByTestId('tab-wizard').isVisible()))

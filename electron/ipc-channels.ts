@@ -34,9 +34,11 @@ const callNameSet = {
   'runs.plan': true,
   'runs.execute': true,
   'runs.cancel': true,
+  'runs.close': true,
   'runs.suggestMapping': true,
   'runs.targetProjects': true,
   'runs.report': true,
+  'names.lookup': true,
   'runs.logs': true,
 } as const satisfies Record<CallName, true>;
 

@@ -7,6 +7,7 @@ import type { CheckMatrix } from './onboarding/check-matrix.js';
 import type { Discovery } from './onboarding/discovery-types.js';
 import type { OnboardingSources } from './onboarding/onboarding-sources.js';
 import type { RunPreview } from './run/run-preview.js';
+import type { NameBook } from './names/name-book.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -25,6 +26,8 @@ export interface AppInfo {
   mode: 'desktop' | 'browser' | 'headless';
   /** The secret store needs a passphrase before profiles with secrets can be used. */
   storeLocked: boolean;
+  /** No passphrase was chosen for this data folder yet: the unlock screen asks to choose one, twice. */
+  storeNew: boolean;
   /** What opened the store in this process: the OS key store (desktop) or the passphrase. */
   cipher: 'safe-storage' | 'passphrase';
   /**
@@ -144,6 +147,8 @@ export const calls = {
     returns<StepState>(),
   ),
   'runs.cancel': call(z.object({ runId: id }), returns<{ cancelled: boolean }>()),
+  /** The user closes a run: done without clean-up, or abandoned; nothing outside the store changes. */
+  'runs.close': call(z.object({ runId: id }), returns<RunView>()),
   /** The run report (HTML, PDF, JSON or CSV) as bytes for a download or the CLI to write. */
   'runs.report': call(
     z.object({ runId: id, format: z.enum(['html', 'pdf', 'json', 'csv']) }),
@@ -153,6 +158,8 @@ export const calls = {
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),
   /** Full-cloud runs: the projects of the target domain, for choosing a mapping's target project. */
   'runs.targetProjects': call(z.object({ runId: id }), returns<TargetProjectChoice[]>()),
+  /** Names of the clouds' projects, users, networks, subnets and volume types (and a run's own), by id. */
+  'names.lookup': call(z.object({ profileId: id, runId: id.optional() }), returns<NameBook>()),
   'runs.logs': call(
     z.object({
       runId: id,
@@ -183,6 +190,14 @@ export interface LogRecord {
 
 export type StepStatus = 'pending' | 'planned' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
+/** How one item (a workload) of a bulk step stands, sent as it changes. */
+export interface StepItemProgress {
+  /** The workload id. */
+  id: string;
+  state: 'running' | 'succeeded' | 'failed';
+  message?: string;
+}
+
 export interface StepProgress {
   runId: string;
   step: string;
@@ -191,6 +206,7 @@ export interface StepProgress {
   fraction?: number;
   message?: string;
   error?: AppError;
+  item?: StepItemProgress;
 }
 
 export interface RunLifecycle {

@@ -14,6 +14,8 @@ import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
 import { onboardingHandlers } from './handlers/onboarding-handlers.js';
 import { previewHandlers } from './handlers/preview-handlers.js';
+import { cloudNames, nameHandlers } from './handlers/name-handlers.js';
+import { NameCache } from './names/name-lookup.js';
 import { argumentStrings } from './secrets/argument-strings.js';
 import { createScrubber } from './secrets/secret-scrubber.js';
 import { LogWriter } from './store/log-repo.js';
@@ -64,6 +66,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const engine = createDrEngine(state, runs, logs);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();
+  const names = new NameCache();
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
     'store.unlock': ({ passphrase }) => state.unlock(passphrase),
@@ -72,10 +75,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
-    ...reportHandlers(state, logs),
+    ...reportHandlers(state, logs, async (profileId) => {
+      const profile = state.profiles.get(profileId);
+      return profile.ok ? (await cloudNames(state, names, profile.value)).names : {};
+    }),
     ...runbookHandlers(state, engine),
     ...onboardingHandlers(state),
     ...previewHandlers(state, runs),
+    ...nameHandlers(state, engine, names),
   };
 
   return {

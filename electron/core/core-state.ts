@@ -56,6 +56,7 @@ export class CoreState {
       version: this.version,
       mode: this.mode,
       storeLocked: this.cipher === null,
+      storeNew: this.cipher === null && this.passphraseIsNew(),
       cipher: this.cipher?.kind ?? 'passphrase',
       passphraseSet: status.passphraseSet,
       keychain: status.keychainWrapped,

@@ -16,6 +16,7 @@ h3 { font-size: 11.5pt; margin: 14px 0 6px; break-after: avoid; page-break-after
 h4 { font-size: 10.5pt; margin: 10px 0 4px; break-after: avoid; page-break-after: avoid; }
 p { margin: 4px 0 8px; }
 .muted { color: #5f6368; }
+.id-name { color: #1a5fb4; white-space: nowrap; }
 .small { font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 9.5pt; }
 th, td { border: 1px solid #c9ced6; padding: 3px 6px; text-align: left; vertical-align: top; }
@@ -29,7 +30,7 @@ td code { overflow-wrap: anywhere; word-break: break-all; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 8px; font-size: 8.5pt; font-weight: bold; color: #fff; background: #6b7280; }
 .badge.succeeded, .badge.available, .badge.ok, .badge.undone { background: #2e7d32; }
 .badge.failed, .badge.error, .badge.cancelled, .badge.bad { background: #c62828; }
-.badge.running, .badge.restoring, .badge.interrupted, .badge.waiting, .badge.open { background: #b26a00; }
+.badge.running, .badge.restoring, .badge.interrupted, .badge.waiting, .badge.open { background: #8a5300; }
 .badge.notified { background: #1565c0; }
 .card { border: 1px solid #dde1e6; border-radius: 6px; padding: 8px 12px; margin: 10px 0; break-inside: avoid-page; }
 .error { border-left: 4px solid #c62828; background: #fdf3f3; padding: 6px 10px; margin: 6px 0 10px; break-inside: avoid; }

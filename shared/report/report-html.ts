@@ -4,6 +4,7 @@ import { badge, code, htmlDocument, htmlTable, kvTable, pre, wrap } from './html
 import { formatDuration, formatTime } from './report-format.js';
 import type { ReportAction, ReportError, ReportStep, RunReport } from './report-schema.js';
 import { timelineSvgs } from './timeline-svg.js';
+import { htmlWithNames } from './report-names.js';
 
 /**
  * The run report as one self-contained HTML file (inline CSS, inline SVG, no script, no external
@@ -24,7 +25,7 @@ export function renderReportHtml(report: RunReport): string {
     hostsSection(report),
     profileSection(report),
   ].join('\n');
-  return htmlDocument(title, body, reportCss);
+  return htmlDocument(title, htmlWithNames(body, report.names), reportCss);
 }
 
 /** Escaped text that never breaks across lines (a duration, a marker): read back whole from a PDF. */
@@ -40,6 +41,15 @@ tr.miss td { background: #fdecea; }
 tfoot td { font-weight: bold; background: #eef2f7; }
 `;
 
+/** The run's phase (run-phase.ts) in the words the wizard uses. */
+const phaseWords: Record<string, string> = {
+  new: 'not started',
+  'in-progress': 'in progress',
+  delivered: 'delivered, clean-up pending',
+  done: 'done',
+  abandoned: 'abandoned',
+};
+
 const kindTitle = (kind: string) => (kind === 'single' ? 'Single workload DR' : 'Full cloud DR');
 
 function header(r: RunReport): string {
@@ -51,7 +61,7 @@ function header(r: RunReport): string {
 <p class="muted">${esc(kindTitle(r.run.kind))} with environment profile <b>${esc(r.profile.name)}</b>: cloud ${esc(r.profile.clouds.source.region)} → cloud ${esc(r.profile.clouds.target.region)}</p>
 ${kvTable([
   ['Run', code(r.run.id)],
-  ['Status', badge(r.run.status)],
+  ['Status', `${badge(r.run.status)}${r.run.phase ? ` ${esc(phaseWords[r.run.phase] ?? r.run.phase)}` : ''}`],
   ['Run by', esc(r.run.operator)],
   ['Created', esc(formatTime(r.run.createdAt))],
   ['Started', esc(formatTime(r.run.startedAt) || 'not started')],

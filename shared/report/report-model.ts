@@ -4,6 +4,9 @@ import type { AppError } from '../result.js';
 import type { Action, StepKey } from '../run/plan-types.js';
 import type { ChangeView, RunParams, RunView, StepState } from '../run/run-types.js';
 import { stepInfo } from '../run/step-catalog.js';
+import { runPhase } from '../run/run-phase.js';
+import { mergeNames, type NameMap } from '../names/name-book.js';
+import { runNames } from '../names/run-names.js';
 import { displayCommand } from '../shell/quote.js';
 import { reportProfileOf } from './report-profile.js';
 import {
@@ -36,6 +39,8 @@ export interface ReportMeta {
    * scrubbed when stored; this also covers what was never logged, such as a plan's command lines.
    */
   scrub?: (text: string) => string;
+  /** Names of projects, users, networks… by id, from the clouds; the run's own names are added. */
+  names?: NameMap;
 }
 
 /** API request bodies longer than this are cut in the report (a restore.json of 200 VMs is large). */
@@ -92,6 +97,8 @@ export function buildRunReport(
       ...opt('startedAt', iso(run.startedAt)),
       ...opt('finishedAt', finishedAt),
       ...opt('durationMs', between(runStart, finishedAt)),
+      phase: runPhase(run).phase,
+      ...opt('closedAt', iso(run.closedAt)),
       params: paramsOf(run.params),
     },
     profile: reportProfileOf(profile),
@@ -125,6 +132,9 @@ export function buildRunReport(
       ...opt('end', times.length > 0 ? times.reduce((a, b) => (a > b ? a : b)) : undefined),
       entries,
     },
+    names: Object.entries(mergeNames(meta.names ?? {}, runNames(run)))
+      .map(([id, e]) => ({ id, name: e.name, kind: e.kind, cloud: e.cloud }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
   };
   return meta.scrub ? scrubStrings(report, meta.scrub) : report;
 }

@@ -401,6 +401,16 @@ export const timelineEntrySchema = z
   })
   .register(reportSchemas, { id: 'TimelineEntry' });
 
+/** The name of an id the report shows (a project, user, network, subnet or volume type). */
+export const reportNameSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['project', 'user', 'domain', 'network', 'subnet', 'volume-type']),
+    cloud: z.enum(['source', 'target']),
+  })
+  .register(reportSchemas, { id: 'Name' });
+
 export const runReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   generatedAt: isoTime,
@@ -414,6 +424,9 @@ export const runReportSchema = z.object({
     startedAt: isoTime.optional(),
     finishedAt: isoTime.optional(),
     durationMs: millis.optional(),
+    /** Where the run stands (shared/run/run-phase.ts): done, abandoned, delivered, … */
+    phase: z.string().optional(),
+    closedAt: isoTime.optional(),
     params: reportParamsSchema,
   }),
   profile: reportProfileSchema,
@@ -452,6 +465,8 @@ export const runReportSchema = z.object({
     end: isoTime.optional(),
     entries: z.array(timelineEntrySchema),
   }),
+  /** Names of the ids the report shows, as the clouds (or the run itself) know them. */
+  names: z.array(reportNameSchema).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;
@@ -466,6 +481,7 @@ export type ReportChange = z.infer<typeof reportChangeSchema>;
 export type ReportWorkload = z.infer<typeof reportWorkloadSchema>;
 export type ReportHost = z.infer<typeof reportHostSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type ReportName = z.infer<typeof reportNameSchema>;
 
 /** Checks a report (or parsed JSON) against the v1 schema; the messages name the bad fields. */
 export function validateRunReport(

@@ -2,6 +2,7 @@ import type { AppError } from '../result.js';
 import type { ProjectMapping } from '../profile/profile.js';
 import type { RestoreChoices } from '../restore/restore-json.js';
 import type { ChangeRecord, StepKey, StepPlan } from './plan-types.js';
+import type { RunPhase } from './run-phase.js';
 
 /**
  * A DR run as it is saved step by step: what was planned, what ran, what it changed and how to undo
@@ -103,6 +104,8 @@ export interface RunView {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** When the user closed the run (done without clean-up, or abandoned); absent while it is open. */
+  closedAt?: string;
   /** Who started the run (OS user), for the report. */
   operator: string;
 }
@@ -113,7 +116,20 @@ export interface RunSummary {
   kind: RunKind;
   status: RunStatus;
   createdAt: string;
+  startedAt?: string;
   finishedAt?: string;
+  closedAt?: string;
+  /** The end of the last step that ran (the run's duration ends there while it is open). */
+  lastActivityAt?: string;
   currentStep?: StepKey;
   title: string;
+  /** Where the run stands as the list shows it (run-phase.ts). */
+  phase: RunPhase;
+  phaseLabel: string;
+  /** Names of the run's workloads (the chosen one, or the ones Find saw), at most a few. */
+  workloads: string[];
+  /** How many workloads the run recovers (0 before Find chose or saw any). */
+  workloadCount: number;
+  /** The target project(s) in cloud B, as the params name them. */
+  target: string;
 }

@@ -7,7 +7,7 @@ import { displayCommand } from '../../shared/shell/quote.js';
 import { trilioFactsOf } from '../../shared/trilio/trilio-facts.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson } from '../lab/lab-json.js';
-import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
 
 /**
  * Two things an admin reaches for mid-incident, in the real UI against the lab: the environment runbook
@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('runbook export and log search in the UI (browser mode, lab)', () => {
   it('exports the environment runbook of the saved profile as a download', async () => {
     await page.goto(ui.server.url);
-    await byTest('profile-import-file').setInputFiles(lab.profileFile);
+    await importProfileFile(page, lab.profileFile);
     await expect.poll(() => byTest('field-name').inputValue(), { timeout: 10_000 }).toBe('lab');
     await byTest('runbook-kind').selectOption('full');
     await byTest('runbook-format').selectOption('md');

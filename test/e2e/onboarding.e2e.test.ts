@@ -47,6 +47,9 @@ async function unlock(page: Page, heading: RegExp) {
   await expect.poll(() => page.getByTestId('unlock-screen').isVisible()).toBe(true);
   expect(await page.locator('#unlock-title').textContent()).toMatch(heading);
   await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+  // A new store asks for the passphrase twice.
+  if ((await page.getByTestId('unlock-repeat').count()) > 0)
+    await page.getByTestId('unlock-repeat').fill(PASSPHRASE);
   await page.getByTestId('unlock-submit').click();
   await page.getByTestId('profile-list').waitFor();
 }

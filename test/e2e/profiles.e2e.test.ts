@@ -100,6 +100,10 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
 
   it('creates a profile with hosts, NFS exports and secrets, refusing invalid fields', async () => {
     await page.getByTestId('profile-new').click();
+    // Nothing typed yet: no problem is shown (they show once a field was touched, or on save).
+    await expect.poll(() => field('name').isVisible()).toBe(true);
+    expect(await page.getByTestId('profile-problems').count()).toBe(0);
+    expect(await page.getByTestId('problem-link').count()).toBe(0);
     await field('name').fill(PROFILE_NAME);
     await field('clouds.target.authUrl').fill('ftp://keystone.b');
     await field('clouds.target.region').fill('RegionOne');
@@ -127,7 +131,14 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
     await expect.poll(() => fieldError('nfs.syncedCopy').textContent()).toMatch(/spaces/);
     expect(await field('nfs.syncedCopy').getAttribute('aria-invalid')).toBe('true');
     expect(await field('nfs.syncedCopy').getAttribute('aria-describedby')).toBe('f-nfs-syncedCopy-error');
-    expect(await page.getByTestId('profile-save').isDisabled()).toBe(true);
+    // Save on an invalid profile saves nothing: it lists every problem, each a link to its field.
+    await page.getByTestId('profile-save').click();
+    await expect.poll(() => page.getByTestId('problem-link').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('profile-item').count()).toBe(0);
+    await page.locator('[data-testid="problem-link"][data-path="nfs.syncedCopy"]').click();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('field-nfs.syncedCopy');
     await shot('02-invalid');
 
     await field('clouds.target.authUrl').fill('http://127.0.0.1:5000/v3');
@@ -218,8 +229,9 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
     await page.getByTestId('tab-wizard').click();
     await expect.poll(() => page.getByTestId('step-list').isVisible()).toBe(true);
     expect(await page.getByTestId('step-status-preflight').textContent()).toBe('pending');
-    await page.getByTestId('step-mount-paths').click();
-    expect(await page.getByTestId('step-panel').getAttribute('data-step')).toBe('mount-paths');
+    // No run yet: the detail pane offers to start one, beside the step list and the log.
+    expect(await page.getByTestId('run-setup').isVisible()).toBe(true);
+    expect(await page.getByTestId('step-mount-paths').isVisible()).toBe(true);
     expect(await page.getByTestId('log-panel').isVisible()).toBe(true);
     await shot('07-wizard');
   });

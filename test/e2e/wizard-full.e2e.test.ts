@@ -12,7 +12,7 @@ import {
 import { runOnHost } from '../lab/hosts/index.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabHost, LabJson, LabWorkload } from '../lab/lab-json.js';
-import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
 import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
 
 /**
@@ -135,7 +135,7 @@ afterAll(async () => {
 describe('full-cloud DR in the wizard (browser mode, lab)', () => {
   it('starts a full-cloud run from the wizard tab', async () => {
     await page.goto(ui.server.url);
-    await w.byTest('profile-import-file').setInputFiles(lab.profileFile);
+    await importProfileFile(page, lab.profileFile);
     await expect.poll(() => w.byTest('profile-item').count(), { timeout: 10_000 }).toBe(1);
     await w.byTest('tab-wizard').click();
     await expect.poll(() => w.byTest('run-setup').isVisible()).toBe(true);
@@ -159,7 +159,8 @@ describe('full-cloud DR in the wizard (browser mode, lab)', () => {
     await w.run('preflight', `${SHOT}-01-preflight`);
     await w.expectAllChecksPass();
     await w.plan('find');
-    await w.run('find', `${SHOT}-02-find`);
+    // Find lists the workloads; it is done once the mapping is saved (it reads "choose" until then).
+    expect(await w.runToEnd(`${SHOT}-02-find`)).toBe('choose');
     await w.expectAllChecksPass();
     await expect.poll(() => w.byTest('mapping-row').count(), { timeout: 30_000 }).toBe(3);
     for (const x of sources()) {
@@ -247,8 +248,54 @@ describe('full-cloud DR in the wizard (browser mode, lab)', () => {
       status: 500,
       count: 1,
     });
-    expect(await w.runToEnd(`${SHOT}-07-restore-failed`)).toBe('failed');
+    // The live matrix while the six restores run: every host and workload has its row, and restore
+    // cells turn done while the step is still running (item events, not the final re-read).
+    await w.byTest('step-run').click();
+    await w.byTest('view-matrix').click();
+    await expect
+      .poll(() => w.byTest('matrix-row').count(), { timeout: 10_000 })
+      .toBe(lab.hosts.length + sources().length);
+    const rowKeys = await w
+      .byTest('matrix-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')));
+    expect(rowKeys.sort()).toEqual(
+      [...lab.hosts.map((h) => `h:${h.name}`), ...sources().map((x) => `w:${x.id}`)].sort(),
+    );
+    const restoreCells = (state: string) =>
+      page.locator(`[data-testid="matrix-cell"][data-step="restore"][data-state="${state}"]`).count();
+    let liveDone = false;
+    await expect
+      .poll(
+        async () => {
+          const running = (await w.byTest('step-status-restore').innerText()) === 'running';
+          if (running && (await restoreCells('ok')) > 0) liveDone = true;
+          return liveDone || !running;
+        },
+        { timeout: STEP_TIMEOUT, interval: 50 },
+      )
+      .toBe(true);
+    expect(liveDone, 'a restore cell turned done while the step ran').toBe(true);
+    await ui.screen('matrix-full-dr');
+    await w.byTest('view-step').click();
+    await w.idle(STEP_TIMEOUT);
+    expect(await w.byTest('step-panel-status').innerText()).toBe('failed');
     expect(await pendingFaults()).toEqual([]);
+    // A click on the failed workload's restore cell opens its log lines.
+    await w.byTest('view-matrix').click();
+    await expect.poll(() => restoreCells('failed')).toBe(1);
+    const failedCell = page.locator(
+      `[data-row="w:${victim.id}"] [data-testid="matrix-cell"][data-step="restore"]`,
+    );
+    expect(await failedCell.getAttribute('data-state')).toBe('failed');
+    await failedCell.click();
+    await expect.poll(() => w.byTest('log-step-filter').innerText()).toMatch(/Restore/);
+    expect(await w.byTest('log-search').inputValue()).toBe(victim.name);
+    const lines = await w.byTest('log-row').allInnerTexts();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toContain(victim.name);
+    await w.byTest('log-step-filter').click();
+    await w.byTest('log-search').fill('');
+    await w.byTest('view-step').click();
     const table = await bulkTable();
     expect(table[victim.name]!.status).toBe('error');
     expect(table[victim.name]!.error).not.toBe('');
@@ -300,9 +347,19 @@ describe('full-cloud DR in the wizard (browser mode, lab)', () => {
     await w.idle(30_000);
     await w.plan('cleanup', `${SHOT}-09-cleanup`);
     expect(await w.byTest('cleanup-remove-mounts').isChecked()).toBe(true);
+    // A full-cloud clean-up asks for the profile's name before it runs (the driver types it).
+    await w.byTest('step-run').click();
+    await expect.poll(() => w.byTest('confirm-type').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await w.byTest('confirm-ok').isDisabled()).toBe(true);
+    await w.byTest('confirm-type').fill('not the name');
+    expect(await w.byTest('confirm-ok').isDisabled()).toBe(true);
+    await ui.screen('gate-cleanup-full');
+    await w.byTest('confirm-cancel').click();
+    expect(await w.byTest('step-status-cleanup').innerText()).toBe('planned');
     await w.run('cleanup', `${SHOT}-09-cleanup`);
     await w.expectAllChecksPass();
     expect(await w.byTest('finish-offer').count()).toBe(0);
+    await expect.poll(() => w.byTest('run-phase').innerText()).toBe('done');
 
     expect((await adminRoleProjects()).filter((p) => targetProjects().includes(p))).toEqual([]);
     expect(await mountedOn(mountPathFor(lab.nfs.A1))).toEqual(everyNode(false));

@@ -7,8 +7,11 @@ import { mountPathFor } from '../../shared/nfs/mount-path.js';
 import { runOnHost } from '../lab/hosts/index.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson, LabWorkload } from '../lab/lab-json.js';
-import { openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
+import { importProfileFile, openLabBrowser, resetLabWorld, type LabBrowser } from './support/lab-browser.js';
 import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
+import { seriousAxeFindings } from './support/axe.js';
+import { idsWithoutNames, keystoneNames } from './support/name-checks.js';
+import { SCREENS_DIR, SHOTS_DIR } from './support/lab-browser.js';
 
 /**
  * The single-workload DR in the wizard, as a person does it, against the lab: import the lab profile,
@@ -24,6 +27,9 @@ let page: Page;
 const stepEvents: string[] = [];
 
 let w: WizardDriver;
+let names: Map<string, string>;
+/** Keystone ids in the open step panel shown without their name (none may be), and how many were seen. */
+const panelNames = async () => idsWithoutNames(await byTest('step-panel').innerText(), names);
 const byTest = (id: string) => w.byTest(id);
 const idle = (timeout: number) => w.idle(timeout);
 const plan = (key: string, shot: string) => w.plan(key, `wizard-${shot}`);
@@ -37,6 +43,7 @@ beforeAll(async () => {
   const found = lab.workloads.find((w) => w.name === 'fin-erp');
   if (!found) throw new Error('lab workload fin-erp missing from lab.json');
   erp = found;
+  names = keystoneNames(lab);
   await resetLabWorld(lab);
   expect(existsSync(join(lab.sharesDir.B1, `workload_${erp.id}`))).toBe(false);
   ui = await openLabBrowser({ prefix: 'trilio-dr-wizard-e2e-', passphrase: 'wizard e2e passphrase' });
@@ -57,7 +64,7 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
   it('imports the lab profile through the profile list', async () => {
     await page.goto(ui.server.url);
     await expect.poll(() => byTest('profile-list').isVisible()).toBe(true);
-    await byTest('profile-import-file').setInputFiles(lab.profileFile);
+    await importProfileFile(page, lab.profileFile);
     await expect.poll(() => byTest('profile-item').count(), { timeout: 10_000 }).toBe(1);
     expect(await byTest('profile-item').innerText()).toContain('lab');
     await expect.poll(() => byTest('field-name').inputValue()).toBe('lab');
@@ -66,7 +73,7 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
   it('starts a run for the target project from the wizard tab', async () => {
     await byTest('tab-wizard').click();
     await expect.poll(() => byTest('run-setup').isVisible()).toBe(true);
-    expect(await byTest('runs-empty').innerText()).toBe('No runs yet.');
+    await expect.poll(() => byTest('runs-empty').innerText()).toBe('No runs yet.');
     await byTest('run-target-project').fill('finance-dr');
     expect(await byTest('run-snapshot').inputValue()).toBe('latest');
     expect(await byTest('run-notify-only').isChecked()).toBe(false);
@@ -89,7 +96,9 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
 
   it('2 find: lists the workloads on B2; choosing fin-erp verifies it', async () => {
     await plan('find', '02-find');
-    await run('find', '02-find-list');
+    // A Find that only listed the workloads is not done: it reads "choose" and offers no Next.
+    expect(await w.runToEnd('wizard-02-find-list')).toBe('choose');
+    expect(await byTest('step-next').count()).toBe(0);
     await expect.poll(() => byTest('workload-row').count()).toBeGreaterThanOrEqual(2);
     await byTest('workload-search').fill('fin-erp');
     await expect.poll(() => byTest('workload-row').count()).toBe(1);
@@ -107,7 +116,13 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     expect(rows.some((r) => r.startsWith('true|') && r.includes(erp.id))).toBe(true);
     await expectAllChecksPass();
     expect(await byTest('outcome-summary').innerText()).toContain('fin-erp');
+    // The project of the workload reads with its name (cloud A's Keystone knows it).
+    expect(await row.getByTestId('workload-project').innerText()).toContain(erp.sourceProjectName);
+    const found = await panelNames();
+    expect(found.missing).toEqual([]);
+    expect(found.seen).toBeGreaterThan(0);
     await ui.shot('wizard-02-find');
+    await ui.screen('wizard-find');
   });
 
   it('3 copy: copies fin-erp to B1 with progress', async () => {
@@ -143,10 +158,16 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     await expectAllChecksPass();
   });
 
-  it('6 reassign: the orphaned workload is assigned to finance-dr', async () => {
+  it('6 reassign: the orphaned workload is assigned to finance-dr; every project and user id has its name', async () => {
     await plan('reassign', '06-reassign');
+    const planned = await panelNames();
+    expect(planned.missing).toEqual([]);
+    expect(planned.seen).toBeGreaterThan(0);
     await run('reassign', '06-reassign');
     await expectAllChecksPass();
+    expect((await panelNames()).missing).toEqual([]);
+    expect(await byTest('step-panel').innerText()).toContain('finance-dr');
+    await ui.screen('wizard-reassign');
   });
 
   it('7 restore: shows restore.json, restores until available', async () => {
@@ -165,9 +186,34 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     await idle(30_000);
     await plan('cleanup', '08-cleanup');
     expect(await byTest('cleanup-remove-mounts').isChecked()).toBe(true);
+    // The plan marks the one action that deletes data: the workload copy on the target share.
     expect(await byTest('plan-action-deletes').count()).toBe(1);
-    await w.run('cleanup', 'wizard-08-cleanup', { confirm: /deletes the workload folder .*workload_/ });
+    // Clean-up asks first, listing what it removes (the bind mounts and the workload copy among them).
+    await byTest('step-run').click();
+    await expect.poll(() => byTest('confirm-dialog').isVisible(), { timeout: 30_000 }).toBe(true);
+    const items = await byTest('confirm-item').allInnerTexts();
+    expect(
+      items.some((i) => /unmount|umount|fstab/i.test(i)),
+      items.join('\n'),
+    ).toBe(true);
+    expect(
+      items.some((i) => /Remove the workload copy .*workload_/.test(i)),
+      items.join('\n'),
+    ).toBe(true);
+    await ui.screen('gate-cleanup-single');
+    await byTest('confirm-cancel').click();
+    expect(await byTest('step-notice').innerText()).toMatch(/Nothing was changed/);
+    expect(await byTest('step-status-cleanup').innerText()).toBe('planned');
+    await run('cleanup', '08-cleanup');
     await expectAllChecksPass();
+    // Cleaned up after it delivered: the run is done, and its summary says what was restored.
+    await expect.poll(() => byTest('run-phase').innerText()).toBe('done');
+    await byTest('view-summary').click();
+    expect(await byTest('run-closure').getAttribute('data-phase')).toBe('done');
+    expect(await byTest('closure-workload').innerText()).toContain('fin-erp');
+    expect(await byTest('closure-next').innerText()).toMatch(/restored instances in project finance-dr/);
+    await ui.screen('summary-done');
+    await byTest('view-step').click();
     const oldPath = mountPathFor(lab.nfs.A1);
     const mounted = await runOnHost('compute-1', ['findmnt', '-n', oldPath]);
     expect(mounted.code).not.toBe(0);
@@ -186,6 +232,31 @@ describe('single-workload DR in the wizard (browser mode, lab)', () => {
     await expect.poll(() => byTest('log-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await byTest('log-count').innerText()).not.toBe('0 lines');
     await ui.shot('wizard-09-reopened');
+  });
+
+  it('exports the report as HTML: project and user names beside their ids, no serious axe finding', async () => {
+    await byTest('report-format').selectOption('html');
+    const [download] = await Promise.all([page.waitForEvent('download'), byTest('report-export').click()]);
+    const file = join(SHOTS_DIR, 'wizard-report.html');
+    await download.saveAs(file);
+    const report = await page.context().newPage();
+    try {
+      await report.setViewportSize({ width: 1440, height: 900 });
+      await report.goto(`file://${file}`);
+      const text = await report.locator('body').innerText();
+      const found = idsWithoutNames(text, names);
+      expect(found.missing).toEqual([]);
+      expect(found.seen).toBeGreaterThan(0);
+      expect(await seriousAxeFindings(report)).toEqual([]);
+      for (const scheme of ['light', 'dark'] as const) {
+        await report.emulateMedia({ colorScheme: scheme });
+        await report.screenshot({ path: join(SCREENS_DIR, `report-${scheme}.png`) });
+      }
+    } finally {
+      await report.close();
+    }
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    await ui.screen('wizard-done');
   });
 
   it('exports the run report as JSON and as a PDF from the run header', async () => {

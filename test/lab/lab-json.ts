@@ -79,6 +79,33 @@ export interface LabJson {
     purgeCommand?: string;
     /** The operator's copy of Trilio's wlSnapshotDeletePython folder on tvm-1 (the profile's `trilio.dbCleanup.scriptDir`). */
     cleanDbScriptDir?: string;
+    /** The workloadmgr API as registered in the catalog (the installer's port: 8780, or 8781). */
+    catalogUrl: string;
+    /** The Trilio the lab plays on cloud B (`up --trilio-release R --installer I`). */
+    release: string;
+    installer: string;
+    /** Kolla's docker or podman, podman on director, else null. */
+    containerEngine: string | null;
+    /** Where cloud B's Trilio mounts its shares, and how it names the folders. */
+    mountRoot: string;
+    /** `export`: base64 of the whole `IP:/path` (≤ 4.1); `path`: base64 of the path only (≥ 4.2). */
+    folderForm: 'export' | 'path';
+    /** `export-list` (`vault_storage_nfs_export`) or `backends` (6.0/6.1 `enabled_backends`). */
+    configModel: 'export-list' | 'backends';
+    /** Appliance (WLM) config files on the TVM; `applianceConfig` is the one wlm-workloads reads. */
+    applianceConfigs: string[];
+    applianceConfig: string;
+    /** The datamover's config file on every compute node. */
+    datamoverConfig: string;
+    /** The installer's restart commands ([] on Juju: the charms own the services). */
+    restartAppliance: string[];
+    restartDatamover: string[];
+    /** nova's ids on the hosts (name null: the id has no name there). */
+    nova: { uid: number; gid: number; name: string | null };
+    /** The config files belong to Juju charms (change them with `juju config`). */
+    charmManaged: boolean;
+    /** The Trilio that wrote the backups on A1 (and B2): its mount root and folder form are in the backing paths. */
+    backups: { release: string; installer: string; mountRoot: string; folderForm: 'export' | 'path' };
   };
   hosts: LabHost[];
   nfs: { A1: string; B1: string; B2: string };

@@ -1,5 +1,4 @@
 import type { LabHost, LabJson } from './lab-json.js';
-import { mountRoot } from './topology.js';
 
 /**
  * The lab as an importable environment profile named `lab` (the import format of
@@ -66,15 +65,22 @@ export function labProfile(
         'The DR lab: cloud A (RegionA) → cloud B (RegionB), Trilio appliance tvm-1, lab compute nodes.',
       clouds: { source: cloud('A'), target: cloud('B') },
       hosts,
-      nfs: { source: lab.nfs.A1, target: lab.nfs.B1, syncedCopy: lab.nfs.B2, mountRoot },
+      nfs: { source: lab.nfs.A1, target: lab.nfs.B1, syncedCopy: lab.nfs.B2 },
+      // Release and installer of each cloud only: everything else is left to the product's defaults
+      // for them, so those defaults are tested against hosts the lab built on its own.
       trilio: {
-        flavor: 'systemd',
+        source: { release: lab.trilio.backups.release, installer: lab.trilio.backups.installer },
+        target: {
+          release: lab.trilio.release,
+          installer: lab.trilio.installer,
+          ...(lab.trilio.installer === 'kolla' && lab.trilio.containerEngine === 'podman'
+            ? { containerEngine: 'podman' }
+            : {}),
+        },
         trusteeRole: lab.trusteeRole,
         adminRole: 'admin',
         // The database clean-up as Trilio publishes it; the connection comes from tvm-1's workloadmgr.conf.
         dbCleanup: { scriptDir: options.cleanDbScriptDir },
-        wlmConfPath: '',
-        contegoConfPath: '',
       },
       ssh: { concurrency: 20, connectTimeoutSec: 10, commandTimeoutSec: 600, keepaliveSec: 15 },
       projectMapping: [],

@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { downClouds, upClouds, type CloudsState } from './clouds/index.js';
+import { flavorFacts, type FlavorFacts } from './flavor/flavor-facts.js';
+import { flavorKey, resolveFlavor, type LabFlavor, type LabFlavorInput } from './flavor/flavor.js';
 import { downHosts, upHosts } from './hosts/index.js';
 import type { LabHost, LabJson } from './lab-json.js';
 import { labProfile } from './lab-profile.js';
@@ -17,9 +19,19 @@ export interface UpOptions {
   computeCount?: number;
   /** Reboot hosts and reset Trilio's state to the generated world (tests that need a clean start). */
   reset?: boolean;
+  /**
+   * The Trilio the lab plays (release, installer, container engine, the backups' release); omitted
+   * values are the default flavor (4.1 from packages), so `up` without flags always gives the default
+   * lab. Switching flavor rebuilds the hosts and resets the shares and Trilio's database.
+   */
+  flavor?: LabFlavorInput;
+  /** Told what `up` decided beyond the usual (a flavor switch and its reset). */
+  onNote?: (line: string) => void;
 }
 
 export const sharesDir = path.join(labDir, 'shares');
+/** The flavor the lab was last brought up with. */
+export const flavorPath = path.join(labDir, 'flavor.json');
 export const exportsRegistryPath = path.join(labDir, 'nfs-exports.json');
 export const profilePath = path.join(labDir, 'lab-profile.json');
 
@@ -47,9 +59,27 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(`${file}.tmp`, file);
 }
 
+async function previousFlavor(): Promise<LabFlavor | null> {
+  try {
+    return JSON.parse(await readFile(flavorPath, 'utf8')) as LabFlavor;
+  } catch {
+    return null;
+  }
+}
+
 export async function upLab(options: UpOptions = {}): Promise<LabJson> {
   const started = Date.now();
+  const flavor = resolveFlavor(options.flavor);
+  const facts = flavorFacts(flavor);
   await mkdir(labDir, { recursive: true });
+  const before = await previousFlavor();
+  // A lab without a flavor file predates flavors: it was the default one.
+  const switched = flavorKey(before ?? resolveFlavor()) !== flavorKey(flavor);
+  if (switched)
+    options.onNote?.(
+      `Trilio flavor ${flavorKey(before ?? resolveFlavor())} → ${flavorKey(flavor)}: hosts rebuilt, shares and Trilio's database reset.`,
+    );
+  const reset = options.reset === true || switched;
   await writeExportsRegistry();
   let clouds: CloudsState;
   let hosts: LabHost[];
@@ -59,6 +89,7 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
       upClouds(),
       upHosts({
         exportsRegistry: exportsRegistryPath,
+        flavor,
         ...(options.computeCount !== undefined ? { computeCount: options.computeCount } : {}),
         ...(options.reset ? { reset: true } : {}),
       }),
@@ -69,8 +100,10 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
       hosts,
       sharesDir: shareDirs(),
       exportsRegistry: exportsRegistryPath,
-      ...(options.reset ? { reset: true } : {}),
+      flavor: facts,
+      ...(reset ? { reset: true } : {}),
     });
+    await writeAtomically(flavorPath, `${JSON.stringify(flavor, null, 2)}\n`);
   } catch (error) {
     // A half-started lab is stopped again so the next `up` starts from a known state.
     await downLab().catch(() => undefined);
@@ -86,6 +119,8 @@ export async function upLab(options: UpOptions = {}): Promise<LabJson> {
       labControlUrl: trilio.labControlUrl,
       purgeCommand: trilio.purgeCommand,
       cleanDbScriptDir,
+      catalogUrl: trilio.catalogUrl,
+      ...trilioFlavorFields(facts),
     },
     hosts,
     nfs: { ...nfsExports },
@@ -110,6 +145,31 @@ export async function downLab(options: { purge?: boolean } = {}): Promise<void> 
   await downHosts(options).catch((e: unknown) => errors.push(e));
   await downClouds(options).catch((e: unknown) => errors.push(e));
   if (errors.length > 0) throw errors[0];
+}
+
+/** What lab.json records of the flavor (tests compute expected paths from these, with the lab's code). */
+function trilioFlavorFields(f: FlavorFacts) {
+  return {
+    release: f.release,
+    installer: f.installer,
+    containerEngine: f.containerEngine,
+    mountRoot: f.mountRoot,
+    folderForm: f.folderForm,
+    configModel: f.configModel,
+    applianceConfigs: f.applianceConfigs,
+    applianceConfig: f.applianceConfig,
+    datamoverConfig: f.datamoverConfig,
+    restartAppliance: f.restartAppliance,
+    restartDatamover: f.restartDatamover,
+    nova: f.nova,
+    charmManaged: f.charmManaged,
+    backups: {
+      release: f.backups.release,
+      installer: f.backups.installer,
+      mountRoot: f.backups.mountRoot,
+      folderForm: f.backups.folderForm,
+    },
+  };
 }
 
 export async function readLabJson(): Promise<LabJson> {

@@ -60,6 +60,14 @@ export class NeutronClient {
     return ok(byName([...own.value, ...shared.value.filter((n) => !seen.has(n.id))]));
   }
 
+  /** Every network the session may see (an admin sees all projects'), for naming network ids. */
+  async listAllNetworks(opts: Opts = {}): Promise<Result<NeutronNetwork[]>> {
+    const answer = await serviceGet<NeutronNetwork[]>(this.session, neutron, '/networks', 'networks', {
+      signal: opts.signal,
+    });
+    return answer.ok ? ok(byName(answer.value)) : answer;
+  }
+
   /** Subnets of the project (or of one network), sorted by name. */
   async listSubnets(
     filter: { projectId?: string; networkId?: string },

@@ -13,6 +13,7 @@ type RunCalls =
   | 'runs.plan'
   | 'runs.execute'
   | 'runs.cancel'
+  | 'runs.close'
   | 'runs.logs';
 
 /** DR runs: create, plan and execute steps one at a time, cancel, and read back their logs. */
@@ -30,6 +31,7 @@ export function runHandlers<S>(
     'runs.plan': ({ runId, step }) => engine.plan(runId, step),
     'runs.execute': ({ runId, step, confirmed }) => engine.execute(runId, step, confirmed),
     'runs.cancel': ({ runId }) => engine.cancel(runId),
+    'runs.close': ({ runId }) => engine.close(runId),
     'runs.logs': ({ runId, afterId, limit }) => {
       // Lines still buffered for the next batch are part of the answer.
       logs.flush();

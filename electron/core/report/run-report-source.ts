@@ -2,6 +2,7 @@ import type { LogRecord } from '../../../shared/contract.js';
 import { profileSchema, type Profile } from '../../../shared/profile/profile.js';
 import { buildRunReport, type RunReport } from '../../../shared/report/report-model.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
+import type { NameMap } from '../../../shared/names/name-book.js';
 import type { SecretCipher } from '../core-types.js';
 import { createScrubber } from '../secrets/secret-scrubber.js';
 import type { StoreDb } from '../store/database.js';
@@ -24,6 +25,8 @@ export interface LoadReportOptions {
   now?: Date;
   /** Log lines read per query; default 10,000. */
   pageSize?: number;
+  /** Names of the clouds' objects by id (the run's own are added by the report builder). */
+  names?: NameMap;
 }
 
 /** Every log line of a run, in order, read a page at a time. */
@@ -78,6 +81,7 @@ export function loadRunReport(store: StoreDb, runId: string, options: LoadReport
       generatedAt: (options.now ?? new Date()).toISOString(),
       appVersion: options.appVersion,
       scrub,
+      ...(options.names ? { names: options.names } : {}),
     }),
   );
 }

@@ -1,6 +1,7 @@
 import type { ChangeRecord } from '../../../shared/run/plan-types.js';
 import type { ChangeView, RunSummary, RunView, StepState } from '../../../shared/run/run-types.js';
 import { stepInfo } from '../../../shared/run/step-catalog.js';
+import { runSummaryOf } from '../../../shared/run/run-summary.js';
 import type { JournalEntry, RunRecord, RunStore } from './run-store.js';
 
 /** RunStore in memory, for tests of the engine and of steps. Values are deep-copied in and out. */
@@ -21,22 +22,13 @@ export class MemoryRunStore implements RunStore {
   listRuns(profileId?: string): RunSummary[] {
     return [...this.runs.values()]
       .filter((r) => profileId === undefined || r.run.profileId === profileId)
-      .map(({ run, steps }) => ({
-        id: run.id,
-        profileId: run.profileId,
-        kind: run.kind,
-        status: run.status,
-        createdAt: run.createdAt,
-        ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
-        currentStep: steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.key,
-        title: `${run.kind === 'single' ? 'Single workload' : 'Full cloud'} DR`,
-      }))
+      .map(({ run, steps, changes }) => runSummaryOf(clone({ ...run, steps, changes })))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   updateRun(
     id: string,
-    patch: Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params' | 'closedAt'>>,
   ): void {
     const r = this.must(id);
     r.run = { ...r.run, ...clone(patch) };

@@ -202,6 +202,19 @@ export class RunEngine<S> {
     return this.get(runId);
   }
 
+  /**
+   * The user closes the run: done without a clean-up, or given up. Nothing on the hosts or clouds
+   * changes; clean-up and revert stay possible afterwards. Closing twice keeps the first time.
+   */
+  close(runId: string): Result<RunView> {
+    const run = this.get(runId);
+    if (!run.ok) return run;
+    if (this.active.has(runId))
+      return fail({ code: 'conflict', message: 'A step is executing; close the run when it is done.' });
+    if (!run.value.closedAt) this.deps.store.updateRun(runId, { closedAt: this.now().toISOString() });
+    return this.get(runId);
+  }
+
   cancel(runId: string): Result<{ cancelled: boolean }> {
     const active = this.active.get(runId);
     if (!active) return ok({ cancelled: false });
@@ -339,8 +352,15 @@ export class RunEngine<S> {
       signal,
       services,
       log: (text, options) => record(options?.stream ?? 'info', text, options?.host ?? ''),
-      progress: (fraction, message) =>
-        this.emitStep({ runId: run.id, step, status: 'running', fraction, ...(message ? { message } : {}) }),
+      progress: (fraction, message, item) =>
+        this.emitStep({
+          runId: run.id,
+          step,
+          status: 'running',
+          fraction,
+          ...(message ? { message } : {}),
+          ...(item ? { item } : {}),
+        }),
       previousFacts: () => store.getRun(run.id)?.steps.find((s) => s.key === step)?.facts,
       outcomeOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.outcome,
       statusOf: (key) => store.getRun(run.id)?.steps.find((s) => s.key === key)?.status,

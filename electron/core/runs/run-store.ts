@@ -19,6 +19,7 @@ export interface RunRecord {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  closedAt?: string;
 }
 
 /**
@@ -32,7 +33,7 @@ export interface RunStore {
   listRuns(profileId?: string): RunSummary[];
   updateRun(
     id: string,
-    patch: Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params' | 'closedAt'>>,
   ): void;
   saveStep(runId: string, step: StepState): void;
   /**

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../../shared/contract.js';
+import type { LogRecord, StepItemProgress } from '../../../shared/contract.js';
 import type { JournalEntry } from './run-store.js';
 import type { Profile } from '../../../shared/profile/profile.js';
 import type { Result } from '../../../shared/result.js';
@@ -20,8 +20,11 @@ export interface StepContext<S = unknown> {
   readonly services: S;
   /** A narration line (stream `info`), or another stream, optionally for a host. */
   log(text: string, options?: { host?: string; stream?: LogRecord['stream'] }): void;
-  /** Progress of the step, 0..1, with a short message for the progress bar. */
-  progress(fraction: number, message?: string): void;
+  /**
+   * Progress of the step, 0..1, with a short message for the progress bar; `item` says how one workload
+   * of a bulk step stands now (the live matrix and the per-workload table follow it).
+   */
+  progress(fraction: number, message?: string, item?: StepItemProgress): void;
   /**
    * The facts this step's last plan in this run found, or undefined before its first plan. A step
    * planned again after a kill compares them with what it finds now, to tell its own earlier work

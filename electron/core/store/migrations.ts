@@ -99,6 +99,15 @@ CREATE TABLE log_lines (
 CREATE INDEX log_lines_by_run ON log_lines (run_id, id);
 `,
   },
+  {
+    version: 2,
+    // The user closes a run that is done without clean-up, or gives it up (issue 22: a run is done
+    // after its clean-up or when the user closes it).
+    name: 'run closed',
+    sql: `
+ALTER TABLE runs ADD COLUMN closed_at TEXT;
+`,
+  },
 ];
 
 /** sha256 of the step's SQL; a changed step means the database no longer matches the code. */

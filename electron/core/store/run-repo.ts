@@ -9,6 +9,7 @@ import type {
   StepState,
 } from '../../../shared/run/run-types.js';
 import { stepInfo } from '../../../shared/run/step-catalog.js';
+import { runSummaryOf } from '../../../shared/run/run-summary.js';
 import type { JournalEntry, RunRecord, RunStore } from '../runs/run-store.js';
 import type { StoreDb } from './database.js';
 
@@ -22,6 +23,7 @@ interface RunRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  closed_at: string | null;
 }
 
 interface ChangeRow {
@@ -36,7 +38,7 @@ interface ChangeRow {
   undone_at: string | null;
 }
 
-type RunPatch = Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params'>>;
+type RunPatch = Partial<Pick<RunRecord, 'status' | 'startedAt' | 'finishedAt' | 'params' | 'closedAt'>>;
 
 /**
  * The app's `RunStore`: runs, their steps and their change log in SQLite. Each call is one statement
@@ -64,10 +66,8 @@ export class RunRepo implements RunStore {
         'SELECT state FROM steps WHERE run_id = ? ORDER BY position',
       ),
       changes: db.prepare<[string], ChangeRow>('SELECT * FROM changes WHERE run_id = ? ORDER BY id'),
-      summaries: db.prepare<[string | null, string | null], RunRow & { current_step: StepKey | null }>(
-        `SELECT r.*, (SELECT s.key FROM steps s WHERE s.run_id = r.id AND s.status NOT IN ('succeeded', 'skipped')
-                      ORDER BY s.position LIMIT 1) AS current_step
-         FROM runs r WHERE ? IS NULL OR r.profile_id = ? ORDER BY r.created_at DESC, r.rowid`,
+      runIds: db.prepare<[string | null, string | null], { id: string }>(
+        'SELECT id FROM runs WHERE ? IS NULL OR profile_id = ? ORDER BY created_at DESC, rowid',
       ),
       updateStep: db.prepare<[string, string, string, StepKey]>(
         'UPDATE steps SET status = ?, state = ? WHERE run_id = ? AND key = ?',
@@ -123,16 +123,15 @@ export class RunRepo implements RunStore {
 
   listRuns(profileId?: string): RunSummary[] {
     const p = profileId ?? null;
-    return this.statements.summaries.all(p, p).map((r) => ({
-      id: r.id,
-      profileId: r.profile_id,
-      kind: r.kind,
-      status: r.status,
-      createdAt: r.created_at,
-      ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
-      currentStep: r.current_step ?? undefined,
-      title: `${r.kind === 'single' ? 'Single workload' : 'Full cloud'} DR`,
-    }));
+    // Read in one transaction so every row is of the same moment; a summary needs the run's steps
+    // (what Find saw, where the run stands), which only the saved step states hold.
+    return this.db.transaction(() =>
+      this.statements.runIds
+        .all(p, p)
+        .map((r) => this.getRun(r.id))
+        .filter((run): run is RunView => run !== undefined)
+        .map(runSummaryOf),
+    )();
   }
 
   updateRun(id: string, patch: RunPatch): void {
@@ -143,6 +142,7 @@ export class RunRepo implements RunStore {
       ['startedAt', 'started_at', (v) => v ?? null],
       ['finishedAt', 'finished_at', (v) => v ?? null],
       ['params', 'params', (v) => JSON.stringify(v)],
+      ['closedAt', 'closed_at', (v) => v ?? null],
     ];
     const set = columns.filter(([key]) => key in patch);
     if (set.length === 0) return;
@@ -212,6 +212,7 @@ function recordOf(row: RunRow): RunRecord {
     createdAt: row.created_at,
     ...(row.started_at ? { startedAt: row.started_at } : {}),
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    ...(row.closed_at ? { closedAt: row.closed_at } : {}),
   };
 }
 

@@ -22,7 +22,8 @@ export interface BrowserModeServer {
  */
 export async function startBrowserMode(options: {
   dataDir: string;
-  passphrase: string;
+  /** TRILIO_DR_PASSPHRASE for the server; without it the page asks (a new store: choose one). */
+  passphrase?: string;
   /** The script to run; `scripts/start.mjs` to test the `npm start` fallback. */
   entry?: string;
   env?: Record<string, string>;
@@ -32,9 +33,12 @@ export async function startBrowserMode(options: {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first.`);
 
   const entry = options.entry ?? SERVE_MAIN;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  if (options.passphrase !== undefined) env.TRILIO_DR_PASSPHRASE = options.passphrase;
+  else delete env.TRILIO_DR_PASSPHRASE;
   const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', options.dataDir], {
     cwd: root,
-    env: { ...process.env, ...options.env, TRILIO_DR_PASSPHRASE: options.passphrase },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

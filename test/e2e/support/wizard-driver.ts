@@ -19,9 +19,14 @@ export interface WizardDriver {
    * `confirm`, the step must first ask (the dialog of a plan that deletes data) with a message matching
    * it, and the question is answered yes.
    */
-  run(key: string, shot: string, options?: { confirm?: RegExp }): Promise<void>;
+  run(key: string, shot: string): Promise<void>;
   /** Clicks Run and waits for the step to end, whatever its status; returns the status. */
-  runToEnd(shot: string, options?: { confirm?: RegExp }): Promise<string>;
+  runToEnd(shot: string): Promise<string>;
+  /**
+   * Answers the confirmation a step that deletes or unmounts asks for (typing the profile name when
+   * asked); returns the listed items.
+   */
+  confirmGate(): Promise<string[]>;
   /** Every verification row of the panel's outcome, as "ok|host check detail". */
   verifyRows(): Promise<string[]>;
   expectAllChecksPass(): Promise<void>;
@@ -41,16 +46,35 @@ export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver 
   const errorText = async () =>
     (await byTest('step-error').count()) > 0 ? await byTest('step-error').innerText() : '(no error shown)';
 
-  const runToEnd = async (shot: string, options: { confirm?: RegExp } = {}) => {
-    await byTest('step-run').click();
-    if (options.confirm) {
-      await expect.poll(() => byTest('confirm-dialog').isVisible(), { timeout: 10_000 }).toBe(true);
-      expect(await byTest('confirm-dialog').innerText()).toMatch(options.confirm);
-      await ui.shot(`${shot}-confirm`);
-      await byTest('confirm-ok').click();
+  const dialogOpen = () => page.locator('dialog[data-testid="confirm-dialog"][open]').count();
+  const confirmGate = async () => {
+    await expect.poll(dialogOpen, { timeout: 60_000 }).toBe(1);
+    const items = await byTest('confirm-item').allInnerTexts();
+    if ((await byTest('confirm-type').count()) > 0) {
+      const name = await page.locator('label[for="confirm-type"] strong').innerText();
+      await byTest('confirm-type').fill(name);
     }
-    // While it runs, the buttons are disabled.
-    await expect.poll(() => byTest('step-plan').isDisabled(), { timeout: 5_000, interval: 20 }).toBe(true);
+    await byTest('confirm-ok').click();
+    await expect.poll(dialogOpen).toBe(0);
+    return items;
+  };
+
+  const attempts = async () => Number(await byTest('step-panel').getAttribute('data-attempts'));
+  const executing = async () =>
+    ['execute', 'retry'].includes((await byTest('step-panel').getAttribute('data-busy')) ?? '');
+  const runToEnd = async (shot: string) => {
+    const before = await attempts();
+    await byTest('step-run').click();
+    // A step that deletes or unmounts asks first (planning it first when needed): confirm. A step has
+    // started once it is executing or its attempt count went up (a quick one may be over already).
+    const started = async () => (await executing()) || (await attempts()) > before;
+    await expect
+      .poll(async () => (await dialogOpen()) > 0 || (await started()), { timeout: 60_000, interval: 20 })
+      .toBe(true);
+    if ((await dialogOpen()) > 0) {
+      await confirmGate();
+      await expect.poll(started, { timeout: 10_000, interval: 20 }).toBe(true);
+    }
     await idle(stepTimeout);
     const status = await byTest('step-panel-status').innerText();
     await ui.shot(shot);
@@ -73,6 +97,7 @@ export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver 
     idle,
     errorText,
     runToEnd,
+    confirmGate,
     verifyRows,
     async plan(key, shot) {
       await openStep(key);
@@ -85,8 +110,8 @@ export function wizardDriver(ui: LabBrowser, stepTimeout: number): WizardDriver 
       expect(await byTest('plan-summary').innerText()).not.toBe('');
       if (shot) await ui.shot(`${shot}-plan`);
     },
-    async run(key, shot, options) {
-      const status = await runToEnd(shot, options);
+    async run(key, shot) {
+      const status = await runToEnd(shot);
       if (status !== 'succeeded') throw new Error(`“${key}” ended ${status}: ${await errorText()}`);
       expect(await byTest('step-error').count()).toBe(0);
     },

@@ -343,7 +343,8 @@ describe('profile discover from an admin’s files (lab)', () => {
         '--fingerprint',
         c2.error!.hostKey!.fingerprint,
       ]);
-      expect(refused.code).toBe(1);
+      // Nothing was done: a precondition (exit 3, docs/cli.md), not a failed operation.
+      expect(refused.code).toBe(3);
       const again = (
         JSON.parse((await run(['profile', 'check', '--profile', 'env-lab-keys', '--json'])).stdout) as {
           value: CheckMatrix;

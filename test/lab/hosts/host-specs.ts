@@ -1,3 +1,6 @@
+import { defaultFlavor, flavorKey, type LabFlavor } from '../flavor/flavor.js';
+import { flavorFacts, type FlavorFacts } from '../flavor/flavor-facts.js';
+import type { Account, InstallerLayout, LabServiceName, ServiceLayout } from '../flavor/installers.js';
 import type { LabHostRole } from '../lab-json.js';
 import type { HostsWorld } from './hosts-world.js';
 
@@ -38,7 +41,11 @@ export interface LabAccount {
   password?: string;
 }
 
-/** nova has the same uid/gid everywhere: the runbook chowns workload folders nova:nova on shared storage. */
+/**
+ * nova has the same uid/gid on every host of a lab: the runbook chowns workload folders nova:nova on
+ * shared storage. Package installs name it (162 in the lab); Kolla and director use 42436 with no name
+ * on the host (no account); OpenStack-Ansible names it with 42436.
+ */
 export const novaAccount: LabAccount = {
   name: 'nova',
   uid: 162,
@@ -47,6 +54,10 @@ export const novaAccount: LabAccount = {
   home: '/var/lib/nova',
   shell: '/bin/sh',
 };
+
+function novaAccounts(nova: Account): LabAccount[] {
+  return nova.name === null ? [] : [{ ...novaAccount, name: nova.name, uid: nova.uid, gid: nova.gid }];
+}
 
 const sudoAccounts: LabAccount[] = [
   { name: 'drops', uid: 1101, gid: 1101, gecos: 'DR operator', home: '/home/drops', shell: '/bin/bash' },
@@ -62,13 +73,43 @@ const sudoAccounts: LabAccount[] = [
 ];
 
 export type ClientKey = 'lab' | 'passphrase';
-export type ServiceName = 'wlm-api' | 'wlm-scheduler' | 'wlm-workloads' | 'wlm-cron' | 'tvault-contego';
+/** The lab's name of a Trilio service (its state files), whatever unit or container runs it. */
+export type ServiceName = LabServiceName;
 
-export const servicesOf: Record<LabHostRole, ServiceName[]> = {
-  tvm: ['wlm-api', 'wlm-scheduler', 'wlm-workloads', 'wlm-cron'],
-  compute: ['tvault-contego'],
-  jump: [],
-};
+/** What a host's Trilio is: the flavor's layout for its role (nothing on the jump host). */
+export interface HostTrilio {
+  /** `flavorKey` of the lab's flavor: a host built for another flavor is rebuilt from scratch. */
+  flavor: string;
+  release: string;
+  installer: string;
+  mountRoot: string;
+  mountRootOwner: { uid: number; gid: number; mode: number };
+  folderForm: FlavorFacts['folderForm'];
+  configModel: FlavorFacts['configModel'];
+  /** The container command on this host (Kolla's engine; podman on director), or none. */
+  containerEngine: FlavorFacts['containerEngine'];
+  style: InstallerLayout['style'];
+  charmManaged: boolean;
+  apiPort: number;
+  layout: ServiceLayout[];
+}
+
+function hostTrilio(facts: FlavorFacts, key: string, role: LabHostRole): HostTrilio {
+  return {
+    flavor: key,
+    release: facts.release,
+    installer: facts.installer,
+    mountRoot: facts.mountRoot,
+    mountRootOwner: facts.layout.mountRootOwner,
+    folderForm: facts.folderForm,
+    configModel: facts.configModel,
+    containerEngine: role === 'jump' ? null : facts.containerEngine,
+    style: facts.layout.style,
+    charmManaged: facts.charmManaged,
+    apiPort: facts.apiPort,
+    layout: role === 'tvm' ? facts.layout.appliance : role === 'compute' ? facts.layout.datamover : [],
+  };
+}
 
 export interface HostSpec {
   name: string;
@@ -94,6 +135,7 @@ export interface HostSpec {
   /** `/etc/sudoers.d/<file>` → content. */
   sudoers: Record<string, string>;
   services: ServiceName[];
+  trilio: HostTrilio;
 }
 
 /** The compute that is reachable only through the jump host: the last one, when there are at least 4. */
@@ -115,24 +157,32 @@ export const computeName = (index1: number): string => `compute-${index1}`;
 export function hostSpecs(
   world: HostsWorld,
   computeCount: number,
-  options: { jump?: boolean } = {},
+  options: { jump?: boolean; flavor?: LabFlavor } = {},
 ): HostSpec[] {
   if (!Number.isInteger(computeCount) || computeCount < 1 || computeCount > 1000)
     throw new RangeError(`computeCount must be an integer from 1 to 1000, got ${computeCount}`);
   const hidden = hiddenComputeIndex(computeCount, options.jump ?? true);
-  const rootKeyHost = (name: string, role: LabHostRole, address: string): HostSpec => ({
-    name,
-    role,
-    address,
-    user: 'root',
-    auth: 'key',
-    sudo: false,
-    permitRootLogin: 'prohibit-password',
-    accounts: [novaAccount],
-    authorized: { root: ['lab'] },
-    sudoers: {},
-    services: servicesOf[role],
-  });
+  const flavor = options.flavor ?? defaultFlavor;
+  const facts = flavorFacts(flavor);
+  const key = flavorKey(flavor);
+  const nova = novaAccounts(facts.nova);
+  const rootKeyHost = (name: string, role: LabHostRole, address: string): HostSpec => {
+    const trilio = hostTrilio(facts, key, role);
+    return {
+      name,
+      role,
+      address,
+      user: 'root',
+      auth: 'key',
+      sudo: false,
+      permitRootLogin: 'prohibit-password',
+      accounts: nova,
+      authorized: { root: ['lab'] },
+      sudoers: {},
+      services: trilio.layout.map((s) => s.service),
+      trilio,
+    };
+  };
   const specs: HostSpec[] = [
     { ...rootKeyHost(tvmHostName, 'tvm', world.tvmAddress), authorized: { root: ['lab', 'passphrase'] } },
   ];
@@ -159,7 +209,7 @@ export function hostSpecs(
         user: labCredentials.sudoUser,
         sudo: true,
         permitRootLogin: 'no',
-        accounts: [novaAccount, ...sudoAccounts],
+        accounts: [...nova, ...sudoAccounts],
         authorized: { drops: ['lab'], drask: ['lab'] },
         sudoers: {
           'tdrlab-drops': 'drops ALL=(ALL:ALL) NOPASSWD: ALL\n',

@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
-import { access, chmod, chown, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { access, chmod, chown, copyFile, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mountRoot, nfsExports } from '../topology.js';
+import { nfsExports } from '../topology.js';
+import { runCommand } from '../clouds/local-command.js';
 import { writeFileIfChanged } from '../clouds/state-files.js';
+import { defaultFlavor, flavorKey } from '../flavor/flavor.js';
 import { hostAccountFiles, type MachineAccountFiles, type PasswordHasher } from './accounts.js';
-import { bootScript, helperNames, hostJson, hostReadme, sshdConfig } from './boot-files.js';
+import {
+  bootScript,
+  helpersFor,
+  hostJson,
+  hostReadme,
+  maskedLocalTools,
+  serviceLibName,
+  sshdConfig,
+  type HelperName,
+} from './boot-files.js';
 import type { ClientKey, HostSpec } from './host-specs.js';
 import type { HostsPaths, HostsWorld } from './hosts-world.js';
 import { initialFstab, tvaultContegoConf, workloadmgrConf } from './trilio-configs.js';
@@ -37,27 +48,59 @@ interface PlannedFile {
 }
 
 const helpersSourceDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers');
-const helperSources: Record<(typeof helperNames)[number], string> = {
+const helperSources: Record<HelperName, string> = {
   'mount.nfs': 'mount-nfs.py',
   systemctl: 'systemctl.py',
   journalctl: 'systemctl.py',
+  docker: 'container-engine.py',
+  podman: 'container-engine.py',
 };
 
-/** Contents of the helper programs, keyed by installed name. */
-export async function helperFiles(): Promise<Record<string, string>> {
+/** Where the service helpers find their shared module (baked into them when installed). */
+const libPlaceholder = '@HELPER_LIB@';
+
+/**
+ * Contents of the helper programs, keyed by installed name (the flavor's container engine adds
+ * docker or podman), plus the shared service module under `lib:<name>`.
+ */
+export async function helperFiles(
+  paths: HostsPaths,
+  engine: 'docker' | 'podman' | null,
+): Promise<Record<string, string>> {
   const entries = await Promise.all(
-    helperNames.map(async (name) => [
+    helpersFor(engine).map(async (name) => [
       name,
-      await readFile(path.join(helpersSourceDir, helperSources[name]), 'utf8'),
+      (await readFile(path.join(helpersSourceDir, helperSources[name]), 'utf8')).replaceAll(
+        libPlaceholder,
+        paths.helperLibDir,
+      ),
     ]),
   );
-  return Object.fromEntries(entries) as Record<string, string>;
+  const lib = await readFile(path.join(helpersSourceDir, serviceLibName), 'utf8');
+  return { ...(Object.fromEntries(entries) as Record<string, string>), [`lib:${serviceLibName}`]: lib };
 }
 
-/** Installs the helpers. Only while no host runs: they are a lower layer of every host's /usr/sbin. */
+/**
+ * Installs the helpers and removes those the flavor has not (a packages host has no docker). Only
+ * while no host runs: they are a lower layer of every host's /usr/sbin.
+ */
 export async function installHelpers(paths: HostsPaths, files: Record<string, string>): Promise<void> {
-  for (const [name, content] of Object.entries(files))
-    await writeFileIfChanged(path.join(paths.helpersDir, name), content, 0o755);
+  const wanted = new Set<string>();
+  for (const [name, content] of Object.entries(files)) {
+    const lib = name.startsWith('lib:');
+    const file = lib ? path.join(paths.helperLibDir, name.slice(4)) : path.join(paths.helpersDir, name);
+    if (!lib) wanted.add(name);
+    await writeFileIfChanged(file, content, lib ? 0o644 : 0o755);
+    await chmod(file, lib ? 0o644 : 0o755);
+  }
+  for (const name of await readdir(paths.helpersDir).catch(() => [] as string[]))
+    if (!wanted.has(name)) await rm(path.join(paths.helpersDir, name), { force: true });
+  await mkdir(paths.localBinMaskDir, { recursive: true });
+  for (const name of maskedLocalTools) {
+    const whiteout = path.join(paths.localBinMaskDir, name);
+    // An overlay whiteout is a character device 0/0; it hides the name in the layers below it.
+    if (!(await exists(whiteout))) await runCommand('/usr/bin/mknod', [whiteout, 'c', '0', '0']);
+  }
 }
 
 /** The machinery files of a host, planned in memory (for the digest that decides whether to restart). */
@@ -77,7 +120,7 @@ export function planMachinery(spec: HostSpec, ctx: TreeContext): PlannedFile[] {
     },
     {
       file: `${root}/etc/tdrlab/host.json`,
-      content: hostJson(spec, ctx.exportsRegistry, mountRoot),
+      content: hostJson(spec, ctx.exportsRegistry),
       mode: 0o644,
     },
     { file: `${dir}/sshd_config`, content: sshdConfig(spec, ctx.paths), mode: 0o644 },
@@ -141,26 +184,61 @@ export async function writeHostTree(spec: HostSpec, ctx: TreeContext, files: Pla
 const initializedMarker = (paths: HostsPaths, name: string): string =>
   path.join(paths.hostDir(name), 'initialized');
 
-/** The host as an operator finds it before DR: B1 configured, an fstab without Trilio lines. */
+/**
+ * Whether the host's own files were made for another Trilio flavor (or before flavors existed, for a
+ * non-default one): then they are wiped and written afresh, since paths, ids and files all differ.
+ */
+export async function builtForOtherFlavor(paths: HostsPaths, spec: HostSpec): Promise<boolean> {
+  const text = await readFile(initializedMarker(paths, spec.name), 'utf8').catch(() => null);
+  if (text === null) return false;
+  const flavor = /^flavor: (.*)$/m.exec(text)?.[1];
+  return flavor !== undefined ? flavor !== spec.trilio.flavor : spec.trilio.flavor !== defaultFlavorKey;
+}
+
+const defaultFlavorKey = flavorKey(defaultFlavor);
+
+/**
+ * The host as an operator finds it before DR: Trilio installed the flavor's way (its config files
+ * with B1 configured, its mount root owned as the installer makes it), an fstab without Trilio lines.
+ */
 async function writeInitialState(spec: HostSpec, ctx: TreeContext): Promise<void> {
   const root = ctx.paths.rootDir(spec.name);
+  const t = spec.trilio;
   const input = {
     hostName: spec.name,
     tvmAddress: ctx.world.tvmAddress,
     nfsExport: nfsExports.B1,
-    mountRoot,
+    mountRoot: t.mountRoot,
+    style: t.style,
+    configModel: t.configModel,
+    charmManaged: t.charmManaged,
+    apiPort: t.apiPort,
   };
   await writeFileIfChanged(`${root}/etc/fstab`, initialFstab(ctx.rootFs), 0o644);
-  await mkdir(`${root}${mountRoot}`, { recursive: true, mode: 0o755 });
-  if (spec.role === 'tvm')
-    await writeFileIfChanged(`${root}/etc/workloadmgr/workloadmgr.conf`, workloadmgrConf(input), 0o640);
-  if (spec.role === 'compute')
-    await writeFileIfChanged(
-      `${root}/etc/tvault-contego/tvault-contego.conf`,
-      tvaultContegoConf(input),
-      0o640,
-    );
-  await writeFileIfChanged(initializedMarker(ctx.paths, spec.name), `${new Date().toISOString()}\n`, 0o644);
+  if (spec.role !== 'jump') {
+    await mkdir(`${root}${t.mountRoot}`, { recursive: true, mode: t.mountRootOwner.mode });
+    await chmod(`${root}${t.mountRoot}`, t.mountRootOwner.mode);
+    await chown(`${root}${t.mountRoot}`, t.mountRootOwner.uid, t.mountRootOwner.gid);
+    // Kolla creates its parent data directory for the same user (triliovault_parent_data_directory).
+    if (t.style === 'kolla')
+      await chown(path.dirname(`${root}${t.mountRoot}`), t.mountRootOwner.uid, t.mountRootOwner.gid);
+  }
+  const written = new Set<string>();
+  for (const s of t.layout) {
+    if (written.has(s.config)) continue;
+    written.add(s.config);
+    const text =
+      spec.role === 'tvm'
+        ? workloadmgrConf({ ...input, service: s.container ?? s.service })
+        : tvaultContegoConf(input);
+    // Kolla writes its config files 0660 (tasks/config.yml); the packages 0640.
+    await writeFileIfChanged(`${root}${s.config}`, text, t.style === 'kolla' ? 0o660 : 0o640);
+  }
+  await writeFileIfChanged(
+    initializedMarker(ctx.paths, spec.name),
+    `${new Date().toISOString()}\nflavor: ${t.flavor}\n`,
+    0o644,
+  );
 }
 
 /** Forgets a stopped host's own files (its layers and homes); its host key stays. */

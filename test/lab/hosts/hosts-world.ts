@@ -41,8 +41,12 @@ export interface HostsPaths {
   hostsDir: string;
   /** The lab's client key pairs. */
   keysDir: string;
-  /** Overlaid onto each host's /usr/sbin: mount.nfs, systemctl, journalctl. */
+  /** Overlaid onto each host's /usr/sbin: mount.nfs, systemctl, journalctl (docker, podman). */
   helpersDir: string;
+  /** The Python module the service helpers import (not on any PATH). */
+  helperLibDir: string;
+  /** Overlay whiteouts that hide this machine's /usr/local/bin/docker (and podman) inside the hosts. */
+  localBinMaskDir: string;
   lockFile: string;
   /** Per host: sshd_config, boot script, host key, logs, and `root/` + `work/`. */
   hostDir: (name: string) => string;
@@ -59,6 +63,8 @@ export function hostsPaths(world: HostsWorld): HostsPaths {
     hostsDir,
     keysDir: path.join(hostsDir, 'keys'),
     helpersDir: path.join(hostsDir, 'sbin'),
+    helperLibDir: path.join(hostsDir, 'helper-lib'),
+    localBinMaskDir: path.join(hostsDir, 'local-bin-mask'),
     lockFile: path.join(hostsDir, 'hosts.lock'),
     hostDir,
     rootDir: (name) => path.join(hostDir(name), 'root'),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LabFailure } from '../lab-failure.js';
 import { withLock } from '../clouds/state-files.js';
 import type { LabHost, LabJson } from '../lab-json.js';
+import { defaultFlavor, type LabFlavor } from '../flavor/flavor.js';
 import { defaultComputeCount } from '../topology.js';
 import {
   assertUsableLabPath,
@@ -15,6 +16,7 @@ import { hostProcesses, netnsProcesses, terminateAll } from './host-namespaces.j
 import { bootedDigest, reloadSshd, runningHostPid, startHost, waitUntilListening } from './host-process.js';
 import { hostSpecs, type HostSpec, type ServiceName } from './host-specs.js';
 import {
+  builtForOtherFlavor,
   helperFiles,
   installHelpers,
   machineryDigest,
@@ -48,6 +50,11 @@ export interface UpHostsOptions {
   jump?: boolean;
   /** Reboot every host from its initial files (as `resetHost` does for one), in parallel. */
   reset?: boolean;
+  /**
+   * The Trilio the hosts run (release, installer, container engine); default 4.1 from packages. Hosts
+   * built for another flavor are wiped and rebuilt (their paths, files and ids all differ).
+   */
+  flavor?: LabFlavor;
 }
 
 export interface DownHostsResult {
@@ -79,6 +86,7 @@ interface SavedOptions {
   computeCount: number;
   jump: boolean;
   exportsRegistry: string;
+  flavor?: LabFlavor;
 }
 
 /** Hosts of one world (the lab's, or a test's on other addresses). */
@@ -99,7 +107,10 @@ export function createLabHosts(world: HostsWorld): LabHosts {
 
   const specOf = async (name: string): Promise<HostSpec> => {
     const saved = await savedOptions();
-    const spec = hostSpecs(world, saved.computeCount, { jump: saved.jump }).find((s) => s.name === name);
+    const spec = hostSpecs(world, saved.computeCount, {
+      jump: saved.jump,
+      flavor: saved.flavor ?? defaultFlavor,
+    }).find((s) => s.name === name);
     if (!spec)
       throw new LabFailure({ code: 'not-found', message: `There is no lab host ${name}.`, host: name });
     return spec;
@@ -171,15 +182,16 @@ export function createLabHosts(world: HostsWorld): LabHosts {
   const upHosts = async (options: UpHostsOptions = {}): Promise<LabHost[]> => {
     const computeCount = options.computeCount ?? defaultComputeCount;
     const jump = options.jump ?? true;
+    const flavor = options.flavor ?? defaultFlavor;
     const exportsRegistry = path.resolve(
       options.exportsRegistry ?? path.join(world.labDir, 'nfs-exports.json'),
     );
     await assertUsableLabPath('lab directory', world.labDir);
     await readExportsRegistry(exportsRegistry);
     return withLock(paths.lockFile, 300_000, async () => {
-      const specs = hostSpecs(world, computeCount, { jump });
+      const specs = hostSpecs(world, computeCount, { jump, flavor });
       const ctx = await treeContext(exportsRegistry);
-      const helpers = await helperFiles();
+      const helpers = await helperFiles(paths, flavor.containerEngine);
       const needsJumpNet = specs.some((s) => s.netns);
       const jumpNetOk = needsJumpNet && (await jumpNetHealthy(world.jump));
 
@@ -205,12 +217,13 @@ export function createLabHosts(world: HostsWorld): LabHosts {
 
       const toStart = plans.filter((p) => !p.reusable);
       await mapLimit(toStart, 8, async (p) => {
-        if (options.reset) await wipeHostState(paths, p.spec.name);
+        if (options.reset || (await builtForOtherFlavor(paths, p.spec)))
+          await wipeHostState(paths, p.spec.name);
         await ensureHostKey(paths, p.spec.name);
         await writeHostTree(p.spec, ctx, p.files);
       });
       await bootAll(toStart);
-      const saved: SavedOptions = { computeCount, jump, exportsRegistry };
+      const saved: SavedOptions = { computeCount, jump, exportsRegistry, flavor };
       await writeFile(optionsFile, JSON.stringify(saved, null, 2) + '\n');
       return mapLimit(specs, 16, labHost);
     });
@@ -243,7 +256,8 @@ export function createLabHosts(world: HostsWorld): LabHosts {
       await wipeHostState(paths, name);
       const files = planMachinery(spec, ctx);
       await writeHostTree(spec, ctx, files);
-      await bootAll([{ spec, digest: machineryDigest(spec, files, await helperFiles()) }]);
+      const helpers = await helperFiles(paths, saved.flavor?.containerEngine ?? null);
+      await bootAll([{ spec, digest: machineryDigest(spec, files, helpers) }]);
       return labHost(spec);
     });
 

@@ -1,8 +1,17 @@
 import type { CloudsState } from '../clouds/index.js';
+import type { FlavorFacts } from '../flavor/flavor-facts.js';
 import type { LabHost, LabWorkload } from '../lab-json.js';
 import type { ShareName } from '../topology.js';
 import { trilioBaseUrl } from './trilio-paths.js';
-import { ensureTrilio, installPurgeScript, registerTrilioCatalog, stopTrilio } from './trilio-service.js';
+import {
+  emulatorTrilioInput,
+  ensureApiPort,
+  ensureTrilio,
+  installPurgeScript,
+  registerTrilioCatalog,
+  stopTrilio,
+  type EmulatorTrilioInput,
+} from './trilio-service.js';
 import { generateWorkloads, labWorkloads, type GenerateResult } from './workload-generator.js';
 
 /**
@@ -22,10 +31,14 @@ export interface UpTrilioInput {
   exportsRegistry: string;
   /** Back to the generated world: B2 re-copied, B1 copies removed, the appliance database reset. */
   reset?: boolean;
+  /** The Trilio the lab plays (cloud B's, and the one that wrote cloud A's backups). */
+  flavor?: FlavorFacts;
 }
 
 export interface TrilioState {
   url: string;
+  /** The workloadmgr API as the catalog names it (the installer's port). */
+  catalogUrl: string;
   computeUrl: string;
   volumeUrl: string;
   labControlUrl: string;
@@ -42,13 +55,20 @@ export async function upTrilio(input: UpTrilioInput): Promise<TrilioState> {
     projects: { A: input.clouds.clouds.A.projects, B: input.clouds.clouds.B.projects },
     users: { A: input.clouds.clouds.A.users, B: input.clouds.clouds.B.users },
     ...(input.reset ? { reset: true } : {}),
+    ...(input.flavor ? generatorWriters(input.flavor) : {}),
   });
   const purgeCommand = await installPurgeScript(input.hosts.find((h) => h.role === 'tvm'));
-  const service = await ensureTrilio({ hosts: input.hosts, exportsRegistry: input.exportsRegistry });
+  const service = await ensureTrilio({
+    hosts: input.hosts,
+    exportsRegistry: input.exportsRegistry,
+    ...(input.flavor ? { flavor: input.flavor } : {}),
+  });
   if (input.reset) await resetTrilio();
-  await registerTrilioCatalog();
+  const catalogUrl = await ensureApiPort(input.flavor?.apiPort ?? 8780);
+  await registerTrilioCatalog(catalogUrl);
   return {
     url: `${trilioBaseUrl}/v1`,
+    catalogUrl: `${catalogUrl}/v1`,
     computeUrl: `${trilioBaseUrl}/compute/v2.1`,
     volumeUrl: `${trilioBaseUrl}/volume/v3`,
     labControlUrl: `${trilioBaseUrl}/_lab`,
@@ -56,6 +76,29 @@ export async function upTrilio(input: UpTrilioInput): Promise<TrilioState> {
     workloads: labWorkloads(generation.world),
     generation,
     service,
+  };
+}
+
+/**
+ * Who wrote what the generator puts on the shares (its `backups` and `appliance` inputs): cloud A's
+ * backups by the backups' release and installer (their mount root and folder form are in every
+ * incremental's backing path, their nova owns the files), cloud B's managed workload by the live one.
+ */
+export function generatorWriters(flavor: FlavorFacts): {
+  backups: Omit<EmulatorTrilioInput, 'applianceConfigPath' | 'configModel'>;
+  appliance: EmulatorTrilioInput;
+} {
+  const appliance = emulatorTrilioInput(flavor);
+  const b = flavor.backups;
+  return {
+    appliance,
+    backups: {
+      release: b.release,
+      installer: b.installer,
+      mountRoot: b.mountRoot,
+      folderForm: b.folderForm,
+      shareOwner: { uid: b.nova.uid, gid: b.nova.gid },
+    },
   };
 }
 

@@ -10,6 +10,8 @@ import { ensureDaemon, stopService } from '../clouds/lab-process.js';
 import { strayServices, terminateGroup } from '../clouds/proc-table.js';
 import { httpAnswers } from '../clouds/readiness.js';
 import { writeFileIfChanged } from '../clouds/state-files.js';
+import type { FlavorFacts } from '../flavor/flavor-facts.js';
+import type { LabInstaller } from '../flavor/flavor.js';
 import type { LabHost } from '../lab-json.js';
 import { regions, repoRoot } from '../topology.js';
 import { installCleanDbScript } from './clean-db-script.js';
@@ -36,6 +38,8 @@ import {
 
 const service = { name: 'trilio-emulator', cmdlineMark: 'trilio/emulator/main.ts' } as const;
 const mainFile = path.join(trilioSourceDir, 'emulator', 'main.ts');
+const relay = { name: 'trilio-api-port', cmdlineMark: 'trilio/api-port-forward.ts' } as const;
+const relayFile = path.join(trilioSourceDir, 'api-port-forward.ts');
 
 export interface EnsureTrilioInput {
   hosts: LabHost[];
@@ -43,6 +47,35 @@ export interface EnsureTrilioInput {
   exportsRegistry: string;
   /** Pace of restore steps (ms); default 150. */
   restoreStepMs?: number;
+  /** The Trilio the lab plays (default: 4.1 from packages, what the emulator assumes without it). */
+  flavor?: FlavorFacts;
+}
+
+/**
+ * What the emulator is told about the Trilio it plays (the emulator's `TrilioProfileInput`: release,
+ * installer, mount root, folder form, the appliance's config file, config model, share owner). Every
+ * value is given, from the lab's flavor table, so the emulator and the hosts agree by construction.
+ */
+export interface EmulatorTrilioInput {
+  release: string;
+  installer: LabInstaller;
+  mountRoot: string;
+  folderForm: 'export' | 'path';
+  applianceConfigPath: string;
+  configModel: 'export-list' | 'enabled-backends';
+  shareOwner: { uid: number; gid: number };
+}
+
+export function emulatorTrilioInput(flavor: FlavorFacts): EmulatorTrilioInput {
+  return {
+    release: flavor.release,
+    installer: flavor.installer,
+    mountRoot: flavor.mountRoot,
+    folderForm: flavor.folderForm,
+    applianceConfigPath: flavor.applianceConfig,
+    configModel: flavor.configModel === 'backends' ? 'enabled-backends' : 'export-list',
+    shareOwner: { uid: flavor.nova.uid, gid: flavor.nova.gid },
+  };
 }
 
 /** A digest of the emulator's sources, so an edited emulator is restarted by the next `up`. */
@@ -55,9 +88,12 @@ async function codeDigest(): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function emulatorConfig(input: EnsureTrilioInput): Promise<EmulatorConfig> {
+export async function emulatorConfig(
+  input: EnsureTrilioInput,
+): Promise<EmulatorConfig & Partial<EmulatorTrilioInput>> {
   const trilioUser = serviceUserSpecs.find((u) => u.name === 'trilio')!;
   return {
+    ...(input.flavor ? emulatorTrilioInput(input.flavor) : {}),
     host: trilioHost,
     port: trilioPort,
     keystoneUrl: authUrl,
@@ -103,24 +139,58 @@ export async function ensureTrilio(input: EnsureTrilioInput): Promise<'reused' |
   });
 }
 
-/** Stops the emulator (and one that lost its pid file); returns whether something ran. */
+/**
+ * The workloadmgr API on the flavor's catalog port: the emulator itself on 8780, else a loopback relay
+ * to it on that port (8781 on Kolla, OpenStack-Ansible and director). Returns the API's base URL.
+ */
+export async function ensureApiPort(port: number): Promise<string> {
+  if (port === trilioPort) {
+    await stopService(trilioRunDir, relay.name, relay.cmdlineMark, 5_000);
+    return trilioBaseUrl;
+  }
+  const portFile = path.join(trilioRunDir, `${relay.name}.port`);
+  const changed = await writeFileIfChanged(portFile, `${port}\n`);
+  await ensureDaemon(trilioRunDir, {
+    ...relay,
+    title: `Trilio API relay on port ${port}`,
+    command: process.execPath,
+    // The port file names the lab's directory, so `stopTrilio` finds a relay that lost its pid file.
+    args: ['--import', 'tsx', relayFile, trilioHost, String(port), String(trilioPort), portFile],
+    cwd: repoRoot,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    logFile: path.join(trilioDir, 'api-port.log'),
+    host: trilioHost,
+    port,
+    ready: () => httpAnswers(`http://${trilioHost}:${port}/`),
+    readyTimeoutMs: 20_000,
+    restart: changed,
+  });
+  return `http://${trilioHost}:${port}`;
+}
+
+/** Stops the emulator and its port relay (and ones that lost their pid file); returns whether something ran. */
 export async function stopTrilio(): Promise<boolean> {
-  const stopped = await stopService(trilioRunDir, service.name, service.cmdlineMark, 5_000);
-  const strays = (await strayServices([trilioDir], ['node'])).filter((s) =>
-    s.cmdline.includes(service.cmdlineMark),
+  let stopped = false;
+  for (const s of [relay, service])
+    stopped = (await stopService(trilioRunDir, s.name, s.cmdlineMark, 5_000)) || stopped;
+  const strays = (await strayServices([trilioDir], ['node'])).filter(
+    (s) => s.cmdline.includes(service.cmdlineMark) || s.cmdline.includes(relay.cmdlineMark),
   );
   for (const stray of strays) await terminateGroup(stray.pid, 5_000).catch(() => undefined);
   return stopped || strays.length > 0;
 }
 
-/** Keystone catalog entries of region RegionB: Trilio's workloadmgr plus the Nova/Cinder reads it serves. */
-export function trilioCatalog(): ServiceRegistration[] {
+/**
+ * Keystone catalog entries of region RegionB: Trilio's workloadmgr (at `apiUrl`, the flavor's port)
+ * plus the Nova/Cinder reads the emulator serves.
+ */
+export function trilioCatalog(apiUrl: string = trilioBaseUrl): ServiceRegistration[] {
   const region = regions.B;
   return [
     {
       type: 'workloads',
       name: 'TrilioVaultWLM',
-      url: `${trilioBaseUrl}/v1/$(project_id)s`,
+      url: `${apiUrl}/v1/$(project_id)s`,
       region,
       description: 'Trilio workloadmgr (DR lab emulator)',
     },
@@ -133,10 +203,10 @@ export function trilioCatalog(): ServiceRegistration[] {
  * Registers the catalog entries idempotently. Reading the catalog once is enough when everything is
  * already there (two requests instead of ~20), which keeps a repeated `up` fast.
  */
-export async function registerTrilioCatalog(): Promise<void> {
+export async function registerTrilioCatalog(apiUrl: string = trilioBaseUrl): Promise<void> {
   const session = adminSession();
   const v3 = session.authUrl;
-  const wanted = trilioCatalog();
+  const wanted = trilioCatalog(apiUrl);
   const [{ services }, { endpoints }] = await Promise.all([
     session.request<{ services: { id: string; type: string; name?: string }[] }>('GET', v3, '/services'),
     session.request<{

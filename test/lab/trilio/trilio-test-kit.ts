@@ -2,6 +2,7 @@ import { authenticate } from '../clouds/openstack-session.js';
 import { pollUntil } from '../clouds/poll-until.js';
 import { resetHost, runOnHost } from '../hosts/index.js';
 import type { LabJson } from '../lab-json.js';
+import { readLabJson } from '../lab.js';
 import { resetTrilio } from './index.js';
 import { readFileSync } from 'node:fs';
 import { readEmulatorConfigSync } from './emulator/emulator-config.js';
@@ -162,7 +163,20 @@ export async function configureShares(
   exports: string[],
 ): Promise<void> {
   await editShares(host, role, exports);
-  await onHost(host, ['systemctl', 'restart', role === 'tvm' ? 'wlm-workloads' : 'tvault-contego']);
+  await onHost(host, await restartCommand(role));
+}
+
+/**
+ * How the lab's installer restarts wlm-workloads or the datamover (lab.json: `systemctl restart …`,
+ * `docker restart triliovault_…`, director's tripleo units). Juju has no command of its own (the charm
+ * restarts its systemd unit after `juju config`): the unit is restarted directly.
+ */
+export async function restartCommand(role: 'tvm' | 'compute'): Promise<string[]> {
+  const lab = await readLabJson().catch(() => null);
+  const argv = role === 'tvm' ? lab?.trilio.restartAppliance : lab?.trilio.restartDatamover;
+  return argv && argv.length > 0
+    ? argv
+    : ['systemctl', 'restart', role === 'tvm' ? 'wlm-workloads' : 'tvault-contego'];
 }
 
 /** Sets an option of the appliance's config (`[DEFAULT] name = value`) without restarting. */

@@ -26,6 +26,7 @@ function setup() {
       version: '1',
       mode: 'desktop',
       storeLocked: false,
+      storeNew: false,
       cipher: 'safe-storage',
       passphraseSet: false,
       keychain: true,

@@ -20,6 +20,7 @@ import type { StepDefinition } from '../../../electron/core/runs/step-definition
 import { LogView } from '../../../renderer/src/lib/log/log-view.svelte.js';
 import { findDataOf } from '../../../renderer/src/lib/run/find-data.js';
 import { WizardState } from '../../../renderer/src/lib/wizard/wizard-state.svelte.js';
+import type { Confirm } from '../../../renderer/src/lib/app/workspace.svelte.js';
 
 /**
  * The wizard's state classes against the real run engine (in-memory store) behind the contract:
@@ -221,6 +222,10 @@ function engineApi() {
         return engine.execute(runId, step, args.confirmed as string[]);
       case 'runs.cancel':
         return engine.cancel(runId);
+      case 'runs.close':
+        return engine.close(runId);
+      case 'names.lookup':
+        return ok({ names: {}, problems: [] });
       case 'runs.logs': {
         const after = (args.afterId as number | undefined) ?? 0;
         hooks.duringLogs?.();
@@ -259,16 +264,18 @@ function engineApi() {
 function wizardFor(backend: ReturnType<typeof engineApi>, confirmAnswer = true) {
   const log = new LogView();
   const asked: string[] = [];
+  const requests: Parameters<Confirm>[0][] = [];
   const wizard = new WizardState(backend.api, {
     log,
-    confirm: async ({ message }) => {
-      asked.push(message);
+    confirm: async (request) => {
+      asked.push(request.message);
+      requests.push(request);
       return confirmAnswer;
     },
   });
   backend.api.on('log', (batch) => wizard.onLog(batch));
   backend.api.on('step', (progress) => wizard.apply(progress));
-  return { wizard, log, asked };
+  return { wizard, log, asked, requests };
 }
 
 async function started(backend = engineApi(), setup: Partial<WizardState['setup']> = {}) {
@@ -465,7 +472,7 @@ describe('WizardState', () => {
 
   it('reopens a saved run where it stopped, with its past log lines and no duplicates', async () => {
     const backend = engineApi();
-    const first = await started(backend);
+    const first = await started(backend, { workloadId: 'w-erp' });
     await first.session.execute('preflight');
     await first.session.execute('find');
     const runId = first.session.id;
@@ -478,7 +485,7 @@ describe('WizardState', () => {
     expect(again.wizard.selected).toBe('copy');
     expect(status(again.wizard, 'preflight')).toBe('succeeded');
     expect(again.log.records.map((r) => r.text).filter((t) => !isPhaseLine(t))).toEqual(['preflight ran']);
-    expect(again.wizard.steps.find((s) => s.key === 'find')?.message).toMatch(/choose one/);
+    expect(again.wizard.steps.find((s) => s.key === 'find')?.message).toBe('found fin-erp');
 
     // Lines emitted while the past lines are read show once, whether or not the answer has them.
     const line = (text: string, ts: number): LogRecord => ({
@@ -510,5 +517,41 @@ describe('WizardState', () => {
     expect(wizard.session).toBeNull();
     expect(wizard.runs).toEqual([]);
     expect(wizard.setup.targetProject).toBe('');
+  });
+
+  it('clean-up runs only once confirmed; a cancelled confirmation changes nothing', async () => {
+    const backend = engineApi();
+    const no = wizardFor(backend, false);
+    await no.wizard.useProfile('p1');
+    no.wizard.profile = { name: 'lab', hosts: [] };
+    Object.assign(no.wizard.setup, { targetProject: 'finance-dr' });
+    await no.wizard.start();
+    const session = no.wizard.session!;
+    expect(await session.execute('cleanup')).toBe(false);
+    // Planned first, so the question lists what would go; then not run.
+    expect(no.requests[0]).toMatchObject({ title: 'Clean up: confirm what is removed', danger: true });
+    expect(session.stepState('cleanup')?.status).toBe('planned');
+    expect(session.stepState('cleanup')?.attempts).toBe(0);
+    expect(session.notices.cleanup).toMatch(/not confirmed|cancelled/);
+
+    const yes = wizardFor(backend, true);
+    await yes.wizard.useProfile('p1');
+    await yes.wizard.open(session.id);
+    expect(await yes.wizard.session!.execute('cleanup')).toBe(true);
+    expect(yes.requests).toHaveLength(1);
+    expect(yes.wizard.session!.stepState('cleanup')?.status).toBe('succeeded');
+  });
+
+  it('Find that only listed reads "choose"; a closed run without delivery reads abandoned in the list', async () => {
+    const { wizard, requests } = await started();
+    const session = wizard.session!;
+    await session.execute('preflight');
+    await session.execute('find');
+    expect(status(wizard, 'find')).toBe('choose');
+    expect(wizard.nextStep('preflight')).toBe('find');
+    expect(await wizard.closeRun()).toBe(true);
+    expect(requests.at(-1)).toMatchObject({ title: 'Close this run' });
+    expect(session.run.closedAt).toBeDefined();
+    expect(wizard.runs).toMatchObject([{ phase: 'abandoned', phaseLabel: 'abandoned, closed' }]);
   });
 });

@@ -248,4 +248,33 @@ describe('RunEngine', () => {
     const cleanup = await engine.execute(run.value.id, 'cleanup');
     expect(cleanup.ok && cleanup.value.status).toBe('succeeded');
   });
+
+  it('closes a run once, not while a step executes; the phase then reads abandoned', async () => {
+    const world = fakeWorld();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: StepDefinition<{ hosts: string[] }, null> = {
+      ...world.step('preflight'),
+      execute: async () => {
+        await gate;
+        return ok({ summary: '', verify: [] });
+      },
+    };
+    const store = new MemoryRunStore();
+    const { engine } = engineFor(store, { preflight: slow });
+    const run = engine.create('p1', params);
+    if (!run.ok) throw new Error('create');
+    const pending = engine.execute(run.value.id, 'preflight');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(engine.close(run.value.id)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    release();
+    await pending;
+    const closed = engine.close(run.value.id);
+    if (!closed.ok) throw new Error(closed.error.message);
+    expect(closed.value.closedAt).toMatch(/^\d{4}-/);
+    const again = engine.close(run.value.id);
+    expect(again.ok && again.value.closedAt).toBe(closed.value.closedAt);
+    expect(store.listRuns('p1')[0]).toMatchObject({ phase: 'abandoned', phaseLabel: 'abandoned, closed' });
+    expect(engine.close('nope')).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
 });

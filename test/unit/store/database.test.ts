@@ -12,7 +12,7 @@ const stores = useTempStores();
 
 /** A second step that counts how often it ran: applying it twice would show as 2. */
 const counting: Migration = {
-  version: 2,
+  version: migrations.length + 1,
   name: 'count-applications',
   sql: `INSERT INTO meta (key, value) VALUES ('applied', '1')
         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT);`,
@@ -70,14 +70,14 @@ describe('openStore', () => {
       expect(store.meta.get('applied')).toBe('1');
       store.close();
     }
-    expect(appliedVersions(file)).toEqual([1, 2]);
+    expect(appliedVersions(file)).toEqual([...migrations.map((m) => m.version), migrations.length + 1]);
   });
 
   it('applies a new step to an existing database, and a failing step leaves nothing behind', () => {
     const file = stores.newFile();
     stores.open(file).close();
     const broken: Migration = {
-      version: 2,
+      version: migrations.length + 1,
       name: 'broken',
       sql: 'CREATE TABLE half_done (a INTEGER); SELECT no_such_column FROM meta;',
     };
@@ -90,7 +90,7 @@ describe('openStore', () => {
     const store = stores.open(file, { migrations: [...migrations, counting] });
     expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
     expect(store.meta.get('applied')).toBe('1');
-    expect(appliedVersions(file)).toEqual([1, 2]);
+    expect(appliedVersions(file)).toEqual([...migrations.map((m) => m.version), migrations.length + 1]);
   });
 
   it('refuses a database whose applied step was modified (store-corrupt)', () => {

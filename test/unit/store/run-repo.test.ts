@@ -119,6 +119,8 @@ function scenario(store: RunStore): unknown[] {
     errorOf(() => store.addChange('nope', change('copy', 'a', 'h'), 't')),
     errorOf(() => store.markChangeUndone('nope', 1, 't')),
   );
+  store.updateRun('r3', { closedAt: '2025-01-03T09:00:00.000Z' });
+  seen.push(store.getRun('r3'), store.listRuns('p1'));
   return seen;
 }
 
@@ -143,7 +145,8 @@ describe('RunRepo', () => {
     expect(repo.listRuns().map((r) => [r.id, r.status, r.currentStep, r.title])).toEqual([
       ['r2', 'waiting', 'preflight', 'Full cloud DR'],
       ['r1', 'succeeded', 'find', 'Single workload DR'],
-      ['r3', 'created', 'preflight', 'Full cloud DR'],
+      // r3 was closed before it started: abandoned, nothing to go on with.
+      ['r3', 'created', undefined, 'Full cloud DR'],
     ]);
     const r1 = repo.getRun('r1')!;
     expect(r1.startedAt).toBeUndefined();
@@ -153,6 +156,23 @@ describe('RunRepo', () => {
       ['c2', 't3', undefined],
       ['c1', 't6', undefined],
     ]);
+  });
+
+  it('summarises runs for the list: closed, phase, target', () => {
+    const repo = new RunRepo(stores.open(stores.newFile()));
+    scenario(repo);
+    const r3 = repo.listRuns('p1').find((r) => r.id === 'r3')!;
+    expect(r3).toMatchObject({
+      closedAt: '2025-01-03T09:00:00.000Z',
+      phase: 'abandoned',
+      phaseLabel: 'abandoned, closed',
+      target: 'p-b',
+      workloadCount: 0,
+    });
+    expect(r3.currentStep).toBeUndefined();
+    const r1 = repo.listRuns('p1').find((r) => r.id === 'r1')!;
+    expect(r1).toMatchObject({ phase: 'in-progress', target: 'finance-dr', workloads: ['w1'] });
+    expect(r1.lastActivityAt).toBe('2025-01-01T10:02:00.000Z');
   });
 
   it('keeps every write after the store is closed and reopened', () => {

@@ -212,20 +212,33 @@ async function runJobs(
       async (id): Promise<Result<JobResult>> => {
         const job = byId.get(id)!;
         const name = job.facts.workloadName;
+        const total = () => [...fractions.values()].reduce((a, b) => a + b, 0) / Math.max(1, jobs.length);
+        const summary = (message: string) =>
+          multi ? `${finished}/${jobs.length} finished; ${name}: ${message}` : message;
         const report: RestoreReporter = {
           log: (text, stream) => ctx.log(multi ? `${name}: ${text}` : text, stream ? { stream } : undefined),
           progress: (fraction, message) => {
             fractions.set(id, fraction);
-            const total = [...fractions.values()].reduce((a, b) => a + b, 0) / Math.max(1, jobs.length);
-            ctx.progress(total, multi ? `${finished}/${jobs.length} finished; ${name}: ${message}` : message);
+            ctx.progress(total(), summary(message), { id, state: 'running', message });
           },
         };
+        ctx.progress(total(), summary('starting'), { id, state: 'running', message: 'starting' });
         const done = await restoreOne(ctx, sessions, job, pollMs, report);
         finished += 1;
         fractions.set(id, 1);
-        if (!done.ok) report.log(`not restored: ${done.error.message}`, 'error');
-        else if (done.value.restore.status !== 'available')
-          report.log(`not restored: ${restoreFailure(done.value.restore, job.facts).message}`, 'error');
+        const failure = !done.ok
+          ? done.error.message
+          : done.value.restore.status !== 'available'
+            ? restoreFailure(done.value.restore, job.facts).message
+            : undefined;
+        if (failure !== undefined) report.log(`not restored: ${failure}`, 'error');
+        ctx.progress(
+          total(),
+          summary(failure === undefined ? 'available' : 'not restored'),
+          failure === undefined
+            ? { id, state: 'succeeded', message: 'available' }
+            : { id, state: 'failed', message: failure },
+        );
         return done;
       },
       { concurrency, signal: ctx.signal },

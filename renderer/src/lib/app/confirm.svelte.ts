@@ -4,6 +4,10 @@ export interface ConfirmRequest {
   confirmLabel: string;
   /** Destructive actions get a red confirm button. */
   danger: boolean;
+  /** What the action removes or changes, one line each (listed in the dialog). */
+  items?: string[];
+  /** Text the user types before the confirm button works (the profile name for a full-cloud clean-up). */
+  typeToConfirm?: string;
 }
 
 /**

@@ -3,12 +3,15 @@ import type { Profile } from '../../../../shared/profile/profile.js';
 import { copyName } from '../profiles/blank-profile.js';
 import { ProfileDraft } from '../profiles/profile-draft.svelte.js';
 import { ProfileList } from '../profiles/profile-list.svelte.js';
+import { previewProfileFile, type ImportPreview } from '../profiles/import-preview.js';
 
 export type Confirm = (request: {
   title?: string;
   message: string;
   confirmLabel?: string;
   danger?: boolean;
+  items?: string[];
+  typeToConfirm?: string;
 }) => Promise<boolean>;
 export type WorkspaceTab = 'profile' | 'wizard';
 
@@ -24,6 +27,10 @@ export class Workspace {
   onboarding = $state(false);
   /** The profile onboarding just saved: its connections are checked at once. */
   justOnboarded = $state<string | null>(null);
+  /** A profile file read and previewed, waiting for the user to import it or not. */
+  pendingImport = $state.raw<{ text: string; fileName: string; preview: ImportPreview } | null>(null);
+  /** What the last import did, shown once. */
+  notice = $state('');
 
   readonly selectedId = $derived(this.draft && !this.draft.isNew ? this.draft.profile.id : null);
   readonly #api: Pick<Api, 'call'>;
@@ -90,6 +97,37 @@ export class Workspace {
   }
 
   /**
+   * Reads a profile file and shows what it holds (clouds, hosts, shares, secrets present) before
+   * anything is saved; `confirmImport` saves it. A file the import would refuse is refused here.
+   */
+  previewImport(text: string, fileName = ''): boolean {
+    const preview = previewProfileFile(text);
+    this.notice = '';
+    if (!preview.ok) {
+      this.list.error = {
+        ...preview.error,
+        message: `${fileName ? `${fileName}: ` : ''}${preview.error.message}`,
+      };
+      this.pendingImport = null;
+      return false;
+    }
+    this.list.error = null;
+    this.pendingImport = { text, fileName, preview: preview.value };
+    return true;
+  }
+
+  cancelImport(): void {
+    this.pendingImport = null;
+  }
+
+  async confirmImport(): Promise<boolean> {
+    const pending = this.pendingImport;
+    if (!pending) return false;
+    this.pendingImport = null;
+    return this.importText(pending.text);
+  }
+
+  /**
    * Imports a profile file (the text of an exported profile, e.g. the lab's) and opens it. A file
    * naming an existing profile replaces it only when the file says so (the core decides).
    */
@@ -103,6 +141,8 @@ export class Workspace {
     this.list.error = null;
     await this.list.refresh();
     this.draft = new ProfileDraft(result.value);
+    const p = result.value;
+    this.notice = `Imported the profile ${p.name}: ${p.hosts.length} host(s), secrets and host keys stored encrypted.`;
     return true;
   }
 

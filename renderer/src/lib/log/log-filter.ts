@@ -7,12 +7,14 @@ export interface LogFilter {
   text: string;
   /** A host name as shown in the panel (`logSource`), or '' for every host. */
   host: string;
+  /** A step key (a matrix cell was opened), or '' for every step. */
+  step: string;
 }
 
-export const noLogFilter: LogFilter = { text: '', host: '' };
+export const noLogFilter: LogFilter = { text: '', host: '', step: '' };
 
 export function isFilterActive(filter: LogFilter): boolean {
-  return filter.text.trim() !== '' || filter.host !== '';
+  return filter.text.trim() !== '' || filter.host !== '' || filter.step !== '';
 }
 
 /**
@@ -22,8 +24,10 @@ export function isFilterActive(filter: LogFilter): boolean {
 export function logMatcher(filter: LogFilter): (record: LogRecord) => boolean {
   const needle = filter.text.trim().toLowerCase();
   const host = filter.host;
-  if (needle === '' && host === '') return () => true;
+  const step = filter.step;
+  if (needle === '' && host === '' && step === '') return () => true;
   return (record) =>
+    (step === '' || record.step === step) &&
     (host === '' || logSource(record) === host) &&
     (needle === '' ||
       record.text.toLowerCase().includes(needle) ||

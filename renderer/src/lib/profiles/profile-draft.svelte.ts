@@ -40,6 +40,12 @@ export class ProfileDraft {
     JSON.stringify(this.profile) !== this.#baseline || Object.keys(this.secrets).length > 0,
   );
   readonly canSave = $derived(this.isValid && (this.dirty || this.isNew) && !this.saving);
+  /** Save can be pressed: an invalid profile is not sent, pressing it shows every problem instead. */
+  readonly canSubmit = $derived((this.dirty || this.isNew) && !this.saving);
+  /** The problems shown: of fields edited or left so far, or all of them after a save was tried. */
+  readonly visibleErrors: FieldError[] = $derived(
+    this.showAll ? this.clientErrors : this.clientErrors.filter((e) => this.touched[e.path]),
+  );
 
   readonly #clientByPath = $derived(firstErrorByPath(this.clientErrors));
   readonly #serverByPath = $derived(firstErrorByPath(this.serverErrors));

@@ -1,5 +1,5 @@
 import { downloadReport, type ReportFormat } from '../report/report-download.js';
-import type { Api, StepProgress } from '../../../../shared/contract.js';
+import type { Api, StepItemProgress, StepProgress } from '../../../../shared/contract.js';
 import type { AppError, HostKeyInfo } from '../../../../shared/result.js';
 import { destructiveActionIds, type StepKey } from '../../../../shared/run/plan-types.js';
 import { stepInfo } from '../../../../shared/run/step-catalog.js';
@@ -12,6 +12,8 @@ import type {
   StepState,
 } from '../../../../shared/run/run-types.js';
 import type { Confirm } from '../app/workspace.svelte.js';
+import type { ConfirmRequest } from '../app/confirm.svelte.js';
+import type { StepPlan } from '../../../../shared/run/plan-types.js';
 import { MappingDraft } from './mapping-draft.svelte.js';
 import { manualActionIds } from './plan-lines.js';
 
@@ -20,6 +22,8 @@ export type SessionWork = 'plan' | 'execute' | 'params' | 'trust' | 'retry';
 export interface SessionHooks {
   /** The profile was saved from the run (the project mapping), so an open editor can reload it. */
   onProfileSaved?: (profile: Profile) => void;
+  /** The confirmation a step needs before it runs (gates.ts); absent or null: it runs at once. */
+  gate?: (run: RunView, key: StepKey, plan: StepPlan | undefined) => ConfirmRequest | null;
 }
 
 /** What a running step reported last (progress bar and its message). */
@@ -47,16 +51,20 @@ export class RunSession {
   trusted = $state<string[]>([]);
   /** A failure to re-read the run (the step results still show). */
   error = $state.raw<AppError | null>(null);
+  /** Bulk steps: how each workload stands while the step runs (live `step` events), by workload id. */
+  items = $state<Partial<Record<StepKey, Record<string, StepItemProgress>>>>({});
 
   /** Full-cloud runs: the project mapping being edited (null for single-workload runs). */
   readonly mapping: MappingDraft | null;
 
   readonly #api: Pick<Api, 'call'>;
   readonly #confirm: Confirm | undefined;
+  readonly #gate: SessionHooks['gate'];
 
   constructor(api: Pick<Api, 'call'>, run: RunView, confirm?: Confirm, hooks: SessionHooks = {}) {
     this.#api = api;
     this.#confirm = confirm;
+    this.#gate = hooks.gate;
     this.run = run;
     this.mapping = run.kind === 'full' ? new MappingDraft(api, this, hooks.onProfileSaved) : null;
   }
@@ -99,16 +107,39 @@ export class RunSession {
   }
 
   /**
-   * Executes the step's plan, then its verification; progress arrives as `step` events. A plan that
-   * deletes data (clean-up removing the run's workload copy) asks once first.
+   * Executes the step's plan, then its verification; progress arrives as `step` events. A step that
+   * deletes or unmounts is planned first if needed and runs only once the user confirmed the list of
+   * what it removes; the plan's data-deleting actions (clean-up removing the run's workload copy) are
+   * sent as confirmed only then.
    */
   async execute(key: StepKey): Promise<boolean> {
-    const destructive = await this.#confirmDeletes(key);
+    if (this.busy) return false;
+    let gateConfirmed = false;
+    if (this.#gate) {
+      let plan = this.stepState(key)?.plan;
+      if (!plan && this.#gate(this.run, key, undefined)) {
+        if (!(await this.plan(key))) return false;
+        plan = this.stepState(key)?.plan;
+      }
+      const request = this.#gate(this.run, key, plan);
+      if (request) {
+        const yes = this.#confirm ? await this.#confirm(request) : false;
+        if (!yes) {
+          this.notices[key] = 'Not run: the confirmation was cancelled. Nothing was changed.';
+          return false;
+        }
+        gateConfirmed = true;
+      }
+    }
+    const destructive = gateConfirmed
+      ? destructiveActionIds(this.stepState(key)?.plan)
+      : await this.#confirmDeletes(key);
     if (destructive === null) return false;
     const manual = manualActionIds(this.stepState(key)?.plan).filter((id) => this.confirmed[id]);
     const confirmed = [...manual, ...destructive];
     return this.#act(key, 'execute', () => {
-      this.live[key] = { fraction: undefined, message: 'Starting…' };
+      this.live[key] = { fraction: undefined, message: '' };
+      delete this.items[key];
       return this.#api.call('runs.execute', { runId: this.id, step: key, confirmed });
     });
   }
@@ -131,6 +162,19 @@ export class RunSession {
       : false;
     if (!yes) this.notices[key] = 'Not run: the deletion was not confirmed.';
     return yes ? ids : null;
+  }
+
+  /** The user closes the run (done without clean-up, or abandoned); it stays listed and can be read. */
+  async closeRun(): Promise<boolean> {
+    if (this.busy) return false;
+    const result = await this.#api.call('runs.close', { runId: this.id });
+    if (!result.ok) {
+      this.error = result.error;
+      return false;
+    }
+    this.error = null;
+    this.run = result.value;
+    return true;
   }
 
   async cancel(): Promise<boolean> {
@@ -168,6 +212,7 @@ export class RunSession {
       const planned = await this.#api.call('runs.plan', { runId: this.id, step: key });
       if (!planned.ok) return planned;
       this.live[key] = { fraction: undefined, message: 'Trying the failed workloads again…' };
+      delete this.items[key];
       const confirmed = manualActionIds(planned.value.plan).filter((id) => this.confirmed[id]);
       return this.#api.call('runs.execute', { runId: this.id, step: key, confirmed });
     });
@@ -253,14 +298,19 @@ export class RunSession {
     if (progress.runId !== this.id) return false;
     const key = progress.step as StepKey;
     if (!this.stepState(key)) return false;
-    if (progress.status === 'running')
+    if (progress.status === 'running') {
+      const before = this.live[key];
+      // An item event may come without the step's fraction: keep the last one.
       this.live[key] = {
-        fraction: progress.fraction,
-        message: progress.message ?? this.live[key]?.message ?? '',
+        fraction: progress.fraction ?? before?.fraction,
+        message: progress.message ?? before?.message ?? '',
       };
-    else delete this.live[key];
+      if (progress.item) (this.items[key] ??= {})[progress.item.id] = progress.item;
+    } else delete this.live[key];
     this.run = {
       ...this.run,
+      // The run reads "running" at once; its saved status after the step comes with the re-read.
+      ...(progress.status === 'running' ? { status: 'running' as const } : {}),
       steps: this.run.steps.map((s) =>
         s.key === key
           ? { ...s, status: progress.status, ...(progress.error ? { error: progress.error } : {}) }

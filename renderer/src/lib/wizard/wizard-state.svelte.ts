@@ -1,4 +1,4 @@
-import type { Api, LogRecord, StepProgress, StepStatus } from '../../../../shared/contract.js';
+import type { Api, LogRecord, StepProgress } from '../../../../shared/contract.js';
 import type { Profile } from '../../../../shared/profile/profile.js';
 import type { AppError } from '../../../../shared/result.js';
 import type { StepKey } from '../../../../shared/run/plan-types.js';
@@ -6,12 +6,26 @@ import type { RunKind, RunParams, RunSummary, RunView } from '../../../../shared
 import type { Confirm } from '../app/workspace.svelte.js';
 import type { LogView } from '../log/log-view.svelte.js';
 import { RunSession } from '../run/run-session.svelte.js';
+import type { MatrixView } from '../run/matrix-view.svelte.js';
+import type { MatrixHost } from '../run/step-matrix.js';
+import { gateFor } from '../run/gates.js';
+import type { NameStore } from '../app/name-store.svelte.js';
+import { runPhase, stepDisplayStatus, type StepDisplayStatus } from '../../../../shared/run/run-phase.js';
 import { infoOf, wizardStepsFor, type WizardStepInfo } from './wizard-steps.js';
 
 export interface WizardStepView extends WizardStepInfo {
-  status: StepStatus;
+  /** As shown: `choose` while the step's choice is pending (run-phase.ts). */
+  status: StepDisplayStatus;
   message: string;
   fraction: number | undefined;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** What the wizard knows of the open profile besides its id: names for gates, hosts for the matrix. */
+export interface WizardProfileInfo {
+  name: string;
+  hosts: MatrixHost[];
 }
 
 /**
@@ -63,6 +77,8 @@ export class WizardState {
   setup = $state<RunSetupForm>(blankSetup());
   session = $state.raw<RunSession | null>(null);
   selected = $state<StepKey>('preflight');
+  /** What the detail pane shows: the selected step, the live matrix, or the run's summary. */
+  detailView = $state<'step' | 'matrix' | 'summary'>('step');
   /** 'start' or the id of the run being opened, while that call is under way. */
   opening = $state<string | null>(null);
 
@@ -75,13 +91,16 @@ export class WizardState {
         message: '',
         fraction: undefined,
       }));
-    return session.run.steps.map((s) => {
+    const run = session.run;
+    return run.steps.map((s) => {
       const live = session.live[s.key];
       return {
         ...infoOf(s.key),
-        status: s.status,
+        status: stepDisplayStatus(run, s.key),
         message: live?.message ?? s.error?.message ?? s.outcome?.summary ?? '',
         fraction: live?.fraction,
+        ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+        ...(s.finishedAt && s.status !== 'running' ? { finishedAt: s.finishedAt } : {}),
       };
     });
   });
@@ -89,21 +108,41 @@ export class WizardState {
     this.steps.find((s) => s.key === this.selected) ?? this.steps[0]!,
   );
 
+  /** Name and hosts of the open profile (set by the shell). */
+  profile = $state.raw<WizardProfileInfo>({ name: '', hosts: [] });
+
   readonly #api: Pick<Api, 'call'>;
   readonly #log: LogView | undefined;
   readonly #confirm: Confirm | undefined;
   readonly #onProfileSaved: ((profile: Profile) => void) | undefined;
+  readonly #names: NameStore | undefined;
+  readonly matrix: MatrixView | undefined;
   /** Log lines that arrived while the open run's past lines were being read. */
   #pending: LogRecord[] | null = null;
+  /** The run's shape the matrix was last built for (steps' status, attempts, plans). */
+  #matrixKey = '';
 
   constructor(
     api: Pick<Api, 'call'>,
-    options: { log?: LogView; confirm?: Confirm; onProfileSaved?: (profile: Profile) => void } = {},
+    options: {
+      log?: LogView;
+      confirm?: Confirm;
+      onProfileSaved?: (profile: Profile) => void;
+      names?: NameStore;
+      matrix?: MatrixView;
+    } = {},
   ) {
     this.#api = api;
     this.#log = options.log;
     this.#confirm = options.confirm;
     this.#onProfileSaved = options.onProfileSaved;
+    this.#names = options.names;
+    this.matrix = options.matrix;
+  }
+
+  /** The open run's log lines in memory (the running step's last line shows under its progress). */
+  get logRecords(): readonly LogRecord[] {
+    return this.#log?.records ?? [];
   }
 
   /** The run whose events and log lines are shown, if any. */
@@ -234,7 +273,9 @@ export class WizardState {
   }
 
   select(key: StepKey): void {
-    if (this.steps.some((s) => s.key === key)) this.selected = key;
+    if (!this.steps.some((s) => s.key === key)) return;
+    this.selected = key;
+    this.detailView = 'step';
   }
 
   /** The step after `key` in the run's order that is not on demand, if any. */
@@ -245,38 +286,91 @@ export class WizardState {
 
   /** Applies a `step` event; events of other runs are ignored. Returns whether it applied. */
   apply(progress: StepProgress): boolean {
-    return this.session?.apply(progress) ?? false;
+    const session = this.session;
+    if (!session?.apply(progress)) return false;
+    if (progress.item) this.matrix?.applyItem(progress.step as StepKey, progress.item);
+    // A step ended: the names it learnt (Access, Reassign) are read again with the run.
+    if (progress.status !== 'running' && this.profileId) void this.#names?.load(this.profileId, session.id);
+    return true;
   }
 
-  /** Takes a batch of `log` events: the open run's lines go to the log panel. */
+  /**
+   * Rebuilds the matrix when the run's shape changed (a step started, ended or was planned); live
+   * updates in between come from log lines and item events.
+   */
+  syncMatrix(run: RunView): void {
+    const matrix = this.matrix;
+    if (!matrix) return;
+    const key = `${run.id}|${run.steps.map((s) => `${s.key}:${s.status}:${s.attempts}:${s.finishedAt ?? ''}:${s.plan ? 1 : 0}`).join(',')}|${this.profile.hosts.length}`;
+    if (key === this.#matrixKey) return;
+    this.#matrixKey = key;
+    matrix.reset(run, this.profile.hosts, this.#log?.records ?? []);
+  }
+
+  /** Closes the open run for good (done without clean-up, or abandoned), after the user confirmed. */
+  async closeRun(): Promise<boolean> {
+    const session = this.session;
+    if (!session) return false;
+    const phase = session.run.status;
+    const yes = this.#confirm
+      ? await this.#confirm({
+          title: 'Close this run',
+          message:
+            'Closing marks the run as finished: done if it delivered its workloads, abandoned otherwise. Nothing on the hosts or clouds changes; what the run left (copies, mounts, roles) stays until a clean-up.',
+          confirmLabel: 'Close the run',
+          danger: phase !== 'succeeded',
+        })
+      : true;
+    if (!yes) return false;
+    const closed = await session.closeRun();
+    if (closed) await this.refreshRuns();
+    return closed;
+  }
+
+  /** Takes a batch of `log` events: the open run's lines go to the log panel and the matrix. */
   onLog(batch: readonly LogRecord[]): void {
     const runId = this.runId;
     if (!runId) return;
     const mine = batch.filter((r) => r.runId === runId);
     if (mine.length === 0) return;
     if (this.#pending) this.#pending.push(...mine);
-    else this.#log?.append(mine);
+    else {
+      this.#log?.append(mine);
+      this.matrix?.applyLog(mine);
+    }
   }
 
   #drop(): void {
     this.session = null;
     this.#pending = null;
     this.#log?.clear();
+    this.matrix?.clear();
+    this.#matrixKey = '';
     this.selected = 'preflight';
+    this.detailView = 'step';
   }
 
   async #show(run: RunView): Promise<void> {
     const session = new RunSession(this.#api, run, this.#confirm, {
       ...(this.#onProfileSaved ? { onProfileSaved: this.#onProfileSaved } : {}),
+      gate: (r, key, plan) =>
+        gateFor(r, key, plan, {
+          profileName: this.profile.name,
+          hostName: (id) => this.profile.hosts.find((h) => h.id === id)?.name ?? id,
+          names: this.#names?.names ?? {},
+        }),
     });
     this.session = session;
-    // Where the user left off: the first step of the main sequence that has not succeeded.
-    this.selected =
-      run.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped' && !infoOf(s.key).onDemand)
-        ?.key ??
-      run.steps[0]?.key ??
-      'preflight';
+    // Where the user left off: the first step not done (a listed Find without a choice is not done),
+    // or what closes a delivered run.
+    const phase = runPhase(run);
+    this.selected = phase.next ?? run.steps[0]?.key ?? 'preflight';
+    // A run opened when it is over starts on its summary.
+    this.detailView = phase.phase === 'done' || phase.phase === 'abandoned' ? 'summary' : 'step';
+    if (this.profileId) void this.#names?.load(this.profileId, run.id);
     await this.#loadLog(run.id);
+    this.#matrixKey = '';
+    this.syncMatrix(session.run);
   }
 
   async #loadLog(runId: string): Promise<void> {

@@ -138,7 +138,14 @@ async function lab(method: string, route: string, body?: unknown): Promise<unkno
 /** The emulator's database back to the generated world (the managed workload only), faults cleared. */
 export const resetEmulator = (): Promise<unknown> => lab('POST', 'reset');
 
-export const injectFault = (fault: { method?: string; pathRegex: string; status: number; count: number }) =>
+/** Arms a fault: matching requests are answered with `status` and/or held for `delayMs` first. */
+export const injectFault = (fault: {
+  method?: string;
+  pathRegex: string;
+  status?: number;
+  delayMs?: number;
+  count: number;
+}) =>
   lab('POST', 'faults', fault);
 
 /** Faults still armed (not yet used up by matching requests). */

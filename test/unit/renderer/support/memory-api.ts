@@ -27,6 +27,7 @@ export class MemoryApi implements Api {
     version: '0.0.0-test',
     mode: 'browser',
     storeLocked: false,
+    storeNew: false,
     cipher: 'passphrase',
     passphraseSet: true,
     keychain: false,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountPathFor } from '../../../shared/nfs/mount-path.js';
-import type { StepKey } from '../../../shared/run/plan-types.js';
-import { runOnHost } from '../../lab/hosts/index.js';
-import { readLabJson } from '../../lab/lab.js';
-import type { LabJson } from '../../lab/lab-json.js';
-import { cli } from './support/dr-cli.js';
+import { mountPathFor } from '../../shared/nfs/mount-path.js';
+import type { StepKey } from '../../shared/run/plan-types.js';
+import { runOnHost } from '../lab/hosts/index.js';
+import { readLabJson } from '../lab/lab.js';
+import type { LabJson } from '../lab/lab-json.js';
+import { cli } from '../integration/dr/support/dr-cli.js';
 import {
   driveCli,
   duplicates,
@@ -16,7 +16,7 @@ import {
   type KillReport,
   type KillTrigger,
   type Phase,
-} from './support/full-crash.js';
+} from '../integration/dr/support/full-crash.js';
 
 /**
  * Issue 6: "Killing the process at any step and resuming reaches the same end state." One full-cloud

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyFolderArgv, listFolderArgv } from '../shared/plans/copy-plan.js';
-import { type BenchRow, median, notMeasured, secs } from './rows.js';
+import { atLeast, type BenchRow, median, notMeasured, secs, spread } from './rows.js';
 
 const MiB = 2 ** 20;
 const ROUNDS = 5;
@@ -142,25 +142,31 @@ export async function copyRows(log: (line: string) => void, maxScale = 1): Promi
     const rate = (ms: number) => `${(bytes / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
     const list = (ts: Timing[], key: keyof Timing) => ts.map((t) => secs(t[key])).join(', ');
     const x = (v: number) => `${v.toFixed(2)}×`;
-    const spread = (vs: number[]) => `${x(Math.min(...vs))}–${x(Math.max(...vs))}`;
+    const range = (vs: number[]) => `${x(Math.min(...vs))}–${x(Math.max(...vs))}`;
     log(`  with sync: ours ${list(ours, 'syncedMs')}; cp -a ${list(peer, 'syncedMs')}`);
     log(`  without:   ours ${list(ours, 'ms')}; cp -a ${list(peer, 'ms')}`);
     log(`  round ratios ${ratios.map(x).join(', ')}`);
     return [
       {
         benchmark: `Copy (${(bytes / 2 ** 30).toFixed(1)} GiB mixed tree)`,
-        ours: `${rate(oursMs)} (${secs(oursMs)})`,
-        peer: `${rate(peerMs)} (${secs(peerMs)})`,
-        ratio: x(ratio),
+        ours: `${rate(oursMs)}; ${spread(
+          ours.map((t) => t.syncedMs),
+          secs,
+        )}`,
+        peer: `${rate(peerMs)}; ${spread(
+          peer.map((t) => t.syncedMs),
+          secs,
+        )}`,
+        ratio: `${x(ratio)} (${range(ratios)})`,
         target: TARGET,
-        met: ratio >= 0.9 && progressLines > 0,
+        met: atLeast(ratio, 0.9) && progressLines > 0,
         note:
           `copyFolderArgv run with sh on this machine's disk vs \`cp -a\` of the same tree; one untimed warm-up copy, then ` +
           `${ROUNDS} rounds of both in alternating order, each copy timed until a \`sync\` after it returned (the data on disk, ` +
           `as an NFS client has it at close). Ratio = median of the rounds' cp -a/ours ratios: ${ratios.map(x).join(', ')} ` +
-          `(spread ${spread(ratios)}). Times: ours ${list(ours, 'syncedMs')}; cp -a ${list(peer, 'syncedMs')}. ` +
+          `(spread ${range(ratios)}). Times: ours ${list(ours, 'syncedMs')}; cp -a ${list(peer, 'syncedMs')}. ` +
           `Until the command returned (page cache only): ours ${list(ours, 'ms')}, cp -a ${list(peer, 'ms')}, ` +
-          `median ratio ${x(median(cachedRatios))} (spread ${spread(cachedRatios)}). CPU of the copy: ours ${list(ours, 'cpuMs')}; ` +
+          `median ratio ${x(median(cachedRatios))} (spread ${range(cachedRatios)}). CPU of the copy: ours ${list(ours, 'cpuMs')}; ` +
           `cp -a ${list(peer, 'cpuMs')}. ${progressLines} progress lines per copy. The script's extra work is a monitor beside cp ` +
           `that reads cp's byte counter (\`/proc/PID/io\`) once a second, and the rename into place. In every trial here the first ` +
           `copy after the tree was written was much slower (and used more CPU) whichever side made it, and the old order gave it ` +

@@ -1,19 +1,30 @@
 /**
- * Discovery benchmark (not run by the tests): the two discovery scripts against the naive way.
+ * Discovery benchmark (run by bench/discovery-rows.ts; not run by the tests): the two discovery
+ * scripts against what a competent admin runs instead, ROUNDS rounds each, alternating.
  *
  *   npx tsx bench/discovery-bench.ts [--workloads 2000] [--snapshots 10] [--files 10000] [--chain 10]
- *                                    [--qemu-files 500] [--ssh] [--keep]
+ *                                    [--rounds 3] [--ssh] [--keep]
  *
- * Scan: N workloads × M snapshots in Trilio's layout; the scan script (one process, output parsed)
- * against one `cat … ; du -sb` process per workload. Chains: K qcow2 files in chains of length L
- * (every 20th chain lost its full image, as after a move between shares); the chain script against
- * `qemu-img info -f qcow2 --backing-chain` per file, run on `--qemu-files` of them (`all` for every
- * one) and extrapolated, with the verdicts of those files compared. `--ssh` repeats both through the
- * lab's tvm-1 (`npm run lab -- up` first), which sees this machine's /tmp: the scripts over one exec
- * each, the baseline as one exec per workload.
+ * Chains (on this machine's disk): K qcow2 files in chains of length L (every 20th chain lost its full
+ * image, as after a move between shares). Ours: the chain-check script. Peer: `qemu-img info
+ * --backing-chain` on the leaf files only, `xargs -P $(nproc)`, verdicts compared on every leaf.
+ * Lower bound: one process (this one) reading every file's qcow2 header and following the backing
+ * names. Scan (`--ssh`, through the lab's tvm-1, which sees this machine's /tmp): N workloads × M
+ * snapshots in Trilio's layout; ours: the scan script over one exec; peer: one SSH session running
+ * one shell loop over the workload folders (`cat` of the metadata, `du -sb`). The last line printed
+ * is `RESULT <json>` for discovery-rows.ts.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,10 +32,8 @@ import { checkChains } from '../electron/core/discovery/check-chains.js';
 import { scanShare } from '../electron/core/discovery/scan-share.js';
 import { runCommand, type ExecContext } from '../electron/core/ssh/exec.js';
 import { parseChainReport, type ChainCheck } from '../shared/discovery/chain-report.js';
-import { parseWorkloadScan } from '../shared/discovery/workload-scan.js';
 import { mountDirNameFor } from '../shared/nfs/mount-path.js';
 import { chainCheckArgv, chainCheckScript } from '../shared/remote-scripts/chain-check.js';
-import { scanWorkloadsArgv, scanWorkloadsScript } from '../shared/remote-scripts/scan-workloads.js';
 import { startRemoteWorld } from '../test/integration/remote/support/remote-world.js';
 
 const { values: opts } = parseArgs({
@@ -33,7 +42,7 @@ const { values: opts } = parseArgs({
     snapshots: { type: 'string', default: '10' },
     files: { type: 'string', default: '10000' },
     chain: { type: 'string', default: '10' },
-    'qemu-files': { type: 'string', default: '500' },
+    rounds: { type: 'string', default: '3' },
     ssh: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -42,6 +51,7 @@ const N = Number(opts.workloads);
 const M = Number(opts.snapshots);
 const K = Number(opts.files);
 const L = Number(opts.chain);
+const ROUNDS = Number(opts.rounds);
 const python = '/usr/bin/python3';
 
 /** Fixed-width ids, so every backing path of the chain tree has the same length (see `patchBacking`). */
@@ -142,7 +152,7 @@ function patchBacking(template: Buffer, name: string): Buffer {
  * two templates (cluster size 512 keeps each file under 2 KiB); the rest are copies with the backing
  * name rewritten, which takes seconds instead of one qemu-img run per file.
  */
-async function makeChains(mountRoot: string): Promise<string[]> {
+async function makeChains(mountRoot: string): Promise<{ files: string[]; leaves: string[] }> {
   const share = join(mountRoot, mountDirNameFor('10.0.0.1:/bench'));
   const lost = join(mountRoot, mountDirNameFor('10.9.9.9:/lost'));
   const diskPath = (root: string, c: number, i: number) =>
@@ -178,6 +188,7 @@ async function makeChains(mountRoot: string): Promise<string[]> {
   const inc = readFileSync(join(tmp, 'inc'));
   rmSync(tmp, { recursive: true });
   const files: string[] = [];
+  const leaves: string[] = [];
   for (let c = 0; files.length < K; c++) {
     const moved = c % 20 === 19;
     for (let i = 0; i < L && files.length < K; i++) {
@@ -190,23 +201,74 @@ async function makeChains(mountRoot: string): Promise<string[]> {
         put(path, patchBacking(inc, backing));
       }
       files.push(path);
+      if (i === L - 1 || files.length === K) leaves.push(path);
     }
   }
-  return files;
+  return { files, leaves };
 }
 
-function sample<T>(items: T[], count: number): T[] {
-  if (count >= items.length) return items;
-  const step = items.length / count;
-  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+/**
+ * The peer: `qemu-img info --backing-chain` on every leaf, `xargs -P $(nproc)` wide (what an admin
+ * types). A leaf whose chain opens prints it as JSON (every file of the chain named); one that does
+ * not prints an error: the leaves named on stdout are the ones whose chain resolves.
+ */
+async function qemuLeaves(listFile: string, leaves: readonly string[]): Promise<Set<string>> {
+  const r = await run('sh', [
+    '-c',
+    'xargs -d "\\n" -P "$(nproc)" -n 1 qemu-img info -f qcow2 --backing-chain --output=json < "$1"',
+    'sh',
+    listFile,
+  ]);
+  const named = new Set([...r.stdout.matchAll(/"filename": "([^"]+)"/g)].map((m) => m[1]!));
+  return new Set(leaves.filter((leaf) => named.has(leaf)));
 }
 
-const qemuOk = (path: string) =>
-  new Promise<boolean>((resolve) =>
-    execFile('qemu-img', ['info', '-f', 'qcow2', '--backing-chain', '--output=json', path], (error) =>
-      resolve(!error),
-    ),
-  );
+/**
+ * The lower bound for ours: one process reads every file's qcow2 header once (magic, backing file
+ * offset and size) and follows the backing names, a file ok when its whole chain opens.
+ */
+function headerWalk(files: readonly string[]): Map<string, boolean> {
+  const backingOf = new Map<string, string | null | 'bad'>();
+  const header = Buffer.alloc(4096);
+  const read = (path: string): string | null | 'bad' => {
+    const known = backingOf.get(path);
+    if (known !== undefined) return known;
+    let value: string | null | 'bad';
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const n = readSync(fd, header, 0, header.length, 0);
+      if (n < 20 || header.readUInt32BE(0) !== 0x514649fb) value = 'bad';
+      else {
+        const offset = Number(header.readBigUInt64BE(8));
+        const size = header.readUInt32BE(16);
+        if (offset === 0) value = null;
+        else if (offset + size <= n) value = header.toString('utf8', offset, offset + size);
+        else {
+          const name = Buffer.alloc(size);
+          readSync(fd, name, 0, size, offset);
+          value = name.toString('utf8');
+        }
+      }
+    } catch {
+      value = 'bad';
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    backingOf.set(path, value);
+    return value;
+  };
+  const verdicts = new Map<string, boolean>();
+  const okOf = (path: string, depth: number): boolean => {
+    const known = verdicts.get(path);
+    if (known !== undefined) return known;
+    const backing = read(path);
+    const ok = backing === 'bad' ? false : backing === null ? true : depth < 64 && okOf(backing, depth + 1);
+    verdicts.set(path, ok);
+    return ok;
+  };
+  return new Map(files.map((f) => [f, okOf(f, 0)]));
+}
 
 /**
  * Runs a script with the local Python under GNU time: the machine is shared, so next to wall-clock
@@ -221,78 +283,82 @@ async function runTimed(argv: string[], script: string): Promise<{ stdout: strin
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-function report(title: string, script: number, baseline: number, note = '') {
-  console.log(
-    `${title}: script ${secs(script)}, baseline ${secs(baseline)}${note}, ratio ${(baseline / script).toFixed(1)}×`,
-  );
+interface Result {
+  rounds: number;
+  files: number;
+  leaves: number;
+  notOk: number;
+  chain: { ours: number[]; qemuLeaves: number[]; headers: number[]; oursCpu: string[] };
+  qemuDisagree: number;
+  headerDisagree: number;
+  scan?: { workloads: number; ours: number[]; loop: number[]; chainOverSsh: number[] };
 }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'discovery-bench-'));
   try {
     console.log(`generating ${N} workloads × ${M} snapshots and ${K} qcow2 files (chains of ${L}) in ${dir}`);
-    let t = now();
+    const t0 = now();
     const shareRoot = join(dir, 'share');
-    const folders = makeWorkloads(shareRoot);
+    makeWorkloads(shareRoot);
     const mountRoot = join(dir, 'mounts');
-    const files = await makeChains(mountRoot);
-    console.log(`generated in ${secs(now() - t)}`);
+    const { files, leaves } = await makeChains(mountRoot);
+    const listFile = join(dir, 'leaves.txt');
+    writeFileSync(listFile, leaves.join('\n') + '\n');
+    console.log(`generated in ${secs(now() - t0)}; ${leaves.length} leaves`);
 
-    // Scan, locally.
-    t = now();
-    const out = await runTimed(scanWorkloadsArgv([shareRoot]), scanWorkloadsScript);
-    const parsed = parseWorkloadScan(out.stdout);
-    const scanMs = now() - t;
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    console.log(`  scan script ${out.cpu} (load average ${load()})`);
-    if (parsed.value.workloads.length !== N)
-      throw new Error(`scan found ${parsed.value.workloads.length} workloads`);
-    t = now();
-    for (const folder of folders)
-      await run('sh', [
-        '-c',
-        'cat "$1"/workload_db "$1"/workload_vms_db "$1"/snapshot_*/snapshot_db >/dev/null; du -sb "$1"',
-        'sh',
-        folder,
-      ]);
-    report(`scan ${N}×${M} (local)`, scanMs, now() - t, ` (${N} × sh -c 'cat …; du -sb')`);
+    const result: Result = {
+      rounds: ROUNDS,
+      files: files.length,
+      leaves: leaves.length,
+      notOk: 0,
+      chain: { ours: [], qemuLeaves: [], headers: [], oursCpu: [] },
+      qemuDisagree: 0,
+      headerDisagree: 0,
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      let t = now();
+      const chainOut = await runTimed(
+        chainCheckArgv({ paths: [mountRoot], mountRoots: [mountRoot] }),
+        chainCheckScript,
+      );
+      const chains = parseChainReport(chainOut.stdout);
+      result.chain.ours.push(now() - t);
+      result.chain.oursCpu.push(chainOut.cpu);
+      if (!chains.ok) throw new Error(chains.error.message);
+      const byPath = new Map<string, ChainCheck>(chains.value.checks.map((c) => [c.path, c]));
+      if (byPath.size !== files.length)
+        throw new Error(`chain check reported ${byPath.size} of ${files.length} files`);
+      result.notOk = chains.value.checks.filter((c) => c.verdict !== 'ok').length;
 
-    // Chains, locally.
-    t = now();
-    const chainOut = await runTimed(chainCheckArgv({ paths: [mountRoot], mountRoots: [mountRoot] }), chainCheckScript);
-    const chains = parseChainReport(chainOut.stdout);
-    const chainMs = now() - t;
-    if (!chains.ok) throw new Error(chains.error.message);
-    console.log(`  chain script ${chainOut.cpu} (load average ${load()})`);
-    const byPath = new Map<string, ChainCheck>(chains.value.checks.map((c) => [c.path, c]));
-    if (byPath.size !== files.length)
-      throw new Error(`chain check reported ${byPath.size} of ${files.length} files`);
-    const qemuCount = opts['qemu-files'] === 'all' ? files.length : Number(opts['qemu-files']);
-    const picked = sample(files, qemuCount);
-    let disagree = 0;
-    t = now();
-    for (const path of picked)
-      if ((await qemuOk(path)) !== (byPath.get(path)!.verdict === 'ok')) disagree += 1;
-    const qemuMs = ((now() - t) / picked.length) * files.length;
-    const broken = chains.value.checks.filter((c) => c.verdict !== 'ok').length;
-    report(
-      `chains of ${files.length} files (local)`,
-      chainMs,
-      qemuMs,
-      picked.length < files.length ? ` (qemu-img on ${picked.length} files, extrapolated)` : '',
-    );
-    console.log(`  verdicts: ${broken} not ok; qemu-img disagrees on ${disagree} of ${picked.length}`);
-    if (disagree > 0) process.exitCode = 1;
+      t = now();
+      const okLeaves = await qemuLeaves(listFile, leaves);
+      result.chain.qemuLeaves.push(now() - t);
+      result.qemuDisagree = leaves.filter(
+        (l) => okLeaves.has(l) !== (byPath.get(l)!.verdict === 'ok'),
+      ).length;
 
-    if (opts.ssh) await overSsh(shareRoot, folders, mountRoot);
+      t = now();
+      const walked = headerWalk(files);
+      result.chain.headers.push(now() - t);
+      result.headerDisagree = files.filter((f) => walked.get(f) !== (byPath.get(f)!.verdict === 'ok')).length;
+      console.log(
+        `chains round ${round + 1}: ours ${secs(result.chain.ours.at(-1)!)} (${chainOut.cpu}), qemu-img leaves ` +
+          `${secs(result.chain.qemuLeaves.at(-1)!)}, header walk ${secs(result.chain.headers.at(-1)!)}; ` +
+          `${result.notOk} not ok; disagree: qemu-img ${result.qemuDisagree}/${leaves.length}, headers ${result.headerDisagree}/${files.length} (load ${load()})`,
+      );
+    }
+    if (opts.ssh) result.scan = await overSsh(shareRoot, mountRoot);
+    console.log(`RESULT ${JSON.stringify(result)}`);
+    if (result.qemuDisagree > 0 || result.headerDisagree > 0) process.exitCode = 1;
   } finally {
     if (opts.keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The same through tvm-1 over one SSH connection (the lab host sees this machine's /tmp). */
-async function overSsh(shareRoot: string, folders: string[], mountRoot: string) {
+/** Ours and the admin's shell loop over one SSH connection each round, through tvm-1. */
+async function overSsh(shareRoot: string, mountRoot: string): Promise<NonNullable<Result['scan']>> {
   const world = await startRemoteWorld();
   const pool = world.pool();
   // Other lab users may restart tvm-1 meanwhile: keep trying to connect for a while.
@@ -305,41 +371,47 @@ async function overSsh(shareRoot: string, folders: string[], mountRoot: string) 
       await new Promise((r) => setTimeout(r, 500));
     }
   };
+  const scan: NonNullable<Result['scan']> = { workloads: 0, ours: [], loop: [], chainOverSsh: [] };
+  // What an admin types: one loop in one shell, every workload's metadata read and its size summed.
+  const loop = [
+    'sh',
+    '-c',
+    'for d in "$1"/workload_*; do cat "$d"/workload_db "$d"/workload_vms_db "$d"/snapshot_*/snapshot_db; du -sb "$d"; done',
+    'sh',
+    shareRoot,
+  ];
   try {
     const ctx: ExecContext = { runId: 'bench', step: 'discovery', sink: () => {} };
-    let t = now();
-    const scan = await scanShare(await conn(), [shareRoot], ctx);
-    const scanMs = now() - t;
-    if (!scan.ok) throw new Error(scan.error.message);
-    console.log(
-      `scan ${N}×${M} (ssh tvm-1): script ${secs(scanMs)}, ${scan.value.workloads.length} workloads`,
-    );
+    for (let round = 0; round < ROUNDS; round++) {
+      let t = now();
+      const ours = await scanShare(await conn(), [shareRoot], ctx);
+      scan.ours.push(now() - t);
+      if (!ours.ok) throw new Error(ours.error.message);
+      scan.workloads = ours.value.workloads.length;
+      if (scan.workloads !== N) throw new Error(`scan over SSH found ${scan.workloads} workloads`);
 
-    t = now();
-    const chains = await checkChains(await conn(), { paths: [mountRoot], mountRoots: [mountRoot] }, ctx);
-    if (!chains.ok) throw new Error(chains.error.message);
-    console.log(`chains of ${chains.value.checks.length} files (ssh tvm-1): script ${secs(now() - t)}`);
-
-    // The naive scan: one exec per workload.
-    let reconnects = 0;
-    t = now();
-    for (const folder of folders) {
-      const argv = [
-        'sh',
-        '-c',
-        'cat "$1"/workload_db "$1"/workload_vms_db "$1"/snapshot_*/snapshot_db; du -sb "$1"',
-        'sh',
-        folder,
-      ];
-      let r = await runCommand(await conn(), { argv, quietStdout: true }, ctx);
-      if (!r.ok && r.error.code === 'ssh-connect') {
-        reconnects += 1;
-        r = await runCommand(await conn(), { argv, quietStdout: true }, ctx);
-      }
+      t = now();
+      const r = await runCommand(
+        await conn(),
+        { argv: loop, quietStdout: true },
+        { ...ctx, timeoutMs: 600_000 },
+      );
+      scan.loop.push(now() - t);
       if (!r.ok) throw new Error(r.error.message);
+      // The metadata files end without a newline, so du's `SIZE<TAB>PATH` follows them on the same line.
+      const sizes = r.value.stdout.split(`\t${shareRoot}/workload_`).length - 1;
+      if (sizes !== N) throw new Error(`the shell loop printed ${sizes} sizes for ${N} workloads`);
+
+      t = now();
+      const chains = await checkChains(await conn(), { paths: [mountRoot], mountRoots: [mountRoot] }, ctx);
+      scan.chainOverSsh.push(now() - t);
+      if (!chains.ok) throw new Error(chains.error.message);
+      console.log(
+        `scan round ${round + 1} (ssh tvm-1): ours ${secs(scan.ours.at(-1)!)}, shell loop ${secs(scan.loop.at(-1)!)}; ` +
+          `chain check over SSH ${secs(scan.chainOverSsh.at(-1)!)} (load ${load()})`,
+      );
     }
-    const note = ` (${folders.length} execs${reconnects ? `, ${reconnects} reconnects` : ''})`;
-    report(`scan ${N}×${M} (ssh tvm-1)`, scanMs, now() - t, note);
+    return scan;
   } finally {
     await pool.closeAll();
   }

@@ -1,27 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type BenchRow, notMeasured, secs, times } from './rows.js';
+import { atLeast, atMost, type BenchRow, median, secs, spread, times } from './rows.js';
 
 const benchFile = fileURLToPath(new URL('./discovery-bench.ts', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** One `title: script X s, baseline Y s (how), ratio Z×` line of discovery-bench's output. */
-interface Measured {
-  scriptS: number;
-  baselineS: number;
-  how: string;
-}
-
-const num = '(\\d+(?:\\.\\d+)?)';
-
-function find(output: string, prefix: RegExp): Measured | undefined {
-  for (const line of output.split('\n')) {
-    if (!prefix.test(line)) continue;
-    const m = new RegExp(`script ${num} s, baseline ${num} s(?: \\(([^)]*)\\))?`).exec(line);
-    if (m) return { scriptS: Number(m[1]), baselineS: Number(m[2]), how: m[3] ?? '' };
-  }
-  return undefined;
-}
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -43,70 +25,98 @@ function runBench(args: string[], timeoutMs: number): Promise<{ code: number; ou
 const scanTarget = '< 2 s and ≥ 10×';
 const chainTarget = '≥ 20×, same verdicts';
 
+interface Result {
+  rounds: number;
+  files: number;
+  leaves: number;
+  notOk: number;
+  chain: { ours: number[]; qemuLeaves: number[]; headers: number[]; oursCpu: string[] };
+  qemuDisagree: number;
+  headerDisagree: number;
+  scan?: { workloads: number; ours: number[]; loop: number[]; chainOverSsh: number[] };
+}
+
 /**
  * NFS scan and chain check rows from `bench/discovery-bench.ts` (2,000 workloads × 10 snapshots,
- * 10,000 qcow2 files), run as a child process; over SSH through tvm-1 when `ssh` is set.
+ * 10,000 qcow2 files), run as a child process; the scan over SSH through tvm-1 (`ssh`).
  */
+const N = 2000;
+
 export async function discoveryRows(options: {
   ssh: boolean;
   log: (line: string) => void;
 }): Promise<BenchRow[]> {
-  const args = options.ssh ? ['--ssh'] : [];
-  const { code, output } = await runBench(args, 6 * 60_000);
-  for (const line of output.trim().split('\n')) options.log(`  ${line}`);
+  const { code, output } = await runBench(options.ssh ? ['--ssh'] : [], 20 * 60_000);
+  for (const line of output.trim().split('\n')) if (!line.startsWith('RESULT ')) options.log(`  ${line}`);
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(tail(output, code));
+  const r = JSON.parse(line.slice('RESULT '.length)) as Result;
   const rows: BenchRow[] = [];
-
-  const sshScan = options.ssh ? find(output, /^scan \S+ \(ssh tvm-1\): script .* baseline/) : undefined;
-  const local = find(output, /^scan \S+ \(local\)/);
-  const scan = sshScan ?? local;
-  if (!scan)
-    rows.push(notMeasured('NFS scan (2,000 workloads × 10 snapshots)', scanTarget, tail(output, code)));
-  else {
-    const ratio = scan.baselineS / scan.scriptS;
-    const sshError = /^Error: (.*)$/m.exec(output)?.[1];
-    const where = sshScan
-      ? 'over SSH through tvm-1'
-      : options.ssh
-        ? `locally: the SSH run through tvm-1 failed (${sshError ?? `exit ${code}`})`
-        : 'locally (the lab is not up)';
+  if (options.ssh) {
+    if (!r.scan) throw new Error('the scan over SSH did not run');
+    const ours = median(r.scan.ours);
+    const loop = median(r.scan.loop);
     rows.push({
-      benchmark: 'NFS scan (2,000 workloads × 10 snapshots)',
-      ours: secs(scan.scriptS * 1000),
-      peer: secs(scan.baselineS * 1000),
-      ratio: times(ratio),
+      benchmark: 'NFS scan (2,000 workloads × 10 snapshots) vs one shell loop over SSH',
+      ours: spread(r.scan.ours, secs),
+      peer: spread(r.scan.loop, secs),
+      ratio: times(loop / ours),
       target: scanTarget,
-      met: scan.scriptS < 2 && ratio >= 10,
+      met: atMost(ours, 2000) && atLeast(loop / ours, 10),
       note:
-        `${where}; peer = one \`cat workload_db …; du -sb\` per workload folder (${scan.how || 'one exec each'}).` +
-        (sshScan && local
-          ? ` Locally (no SSH): ${secs(local.scriptS * 1000)} vs ${secs(local.baselineS * 1000)}.`
-          : '') +
-        (scan.scriptS >= 2 ? ` Gap: ${secs((scan.scriptS - 2) * 1000)} over the 2 s target.` : '') +
-        (ratio < 10 ? ` Gap: ${times(ratio)} against ≥ 10×.` : ''),
+        `over SSH through the lab's tvm-1 (one connection, this machine's /tmp); ours = the scan script in one exec, ` +
+        `output parsed (${r.scan.workloads} workloads found); peer = one exec of one shell loop, ` +
+        '`for d in "$1"/workload_*; do cat "$d"/workload_db "$d"/workload_vms_db "$d"/snapshot_*/snapshot_db; du -sb "$d"; done` ' +
+        `(every workload's size seen). ${r.rounds} rounds, alternating. Replaces issue 9's peer (one SSH exec per workload).` +
+        (loop / ours < 10
+          ? ` Gap: ${times(loop / ours)} against ≥ 10×. Cause: the ≥ 10× target was set against issue 9's peer, which paid ` +
+            `one SSH session per workload; the admin's loop pays only a fork and exec of cat and du per workload ` +
+            `(${(loop / (2 * N)).toFixed(2)} ms per exec here, ${(2 * N).toLocaleString('en-US')} execs), while ours is one Python ` +
+            `process reading the workloads' metadata files plus its start-up and the SSH exec. ` +
+            `No change to the scan was made in this work.`
+          : ''),
     });
   }
-
-  const chain = find(output, /^chains of \d+ files \(local\)/);
-  const verdicts = /verdicts: (\d+) not ok; qemu-img disagrees on (\d+) of (\d+)/.exec(output);
-  const sshChain = /chains of \d+ files \(ssh tvm-1\): script (\d+(?:\.\d+)?) s/.exec(output);
-  if (!chain || !verdicts)
-    rows.push(notMeasured('Chain check (10,000 qcow2 files)', chainTarget, tail(output, code)));
-  else {
-    const ratio = chain.baselineS / chain.scriptS;
-    const disagree = Number(verdicts[2]);
-    rows.push({
-      benchmark: 'Chain check (10,000 qcow2 files)',
-      ours: secs(chain.scriptS * 1000),
-      peer: secs(chain.baselineS * 1000),
-      ratio: times(ratio),
+  const ours = median(r.chain.ours);
+  const qemu = median(r.chain.qemuLeaves);
+  const headers = median(r.chain.headers);
+  rows.push(
+    {
+      benchmark: `Chain check (${r.files.toLocaleString('en-US')} qcow2 files) vs qemu-img on the leaves, xargs -P nproc`,
+      ours: spread(r.chain.ours, secs),
+      peer: spread(r.chain.qemuLeaves, secs),
+      ratio: times(qemu / ours),
       target: chainTarget,
-      met: ratio >= 20 && disagree === 0,
+      met: atLeast(qemu / ours, 20) && r.qemuDisagree === 0,
       note:
-        `on this machine's disk; peer = \`qemu-img info --backing-chain\` per file (${chain.how || 'every file'}); ` +
-        `${verdicts[1]} files not ok, qemu-img disagrees on ${disagree} of ${verdicts[3]} compared.` +
-        (sshChain ? ` The same check over SSH through tvm-1: ${secs(Number(sshChain[1]) * 1000)}.` : ''),
-    });
-  }
+        `on this machine's disk, chains of 10 (every 20th lost its full image); ours = the chain-check script (Python, ` +
+        `every file's verdict; CPU ${r.chain.oursCpu.map((c) => c.replace(/^cpu /, '')).join(', ')}); peer = \`xargs -P $(nproc) -n 1 qemu-img info -f qcow2 ` +
+        `--backing-chain\` on the ${r.leaves.toLocaleString('en-US')} leaf files (each opens its whole chain); ` +
+        `${r.notOk} files not ok; qemu-img disagrees on ${r.qemuDisagree} of ${r.leaves} leaves. ${r.rounds} rounds, alternating.` +
+        (qemu / ours < 20
+          ? ` Gap: ${times(qemu / ours)} against ≥ 20×. Cause: the target was set against qemu-img on every file, one at a ` +
+            `time; on the leaves only, ${'$'}(nproc) wide, the peer runs ${r.leaves.toLocaleString('en-US')} processes 2 at a time. ` +
+            `Ours is ${times(ours / headers)} the one-process lower bound (next row): Python's start-up and its per-file ` +
+            `work (${r.chain.oursCpu[0]?.replace(/^cpu /, '')} of CPU in round 1) against ${((headers / r.files) * 1000).toFixed(0)} µs per file in-process. ` +
+            `To reach ≥ 20× ours would have to take ${secs(qemu / 20)}; no change to the chain check was made in this work.`
+          : '') +
+        (r.scan ? ` The same check over SSH through tvm-1: ${spread(r.scan.chainOverSsh, secs)}.` : ''),
+    },
+    {
+      benchmark: `Chain check (${r.files.toLocaleString('en-US')} qcow2 files) vs one process reading every header`,
+      ours: spread(r.chain.ours, secs),
+      peer: spread(r.chain.headers, secs),
+      ratio: times(ours / headers),
+      target: 'reported (the lower bound; ratio = ours / bound)',
+      met: null,
+      note:
+        `the lower bound for ours: this Node process opens each file once, reads its qcow2 header (magic, backing ` +
+        `name) and follows the names, memoised; verdicts differ from ours on ${r.headerDisagree} of ${r.files} files. ` +
+        `Ours is a separate Python process (interpreter start-up included) whose output is parsed.`,
+    },
+  );
+  if (r.qemuDisagree > 0 || r.headerDisagree > 0)
+    throw new Error('verdicts differ from qemu-img or the header walk');
   return rows;
 }
 

@@ -11,8 +11,24 @@ import type { LabHost } from '../test/lab/lab-json.js';
  * line with `lineinfile` (with a backup, as the step keeps one), and `findmnt` as the check.
  */
 
-/** Ansible's forks, as the issue asks. */
+/** Today's configuration (issue 9): forks 50, linear strategy, Python modules. */
 export const ANSIBLE_FORKS = 50;
+
+/**
+ * How a play is run. `today`: issue 9's configuration (linear strategy, `command`/`shell`/`lineinfile`,
+ * i.e. a Python module per task per host). `expert`: as someone tuning Ansible for speed runs it
+ * (issue 20): `strategy: free`, `raw` tasks (no Python on the host), pipelining on, facts off, the
+ * SSH ControlPersist master reused by every task of a host within the round.
+ */
+export interface AnsibleConfig {
+  kind: 'today' | 'expert';
+  forks: number;
+}
+
+export const describeConfig = (c: AnsibleConfig): string =>
+  c.kind === 'today'
+    ? `today's configuration (forks ${c.forks}, linear, command/shell/lineinfile modules)`
+    : `expert configuration (forks ${c.forks}, strategy free, raw tasks, pipelining, ControlPersist within the round, facts off)`;
 
 export interface MountJob {
   /** The live share's mount path (bound from). */
@@ -21,7 +37,26 @@ export interface MountJob {
   target: string;
 }
 
-/** Writes known_hosts, inventory.ini, vars.json and play.yml into `dir`. */
+/**
+ * The expert's play: the same four tasks as raw commands (one SSH session each on the host's
+ * ControlPersist master, no module upload, no Python), hosts never waiting for each other.
+ */
+const expertPlay = [
+  '- hosts: nodes',
+  '  gather_facts: false',
+  '  strategy: free',
+  '  tasks:',
+  '    - name: mkdir',
+  '      raw: mkdir -p {{ target | quote }}',
+  '    - name: mount --bind',
+  '      raw: mountpoint -q {{ target | quote }} || mount --bind {{ live | quote }} {{ target | quote }}',
+  '    - name: fstab line (backup first)',
+  '      raw: grep -qxF {{ line | quote }} /etc/fstab || { cp -p /etc/fstab /etc/fstab.bak && printf "%s\\n" {{ line | quote }} >> /etc/fstab; }',
+  '    - name: verify',
+  '      raw: findmnt {{ target | quote }}',
+];
+
+/** Writes known_hosts, inventory.ini, vars.json, play.yml (today) and expert.yml into `dir`. */
 export function writeAnsibleFiles(dir: string, hosts: readonly LabHost[], job: MountJob): void {
   writeFileSync(join(dir, 'known_hosts'), hosts.map((h) => `${h.address} ${h.hostKey}`).join('\n') + '\n');
   const sshArgs = `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(dir, 'known_hosts')}`;
@@ -62,6 +97,7 @@ export function writeAnsibleFiles(dir: string, hosts: readonly LabHost[], job: M
     '        argv: [findmnt, "{{ target }}"]',
   ];
   writeFileSync(join(dir, 'play.yml'), play.join('\n') + '\n');
+  writeFileSync(join(dir, 'expert.yml'), expertPlay.join('\n') + '\n');
 }
 
 export interface AnsibleRun {
@@ -71,21 +107,30 @@ export interface AnsibleRun {
 }
 
 /**
- * One `ansible-playbook` run: forks 50, pipelining on, a fresh ControlPersist directory (every round
- * pays its handshakes, like ours), host key checking on.
+ * One `ansible-playbook` run in the given configuration: pipelining on, a fresh ControlPersist
+ * directory (every round pays its handshakes, like ours; within the round each host's master is
+ * reused by every task), host key checking on.
  */
-export function runAnsible(dir: string, round: number): Promise<AnsibleRun> {
+export function runAnsible(dir: string, round: string, config: AnsibleConfig): Promise<AnsibleRun> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(
       'ansible-playbook',
-      ['-i', 'inventory.ini', '-f', String(ANSIBLE_FORKS), '-e', '@vars.json', 'play.yml'],
+      [
+        '-i',
+        'inventory.ini',
+        '-f',
+        String(config.forks),
+        '-e',
+        '@vars.json',
+        config.kind === 'today' ? 'play.yml' : 'expert.yml',
+      ],
       {
         cwd: dir,
         env: {
           ...process.env,
           ANSIBLE_PIPELINING: 'True',
-          ANSIBLE_FORKS: String(ANSIBLE_FORKS),
+          ANSIBLE_FORKS: String(config.forks),
           ANSIBLE_HOST_KEY_CHECKING: 'True',
           ANSIBLE_RETRY_FILES_ENABLED: 'False',
           ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),

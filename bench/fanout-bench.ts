@@ -9,12 +9,14 @@ import { labJsonPath } from '../test/lab/topology.js';
 import {
   ANSIBLE_FORKS,
   ansibleRecap,
+  describeConfig,
   runAnsible,
   writeAnsibleFiles,
+  type AnsibleConfig,
   type MountJob,
 } from './fanout-ansible.js';
 import {
-  openAll,
+  openAndTouchAll,
   openHarness,
   resetHosts,
   runMountPathsStep,
@@ -23,16 +25,16 @@ import {
   type StepTiming,
 } from './fanout-step.js';
 import { startFanoutWorld, worldCpuMs, worldPssMiB, type FanoutWorld } from './fanout-world.js';
-import { type BenchRow, median, millis, notMeasured, secs } from './rows.js';
+import { atMost, type BenchRow, median, millis, secs, spread, times } from './rows.js';
 
-/** Computes, as the issue asks (plus the TVM, which the step also covers). */
-const COMPUTES = Number(process.env.BENCH_FANOUT_COMPUTES ?? 200);
-const ISSUE_COMPUTES = 200;
-const ROUNDS = 3;
-/** One Ansible round takes 10+ minutes at 200 hosts on 2 cores; BENCH_ANSIBLE_ROUNDS raises it. */
-const ANSIBLE_ROUNDS = Number(process.env.BENCH_ANSIBLE_ROUNDS ?? 1);
-const TARGET = '≤ 1/3 of Ansible';
-const BENCHMARK = 'Fan-out (mount-path step)';
+/** Scale points (computes; the TVM comes on top). The issue asks 200; BENCH_FANOUT_SCALE=50,100,200 runs several. */
+const SCALE = (process.env.BENCH_FANOUT_SCALE ?? process.env.BENCH_FANOUT_COMPUTES ?? '200')
+  .split(',')
+  .map((n) => Number(n.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 3);
+const ANSIBLE_TARGET = '≤ 1/3 of Ansible';
+const BOUND_TARGET = '≤ 2× the physical limit';
 
 /** Reads `.lab/lab.json`, or undefined when the lab was never brought up. */
 export function readLab(): LabJson | undefined {
@@ -87,31 +89,16 @@ async function settledWorldCpu(): Promise<number> {
 }
 
 interface OursRound {
-  handshakeMs: number;
   step: StepTiming;
   hostCpuMs: number;
   nodeCpuMs: number;
-  handshakeHostCpuMs: number;
 }
 
+/** The product's mount-path step on fresh connections, then its undo (not timed). */
 async function oursRound(world: FanoutWorld, round: number): Promise<OursRound> {
-  const profile = worldProfile(world);
-  const concurrency = profile.ssh.concurrency;
-  // Handshake bound: a fresh pool opening every connection at the step's concurrency.
-  const bound = openHarness(world, profile, `bench-handshakes-${round}`);
-  let cpu = await settledWorldCpu();
-  let handshakeMs: number;
+  const harness = openHarness(world, worldProfile(world), `bench-fanout-${round}`);
   try {
-    handshakeMs = await openAll(bound, concurrency);
-  } finally {
-    await bound.close();
-  }
-  const afterHandshakes = await settledWorldCpu();
-  const handshakeHostCpuMs = afterHandshakes - cpu;
-
-  const harness = openHarness(world, profile, `bench-fanout-${round}`);
-  try {
-    cpu = afterHandshakes;
+    const cpu = await settledWorldCpu();
     const node = nodeCpuMs();
     const step = await runMountPathsStep(harness);
     const nodeUsed = nodeCpuMs() - node;
@@ -119,7 +106,29 @@ async function oursRound(world: FanoutWorld, round: number): Promise<OursRound> 
     await harness.services.pool.closeAll();
     const hostCpuMs = (await settledWorldCpu()) - cpu;
     await undoStep(harness);
-    return { handshakeMs, step, hostCpuMs, nodeCpuMs: nodeUsed, handshakeHostCpuMs };
+    return { step, hostCpuMs, nodeCpuMs: nodeUsed };
+  } finally {
+    await harness.close();
+  }
+}
+
+interface BoundRound {
+  ms: number;
+  hostCpuMs: number;
+}
+
+/**
+ * The physical limit of a fan-out over SSH: a fresh pool opens a connection to every host and runs one
+ * round trip (`true`) on each, at the step's concurrency, through the same pool and exec path.
+ */
+async function boundRound(world: FanoutWorld, round: number): Promise<BoundRound> {
+  const profile = worldProfile(world);
+  const harness = openHarness(world, profile, `bench-bound-${round}`);
+  try {
+    const cpu = await settledWorldCpu();
+    const ms = await openAndTouchAll(harness, profile.ssh.concurrency);
+    await harness.services.pool.closeAll();
+    return { ms, hostCpuMs: (await settledWorldCpu()) - cpu };
   } finally {
     await harness.close();
   }
@@ -158,17 +167,18 @@ interface AnsibleRound {
 async function ansibleRound(
   world: FanoutWorld,
   dir: string,
-  round: number,
+  round: string,
   job: MountJob,
+  config: AnsibleConfig,
 ): Promise<AnsibleRound> {
   const cpu = await settledWorldCpu();
-  const run = await runAnsible(dir, round);
+  const run = await runAnsible(dir, round, config);
   await endControlMasters(join(dir, `cp-${round}`));
   const hostCpuMs = (await settledWorldCpu()) - cpu;
   const recap = ansibleRecap(run.output, world.hosts.length);
   if (run.code !== 0 || recap.okHosts !== world.hosts.length)
     throw new Error(
-      `ansible-playbook exited ${run.code}, ${recap.okHosts}/${world.hosts.length} hosts ok: ${run.output.slice(-600)}`,
+      `ansible-playbook (${describeConfig(config)}) exited ${run.code}, ${recap.okHosts}/${world.hosts.length} hosts ok: ${run.output.slice(-600)}`,
     );
   // Back to the state before the work, for the next round (not timed).
   const harness = openHarness(world, worldProfile(world), `bench-reset-${round}`);
@@ -180,22 +190,50 @@ async function ansibleRound(
   return { ms: run.ms, hostCpuMs };
 }
 
+const med = (xs: readonly number[]) => median(xs);
+const ratioOf = (a: number, b: number) => (a / b).toFixed(3);
+
 /**
- * Fan-out: the product's mount-path step (discover → plan → execute with its verification, through
- * `openRunServices`' SSH pool and `fanOut`) on a world of its own with a TVM and 200 computes (real
- * sshds in their own mount namespaces), against `ansible-playbook` (forks 50, pipelining) doing mkdir,
- * mount --bind, the fstab line and a findmnt check on the same hosts. Fresh connections every round on
- * both sides; every host is put back between rounds. Also the handshake bound: a fresh pool opening
- * all connections at the step's concurrency.
+ * Why ours is not within 2× of the limit, in the limit's units: the step's shape (discover on fresh
+ * connections, then execute and verify on the same ones) and its round trips per host.
  */
-export async function fanOutRows(log: (line: string) => void): Promise<BenchRow[]> {
-  const missing = missingTool();
-  if (missing) return [notMeasured(BENCHMARK, TARGET, missing)];
+function gap(
+  oursMs: number,
+  boundMs: number,
+  discoverMs: number,
+  executeMs: number,
+  perHost: number,
+): string {
+  if (oursMs <= 2 * boundMs) return '';
+  const u = (ms: number) => `${(ms / boundMs).toFixed(1)}×`;
+  return (
+    `Gap: ${u(oursMs)} the limit against ≤ 2×. Discover alone (every connection opened, then the mount probe and the ` +
+    `fstab read: 2 round trips per host, plus the TVM's chain check) takes ${u(discoverMs)} the limit; execute and verify ` +
+    `(mkdir, mount --bind, fstab line, then the Python chain check: 4 round trips per host on the open connections) ` +
+    `${u(executeMs)}. ${perHost.toFixed(1)} commands per host in all, each a session with sudo and a shell on a host whose ` +
+    `2 cores are shared by every sshd and this process: the time is CPU on the hosts' side, not waiting. ` +
+    `The step keeps discover (before the plan is shown) apart from execute, and records each action as its own undoable ` +
+    `change, so its floor is 2 round trips per host (a probe that also reads fstab; one script doing the three actions and ` +
+    `the check); whether that reaches ≤ 2× was not measured: it needs the step's per-action change journal to record a whole host's script as one undoable change, not done in this work.`
+  );
+}
+
+interface ScalePoint {
+  computes: number;
+  hosts: number;
+  oursMs: number;
+  expertMs: number;
+  rows: BenchRow[];
+}
+
+/** Every measurement at one world size: ours, the physical limit, Ansible in each configuration. */
+async function scalePoint(computes: number, log: (line: string) => void): Promise<ScalePoint> {
   const started = performance.now();
-  const world = await startFanoutWorld(COMPUTES);
+  const world = await startFanoutWorld(computes);
   const dir = mkdtempSync(join(tmpdir(), 'bench-ansible-'));
   try {
     const hosts = world.hosts.length;
+    const concurrency = worldProfile(world).ssh.concurrency;
     const pss = worldPssMiB();
     log(`  world: ${hosts} hosts up in ${secs(world.bootMs)}, sshd listeners ${pss.toFixed(0)} MiB (PSS)`);
     const job: MountJob = {
@@ -203,68 +241,159 @@ export async function fanOutRows(log: (line: string) => void): Promise<BenchRow[
       target: mountPathFor(world.nfs.A1, world.mountRoot),
     };
     writeAnsibleFiles(dir, world.hosts, job);
+    // The expert's forks: ours (the profile's concurrency) and wider settings, the best one reported.
+    const expertForks = [...new Set([concurrency, 50, 100].filter((f) => f <= Math.max(concurrency, hosts)))];
+    const configs: AnsibleConfig[] = [
+      ...expertForks.map((forks) => ({ kind: 'expert' as const, forks })),
+      { kind: 'today', forks: ANSIBLE_FORKS },
+    ];
+    const restarts: string[] = [];
+    /**
+     * Runs a round; when it failed because a host's sshd was gone (killed from outside), boots it
+     * again, puts every host back, and runs the round once more. Any other failure fails the bench.
+     */
+    const retried = async <T>(round: (attempt: number) => Promise<T>): Promise<T> => {
+      try {
+        return await round(0);
+      } catch (error) {
+        const down = await world.revive();
+        if (down.length === 0) throw error;
+        restarts.push(...down);
+        log(`  ${down.join(', ')} down (killed from outside the bench): booted again, round repeated`);
+        const harness = openHarness(world, worldProfile(world), `bench-revive-${restarts.length}`);
+        try {
+          await resetHosts(harness, job.live, job.target);
+        } finally {
+          await harness.close();
+        }
+        return round(1);
+      }
+    };
     const ours: OursRound[] = [];
-    const ansible: AnsibleRound[] = [];
-    // Ansible's round(s) between ours, so both see similar machine load.
-    const plan: ('ours' | 'ansible')[] = ['ours'];
-    for (let i = 0; i < Math.max(ROUNDS - 1, ANSIBLE_ROUNDS); i++) {
-      if (i < ANSIBLE_ROUNDS) plan.push('ansible');
-      if (i + 1 < ROUNDS) plan.push('ours');
-    }
-    for (const which of plan) {
-      if (which === 'ours') {
-        const r = await oursRound(world, ours.length);
-        ours.push(r);
-        log(
-          `  ours: step ${secs(r.step.totalMs)} (discover ${secs(r.step.discoverMs)}, execute ${secs(r.step.executeMs)}), ` +
-            `handshakes ${secs(r.handshakeMs)}, sshd CPU ${secs(r.hostCpuMs)}, node CPU ${secs(r.nodeCpuMs)}`,
+    const bound: BoundRound[] = [];
+    const ansible = new Map<AnsibleConfig, AnsibleRound[]>(configs.map((c) => [c, []]));
+    // Interleaved, so every side sees similar machine load over the rounds.
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = await retried(() => boundRound(world, round));
+      bound.push(b);
+      const r = await retried(() => oursRound(world, round));
+      ours.push(r);
+      log(
+        `  round ${round + 1}: limit ${secs(b.ms)}; ours ${secs(r.step.totalMs)} (discover ${secs(r.step.discoverMs)}, ` +
+          `execute ${secs(r.step.executeMs)}, ${r.step.commands} commands), sshd CPU ${secs(r.hostCpuMs)}, node CPU ${secs(r.nodeCpuMs)}`,
+      );
+      for (const config of configs) {
+        const a = await retried((attempt) =>
+          ansibleRound(world, dir, `${config.kind}-${config.forks}-${round}-${attempt}`, job, config),
         );
-      } else {
-        const r = await ansibleRound(world, dir, ansible.length, job);
-        ansible.push(r);
-        log(`  ansible: ${secs(r.ms)}, sshd CPU ${secs(r.hostCpuMs)}`);
+        ansible.get(config)!.push(a);
+        log(`  ansible ${config.kind} forks ${config.forks}: ${secs(a.ms)}, sshd CPU ${secs(a.hostCpuMs)}`);
       }
     }
-    const oursMs = median(ours.map((r) => r.step.totalMs));
-    const ansibleMs = median(ansible.map((r) => r.ms));
-    const handshakeMs = median(ours.map((r) => r.handshakeMs));
-    const first = ours[0]!;
-    const concurrency = worldProfile(world).ssh.concurrency;
-    const perCommand =
-      (median(ours.map((r) => r.hostCpuMs)) - median(ours.map((r) => r.handshakeHostCpuMs))) /
-      Math.max(1, first.step.commands);
-    const computes = hosts - 1;
-    return [
-      {
-        benchmark: `Fan-out (mount-path step, ${computes} computes + TVM)`,
-        ours: secs(oursMs),
-        peer: secs(ansibleMs),
-        ratio: `${(oursMs / ansibleMs).toFixed(3)} of Ansible`,
-        target: TARGET,
-        met: computes >= ISSUE_COMPUTES && oursMs <= ansibleMs / 3,
+    const oursTimes = ours.map((r) => r.step.totalMs);
+    const oursMs = med(oursTimes);
+    const boundMs = med(bound.map((b) => b.ms));
+    const timesOf = (c: AnsibleConfig) => ansible.get(c)!.map((a) => a.ms);
+    const cpuOf = (c: AnsibleConfig) => med(ansible.get(c)!.map((a) => a.hostCpuMs));
+    const matched = configs[0]!;
+    const best = configs
+      .filter((c) => c.kind === 'expert')
+      .reduce((a, c) => (med(timesOf(c)) < med(timesOf(a)) ? c : a));
+    const today = configs.find((c) => c.kind === 'today')!;
+    const first = ours[0]!.step;
+    const size = `${computes} computes + TVM`;
+    const oursCell = spread(oursTimes, secs);
+    const where =
+      `world of ${hosts} real sshds in their own mount namespaces (test/lab/hosts; booted in ${secs(world.bootMs)}, ` +
+      `idle listeners ${pss.toFixed(0)} MiB PSS). Ours: the product's mount-path step through openRunServices' ` +
+      `SSH pool at the profile's concurrency ${concurrency}: discover (the TVM's chain check, a probe and fstab read per host), ` +
+      `plan, execute (${first.actions} actions: mkdir, mount --bind, fstab line with backup per host) and verify, ` +
+      `${first.commands} commands; fresh connections each round, every host put back between rounds.`;
+    const ansibleRow = (config: AnsibleConfig, label: string): BenchRow => {
+      const t = timesOf(config);
+      return {
+        benchmark: `Fan-out (mount-path step, ${size}) vs Ansible, ${label}`,
+        ours: oursCell,
+        peer: spread(t, secs),
+        ratio: `${ratioOf(oursMs, med(t))} of Ansible`,
+        target: ANSIBLE_TARGET,
+        met: atMost(oursMs, med(t) / 3),
         note:
-          `a world of its own (test/lab/hosts: ${hosts} sshds in their own mount namespaces on 127.0.97.11 and 127.0.98.x, ` +
-          `booted in ${secs(world.bootMs)}, idle listeners ${pss.toFixed(0)} MiB PSS, torn down after). Ours: the product's ` +
-          `mount-path step (discover: the TVM's chain check, a probe and fstab read per host; plan; execute: ${first.step.actions} actions ` +
-          `= mkdir, mount --bind, fstab line with backup on every host; verify: the backing chains followed on every host) through ` +
-          `openRunServices' SSH pool at the profile's concurrency ${concurrency}, ${first.step.commands} commands in all; ` +
-          `discover ${secs(median(ours.map((r) => r.step.discoverMs)))}, execute with verification ${secs(median(ours.map((r) => r.step.executeMs)))}. ` +
-          `Handshake bound (fresh pool, all ${hosts} connections at width ${concurrency}): ${secs(handshakeMs)}; the step took ` +
-          `${(oursMs / handshakeMs).toFixed(1)}× that. Where the time goes (CPU, this machine's 2 cores are the limit): sshd side ` +
-          `${secs(median(ours.map((r) => r.hostCpuMs)))} per step, of which ${secs(median(ours.map((r) => r.handshakeHostCpuMs)))} ` +
-          `for the ${hosts} handshakes (${millis(median(ours.map((r) => r.handshakeHostCpuMs)) / hosts)} each) and about ${millis(perCommand)} ` +
-          `per command (the session, the login shell and the command's own processes, Python for the chain check; process ` +
-          `start-up is costly on this VM: /bin/true alone takes 13 ms of CPU); the wizard's own process ${secs(median(ours.map((r) => r.nodeCpuMs)))}. ` +
-          `Ansible: forks ${ANSIBLE_FORKS}, pipelining on, gather_facts off, a fresh ControlPersist directory per round, the same ` +
-          `fstab line via lineinfile (backup on), mount --bind unless mountpoint, findmnt as its check; all ${hosts} hosts ok=4; ` +
-          `sshd side ${secs(median(ansible.map((r) => r.hostCpuMs)))} (a Python module per task per host). Rounds: ours ` +
-          `${ours.map((r) => secs(r.step.totalMs)).join(', ')} (handshakes ${ours.map((r) => secs(r.handshakeMs)).join(', ')}); ` +
-          `Ansible ${ansible.map((r) => secs(r.ms)).join(', ')} (${ANSIBLE_ROUNDS} round${ANSIBLE_ROUNDS === 1 ? ': one takes many minutes here' : 's'}). ` +
-          `Every host put back between rounds (the step's own undo for ours). Whole benchmark ${secs(performance.now() - started)}.`,
+          `${describeConfig(config)}; the same work (mkdir, mount --bind unless mounted, the fstab line with a backup, ` +
+          `findmnt as the check) on the same ${hosts} hosts, all hosts ok=4 every round; a fresh ControlPersist directory ` +
+          `per round; sshd CPU per round ${secs(cpuOf(config))} (ours ${secs(med(ours.map((r) => r.hostCpuMs)))}).`,
+      };
+    };
+    const perCommand =
+      (med(ours.map((r) => r.hostCpuMs)) - med(bound.map((b) => b.hostCpuMs))) /
+      Math.max(1, first.commands - hosts);
+    const rows: BenchRow[] = [
+      {
+        benchmark: `Fan-out (mount-path step, ${size}) vs the physical limit`,
+        ours: oursCell,
+        peer: spread(
+          bound.map((b) => b.ms),
+          secs,
+        ),
+        ratio: times(oursMs / boundMs),
+        target: BOUND_TARGET,
+        met: atMost(oursMs, 2 * boundMs),
+        note:
+          `${where} Limit: a fresh pool opening all ${hosts} connections and running one round trip (\`true\`) on each ` +
+          `at width ${concurrency}, through the same pool and exec path, measured in every round before ours. ` +
+          `Ours: discover ${secs(med(ours.map((r) => r.step.discoverMs)))}, execute with verification ` +
+          `${secs(med(ours.map((r) => r.step.executeMs)))}. Where the time goes (CPU; the 2 cores are the limit): the ` +
+          `hosts' sshd side used ${secs(med(ours.map((r) => r.hostCpuMs)))} per step against ${secs(med(bound.map((b) => b.hostCpuMs)))} ` +
+          `for the limit (${millis(med(bound.map((b) => b.hostCpuMs)) / hosts)} per host: handshake + one session), i.e. ` +
+          `about ${millis(perCommand)} per further command (a session, sudo, a shell and the command's processes; Python ` +
+          `for the chain check); the wizard's own process ${secs(med(ours.map((r) => r.nodeCpuMs)))}. ` +
+          `${gap(oursMs, boundMs, med(ours.map((r) => r.step.discoverMs)), med(ours.map((r) => r.step.executeMs)), first.commands / hosts)} ` +
+          `Whole scale point ${secs(performance.now() - started)}` +
+          (restarts.length > 0
+            ? `; ${restarts.length} host sshd(s) were killed from outside the bench (${restarts.join(', ')}), booted again and the round repeated.`
+            : '.'),
       },
+      ansibleRow(matched, `expert, forks ${matched.forks} (= our concurrency)`),
+      ...(best !== matched
+        ? [ansibleRow(best, `expert, its best forks (${best.forks}, of ${expertForks.join('/')})`)]
+        : []),
+      ansibleRow(today, "today's configuration (issue 9)"),
     ];
+    if (best === matched && expertForks.length > 1)
+      rows[1]!.note += ` Forks tried: ${expertForks.map((f) => `${f}: ${secs(med(timesOf(configs.find((c) => c.kind === 'expert' && c.forks === f)!)))}`).join(', ')}; ${matched.forks} was the best.`;
+    return { computes, hosts, oursMs, expertMs: med(timesOf(best)), rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await world.down();
   }
+}
+
+/** One scale point's rows and the medians the per-host fit is made from (results-file.ts). */
+export interface FanoutGroup {
+  key: string;
+  rows: BenchRow[];
+  scale: { hosts: number; oursMs: number; ansibleMs: number };
+}
+
+/**
+ * Fan-out: the product's mount-path step on worlds of its own (a TVM and N computes, real sshds in
+ * their own mount namespaces) at each scale point, against the physical limit measured in the same
+ * rounds and against ansible-playbook as an expert runs it and as issue 9 ran it. Each scale point is
+ * its own record (`fanout@N`), so points can be measured one at a time.
+ */
+export async function fanOutGroups(log: (line: string) => void): Promise<FanoutGroup[]> {
+  const missing = missingTool();
+  if (missing) throw new Error(`fan-out cannot run here: ${missing}`);
+  if (SCALE.length === 0) throw new Error('BENCH_FANOUT_SCALE names no host count');
+  const groups: FanoutGroup[] = [];
+  for (const computes of SCALE) {
+    log(`  scale point: ${computes} computes`);
+    const p = await scalePoint(computes, log);
+    groups.push({
+      key: `fanout@${computes}`,
+      rows: p.rows,
+      scale: { hosts: p.hosts, oursMs: p.oursMs, ansibleMs: p.expertMs },
+    });
+  }
+  return groups;
 }

@@ -171,14 +171,17 @@ export async function undoStep(harness: StepHarness): Promise<number> {
   return undone.value;
 }
 
-/** Time to open a connection to every host at `concurrency` (fresh pool): the handshake bound. */
-export async function openAll(harness: StepHarness, concurrency: number): Promise<number> {
+/**
+ * The physical limit of a fan-out: open a connection to every host and run one round trip on it
+ * (`true`, unprivileged) at `concurrency`, through the pool and exec path the step uses.
+ */
+export async function openAndTouchAll(harness: StepHarness, concurrency: number): Promise<number> {
   const ids = harness.ctx.profile.hosts.map((h) => h.id);
   const started = performance.now();
-  const opened = await fanOut(ids, (id) => harness.services.pool.get(id), { concurrency });
+  const outcomes = await fanOut(ids, (id) => runOn(harness.ctx, id, { argv: ['true'] }), { concurrency });
   const ms = performance.now() - started;
-  const failed = opened.find((o) => !o.ok);
-  if (failed && !failed.ok) throw new Error(`connect ${failed.host}: ${failed.error.message}`);
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) throw new Error(`round trip ${failed.host}: ${failed.error.message}`);
   return ms;
 }
 

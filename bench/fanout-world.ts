@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mountPathFor } from '../shared/nfs/mount-path.js';
@@ -50,6 +51,12 @@ export interface FanoutWorld {
   bootMs: number;
   /** Ends every host process and deletes the world's directory. */
   down(): Promise<void>;
+  /**
+   * Boots again any host whose sshd is gone (upHosts is idempotent: running hosts are reused, keys
+   * kept); returns the names that were down. Other work on this shared machine has killed a world's
+   * sshd mid-run; a round that met such a host is repeated, and the restarts are reported.
+   */
+  revive(): Promise<string[]>;
 }
 
 function qemuImg(args: string[]): Promise<void> {
@@ -99,11 +106,30 @@ export async function startFanoutWorld(computeCount: number): Promise<FanoutWorl
     const bootMs = performance.now() - started;
     // For a person looking at a world left running: the hosts as the lab describes them.
     writeFileSync(join(fanoutWorldDir, 'hosts.json'), JSON.stringify(hosts, null, 2) + '\n');
-    return { hosts, lab, nfs: { ...nfsExports }, mountRoot, bootMs, down };
+    const revive = async (): Promise<string[]> => {
+      const down: string[] = [];
+      for (const h of hosts) if (!(await listening(h.address, h.port))) down.push(h.name);
+      if (down.length > 0) await lab.upHosts({ computeCount, exportsRegistry: registry, jump: false });
+      return down;
+    };
+    return { hosts, lab, nfs: { ...nfsExports }, mountRoot, bootMs, down, revive };
   } catch (error) {
     await down();
     throw error;
   }
+}
+
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(2_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** Pids of the world's sshd listeners (one per host). */

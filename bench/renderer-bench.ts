@@ -7,7 +7,7 @@ import { ROOT, startBrowserMode } from '../test/e2e/support/browser-mode.js';
 import { launchChromium } from '../test/e2e/support/chromium.js';
 import { importProfileFile } from '../test/e2e/support/lab-browser.js';
 import { readLab } from './fanout-bench.js';
-import { type BenchRow, median, millis, notMeasured, percentile } from './rows.js';
+import { atMost, type BenchRow, median, millis, notMeasured, percentile, spread } from './rows.js';
 
 const SCREEN_RUNS = 5;
 /** The stream the issue names, in the batches the core's event bus sends (one per 50 ms). */
@@ -37,7 +37,7 @@ export function bundleRow(): BenchRow {
     peer: '—',
     ratio: '—',
     target: 'reported (no target)',
-    met: true,
+    met: null,
     note: `${(raw / 1024).toFixed(0)} KiB before gzip; ${parts.join(', ')} (source maps not counted).`,
   };
 }
@@ -61,22 +61,52 @@ function keepEventSources(): void {
 const visible = (page: Page, id: string, timeout = 15_000) =>
   page.waitForSelector(`[data-testid="${id}"]`, { state: 'visible', timeout });
 
-/** From `goto` to the profile list, and on to the wizard tab's first screen, in a fresh browser context. */
-async function firstScreen(browser: Browser, url: string): Promise<{ listMs: number; wizardMs: number }> {
+/** One load of the app, in ms from `page.goto`; the phases show what the first screen waits for. */
+interface Screen {
+  /** The first screen: the profile list with the first profile open (its tabs shown). */
+  screenMs: number;
+  /** The document and its script and stylesheet received. */
+  assetsMs: number;
+  /** The app's first call sent: the script has been parsed and evaluated. */
+  firstCallMs: number;
+  /** The last call the first screen needs answered (app.info → profiles.list → profiles.get). */
+  callsDoneMs: number;
+  calls: number;
+  wizardMs: number;
+}
+
+/** From `goto` to the first screen, and on to the wizard tab's first screen, in a fresh browser context. */
+async function firstScreen(browser: Browser, url: string): Promise<Screen> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   try {
     const page = await context.newPage();
     const started = performance.now();
-    await page.goto(url);
-    await visible(page, 'profile-list');
-    const listMs = performance.now() - started;
-    if (!(await page.getByTestId('tab-wizard').isVisible()))
-      await page.getByTestId('profile-item').first().click();
+    const since = () => performance.now() - started;
+    let assetsMs = 0;
+    let firstCallMs = 0;
+    let callsDoneMs = 0;
+    let calls = 0;
+    let screenShown = false;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/call/') && firstCallMs === 0) firstCallMs = since();
+    });
+    page.on('requestfinished', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/assets/') || path === '/') assetsMs = Math.max(assetsMs, since());
+      if (path.startsWith('/api/call/') && !screenShown) {
+        callsDoneMs = since();
+        calls += 1;
+      }
+    });
+    await page.goto(url, { waitUntil: 'commit' });
+    await visible(page, 'tab-wizard');
+    screenShown = true;
+    const screenMs = since();
     await page.getByTestId('tab-wizard').click();
     await page.waitForSelector('[data-testid="wizard-shell"], [data-testid="run-setup"]', {
       state: 'visible',
     });
-    return { listMs, wizardMs: performance.now() - started };
+    return { screenMs, assetsMs, firstCallMs, callsDoneMs, calls, wizardMs: since() };
   } finally {
     await context.close();
   }
@@ -210,11 +240,13 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
     const page = await context.newPage();
     const runId = await openRun(page, server.url, profileFile);
 
-    const screens: { listMs: number; wizardMs: number }[] = [];
+    const screens: Screen[] = [];
     for (let i = 0; i < SCREEN_RUNS; i++) screens.push(await firstScreen(browser, server.url));
-    const listMs = median(screens.map((s) => s.listMs));
-    const wizardMs = median(screens.map((s) => s.wizardMs));
-    log(`  first screen: ${screens.map((s) => `${millis(s.listMs)}/${millis(s.wizardMs)}`).join(', ')}`);
+    const screenMs = median(screens.map((s) => s.screenMs));
+    const phase = (pick: (s: Screen) => number) => millis(median(screens.map(pick)));
+    log(
+      `  first screen: ${screens.map((s) => `${millis(s.screenMs)} (assets ${millis(s.assetsMs)}, first call ${millis(s.firstCallMs)}, calls done ${millis(s.callsDoneMs)})`).join(', ')}`,
+    );
 
     const stream = await streamInPage(page, runId);
     await context.close();
@@ -230,19 +262,30 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
     );
     return [
       {
-        benchmark: 'Time to first wizard screen',
-        ours: millis(wizardMs),
+        benchmark: 'Time to first screen (browser mode)',
+        ours: spread(
+          screens.map((s) => s.screenMs),
+          millis,
+        ),
         peer: '—',
         ratio: '—',
-        target: 'reported (no target)',
-        met: true,
+        target: '< 500 ms',
+        met: atMost(screenMs, 500),
         note:
-          `browser mode, Debian Chromium headless, fresh context each time, median of ${SCREEN_RUNS}: ` +
-          `page.goto → profile list ${millis(listMs)}, → wizard tab's first screen ${millis(wizardMs)} ` +
-          `(runs: ${screens.map((s) => millis(s.wizardMs)).join(', ')}).`,
+          `browser mode, Debian Chromium headless, a fresh context (empty cache) each time, ${SCREEN_RUNS} rounds, the lab ` +
+          `profile stored: from page.goto until the first screen (the profile list with the first profile open, its tabs ` +
+          `shown). What it waits for (medians, ms since goto): the document (token → cookie redirect), its script and ` +
+          `stylesheet received at ${phase((s) => s.assetsMs)}; the script parsed and evaluated, first call sent at ` +
+          `${phase((s) => s.firstCallMs)}; ${screens[0]!.calls} calls in sequence (app.info → profiles.list → profiles.get) ` +
+          `answered at ${phase((s) => s.callsDoneMs)}; the rest (${millis(screenMs - median(screens.map((s) => s.callsDoneMs)))}) ` +
+          `is rendering the open profile's editor before the frame is painted. On to the wizard tab's first screen after ` +
+          `clicking it: ${spread(
+            screens.map((s) => s.wizardMs),
+            millis,
+          )} since goto.`,
       },
       {
-        benchmark: 'Log view frame time (20k lines/s)',
+        benchmark: 'Log view frame time (20k lines/s, injected on the page; 1 round)',
         ours: `p95 ${millis(p95)}`,
         peer: '—',
         ratio: '—',
@@ -251,7 +294,9 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
         note:
           `${STREAM_SECONDS} s of ${LINES_PER_SECOND.toLocaleString('en-US')} lines/s as ${1000 / BATCH_MS} \`log\` events a second ` +
           `(${(LINES_PER_SECOND * BATCH_MS) / 1000} lines each, the core's 50 ms batches), dispatched on the page's own EventSource ` +
-          `(kept by an init script; the server's stream itself is not involved) into an open run of the wizard; ` +
+          `(kept by an init script; the server's stream itself is not involved) into an open run of the wizard; one round. ` +
+          `Not yet as issue 20 asks (lines through the real server stream, 1M lines, long tasks > 50 ms and heap at the end): ` +
+          `this row measures the panel's rendering only. ` +
           `${frames.length} frames, p50 ${millis(percentile(frames, 50))}, p95 ${millis(p95)}, max ${millis(worst)}; ` +
           `the panel held ${held} of the ${LINES_PER_SECOND * STREAM_SECONDS} lines streamed ("${stream.shown.trim()}") with ${stream.rows} rows in the DOM; JS heap ${mib(stream.heapBefore)} → peak ` +
           `${mib(stream.heapPeak)} → ${mib(stream.heapAfter)}; the last batch went out ${millis(stream.lagMs)} after its time.`,

@@ -1,40 +1,57 @@
 /**
- * Every benchmark of issue 9 in one run (`npm run bench`, not part of the tests): builds the app,
- * runs each benchmark against its peer, prints `benchmark | ours | peer | ratio | target | met` and
- * writes it, with the machine and the date, to bench/RESULTS.md.
+ * Every benchmark of issues 9 and 20 (`npm run bench`, not part of the tests): builds the app, runs
+ * each selected part against its peers, and records the part's rows with the commit, the machine and
+ * the date in bench/results.json, from which bench/RESULTS.md is rewritten.
  *
- *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,copy,renderer]
+ *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy] [-- --render-only]
  *
- * Uses the lab's hosts read-only when the lab is up (`npm run lab -- up`); without it the discovery
- * benchmarks run locally. The fan-out brings up its own world of 200 compute hosts (root, ansible-playbook,
- * qemu-img and sshpass needed) and removes it afterwards.
+ * Fails (exit 1, neither file written) when the build or any selected part fails or cannot run: a
+ * partial table is never written. `--only` replaces just those parts' records, so parts can be run one
+ * at a time on a shared machine; RESULTS.md names each part's commit and date.
+ *
+ * The discovery part needs the lab (`npm run lab -- up`; it uses tvm-1 read-only). The fan-out brings
+ * up its own world of hosts (root, ansible-playbook, qemu-img and sshpass needed) and removes it after.
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyRows } from './copy-bench.js';
 import { discoveryRows } from './discovery-rows.js';
-import { answers, fanOutRows, readLab } from './fanout-bench.js';
+import { answers, fanOutGroups, readLab } from './fanout-bench.js';
 import { logsRows } from './logs-bench.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { browserRows, bundleRow } from './renderer-bench.js';
-import { type BenchRow, guarded, markdownTable, notes, secs } from './rows.js';
+import {
+  BenchFailure,
+  checkRows,
+  mergeRuns,
+  parseResults,
+  PARTS,
+  renderResults,
+  type Part,
+  type PartRun,
+} from './results-file.js';
+import { type BenchRow, markdownTable, secs } from './rows.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const resultsFile = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const parts = ['fanout', 'discovery', 'logs', 'copy', 'renderer'] as const;
-type Part = (typeof parts)[number];
-
-const { values: opts } = parseArgs({
-  options: {
-    'no-build': { type: 'boolean', default: false },
-    only: { type: 'string' },
-  },
-});
-const only = new Set((opts.only ?? parts.join(',')).split(',').map((s) => s.trim()) as Part[]);
+const resultsMd = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const resultsJson = fileURLToPath(new URL('./results.json', import.meta.url));
+const OWN_FILES = ['bench/RESULTS.md', 'bench/results.json'];
 
 const log = (line: string) => console.log(line);
+
+function selection(only: string | undefined): Part[] {
+  if (only === undefined) return [...PARTS];
+  const asked = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0 || asked.length === 0)
+    throw new BenchFailure(`--only takes ${PARTS.join(', ')}; got ${unknown.join(', ') || 'nothing'}`);
+  return PARTS.filter((p) => asked.includes(p));
+}
 
 /** Runs an npm script, its output shown; resolves with its exit code. */
 function npmRun(script: string): Promise<number> {
@@ -47,114 +64,125 @@ function npmRun(script: string): Promise<number> {
   });
 }
 
-async function timed<T>(title: string, body: () => Promise<T>): Promise<T> {
-  log(`▶ ${title} (load average ${loadAverage()})`);
-  const started = performance.now();
-  const value = await body();
-  log(`  ${title}: ${secs(performance.now() - started)}`);
-  return value;
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+
+/** The commit measured and what in the tree differs from it (the results files themselves excepted). */
+function treeState(): { commit: string; dirty: string[] } {
+  const commit = git('rev-parse', 'HEAD').trim();
+  const dirty = git('status', '--porcelain', '--untracked-files=all')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3))
+    .filter((p) => !OWN_FILES.includes(p));
+  return { commit, dirty };
 }
+
+async function discovery(): Promise<BenchRow[]> {
+  const tvm = readLab()?.hosts.find((h) => h.name === 'tvm-1');
+  if (!tvm || !(await answers(tvm.address, tvm.port)))
+    throw new BenchFailure(
+      'discovery: the lab is not up (its SSH rows go through tvm-1): `npm run lab -- up` first',
+    );
+  return discoveryRows({ ssh: true, log });
+}
+
+/** What a part measured: one record, or one per fan-out scale point. */
+interface Group {
+  key: string;
+  rows: BenchRow[];
+  scale?: PartRun['scale'];
+}
+
+const single = (part: Part, rows: () => Promise<BenchRow[]>) => async (): Promise<Group[]> => [
+  { key: part, rows: await rows() },
+];
+
+const runners: Record<Part, () => Promise<Group[]>> = {
+  fanout: () => fanOutGroups(log),
+  discovery: single('discovery', discovery),
+  logs: single('logs', () => logsRows(log)),
+  renderer: single('renderer', async () => [bundleRow(), ...(await browserRows(log))]),
+  copy: single('copy', () => copyRows(log)),
+};
 
 async function main(): Promise<void> {
-  const machine = machineInfo();
-  const started = performance.now();
+  const { values: opts } = parseArgs({
+    options: {
+      'no-build': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      // Rewrites RESULTS.md from results.json without measuring (after the table's layout changed).
+      'render-only': { type: 'boolean', default: false },
+    },
+  });
+  if (opts['render-only']) {
+    const current = parseResults(existsSync(resultsJson) ? readFileSync(resultsJson, 'utf8') : undefined);
+    writeFileSync(resultsMd, renderResults(current));
+    log(`wrote ${resultsMd} from ${resultsJson}`);
+    return;
+  }
+  const parts = selection(opts.only);
+  const scale =
+    parts.includes('fanout') && process.env.BENCH_FANOUT_SCALE
+      ? `BENCH_FANOUT_SCALE=${process.env.BENCH_FANOUT_SCALE} `
+      : '';
+  const command = `${scale}npm run bench${opts.only ? ` -- --only ${parts.join(',')}` : ''}`;
+  const tree = treeState();
   log(
-    `bench on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, load average ${machine.loadAverage}`,
+    `bench ${parts.join(', ')} at ${tree.commit}${tree.dirty.length ? ` (dirty: ${tree.dirty.join(', ')})` : ''}`,
   );
 
-  const buildNotes: string[] = [];
-  if (!opts['no-build'] && (only.has('renderer') || only.has('fanout')))
-    await timed('build', async () => {
-      // One at a time, going on after a failure: the type check of build:node fails on any type error
-      // in the tree, yet still emits the files the benchmarks need.
-      for (const script of ['build:node', 'build:preload', 'build:renderer']) {
-        const code = await npmRun(script);
-        if (code !== 0)
-          buildNotes.push(`\`npm run ${script}\` exited ${code}; the benchmarks used what it emitted.`);
-      }
-    });
-
-  const lab = readLab();
-  const tvm = lab?.hosts.find((h) => h.name === 'tvm-1');
-  const labUp = tvm !== undefined && (await answers(tvm.address, tvm.port));
-  log(`lab ${labUp ? 'up: using its hosts read-only' : 'not up: no SSH benchmarks'}`);
-
-  const skipped = (benchmark: string, target: string): BenchRow[] => [
-    {
-      benchmark,
-      ours: 'skipped',
-      peer: '—',
-      ratio: '—',
-      target,
-      met: false,
-      note: 'not selected with --only.',
-    },
-  ];
-  const fanout = only.has('fanout')
-    ? await timed('fan-out', () =>
-        guarded('Fan-out (mount-path step)', '≤ 1/3 of Ansible', () => fanOutRows(log)),
-      )
-    : skipped('Fan-out (mount-path step)', '≤ 1/3 of Ansible');
-  const discovery = only.has('discovery')
-    ? await timed('NFS scan and chain check', () =>
-        guarded('NFS scan and chain check', '< 2 s and ≥ 10×; ≥ 20×', () =>
-          discoveryRows({ ssh: labUp, log }),
-        ),
-      )
-    : skipped('NFS scan and chain check', '< 2 s and ≥ 10×; ≥ 20×');
-  const logs = only.has('logs')
-    ? await timed('logs pipeline', () => guarded('Logs pipeline', '≥ 200,000 lines/s', () => logsRows(log)))
-    : skipped('Logs pipeline', '≥ 200,000 lines/s');
-  const copy = only.has('copy')
-    ? await timed('copy', () => guarded('Copy', '≥ 0.9× of cp -a, with progress', () => copyRows(log)))
-    : skipped('Copy', '≥ 0.9× of cp -a, with progress');
-  let bundle: BenchRow[] = skipped('Renderer bundle', 'reported');
-  let browser: BenchRow[] = [
-    ...skipped('Log view frame time', 'p95 < 50 ms'),
-    ...skipped('Time to first wizard screen', 'reported'),
-  ];
-  if (only.has('renderer')) {
-    bundle = [bundleRow()];
-    browser = await timed('browser mode', () =>
-      guarded('Log view frame time and first wizard screen', 'p95 < 50 ms; reported', () => browserRows(log)),
-    );
+  if (!opts['no-build'] && parts.includes('renderer')) {
+    for (const script of ['build:node', 'build:preload', 'build:renderer']) {
+      const code = await npmRun(script);
+      if (code !== 0) throw new BenchFailure(`\`npm run ${script}\` exited ${code}`);
+    }
   }
-  const frame = browser.filter((r) => !/first wizard/i.test(r.benchmark));
-  const screen = browser.filter((r) => /first wizard/i.test(r.benchmark));
 
-  // The issue's order.
-  const rows = [...fanout, ...discovery, ...logs, ...frame, ...copy, ...bundle, ...screen];
-  const table = markdownTable(rows);
-  const total = performance.now() - started;
-  log('');
-  log(table);
-  log('');
-  for (const line of [...notes(rows), ...buildNotes.map((n) => `- ${n}`)]) log(line);
+  const runs: PartRun[] = [];
+  for (const part of parts) {
+    const machine = machineInfo();
+    log(`▶ ${part} (load average ${machine.loadAverage})`);
+    const started = performance.now();
+    let groups: Group[];
+    try {
+      groups = await runners[part]();
+    } catch (error) {
+      if (error instanceof BenchFailure) throw error;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      throw new BenchFailure(`${part} failed: ${message}`);
+    }
+    for (const g of groups) checkRows(part, g.rows);
+    const seconds = (performance.now() - started) / 1000;
+    log(`  ${part}: ${secs(seconds * 1000)}`);
+    log(markdownTable(groups.flatMap((g) => g.rows)));
+    for (const { key, rows, scale } of groups)
+      runs.push({
+        part,
+        key,
+        ...(scale ? { scale } : {}),
+        commit: tree.commit,
+        dirty: tree.dirty,
+        date: machine.date,
+        seconds,
+        machine,
+        loadEnd: loadAverage(),
+        command,
+        rows,
+      });
+  }
 
-  const md = [
-    '# Benchmark results (issue 9)',
-    '',
-    `Run of \`npm run bench\` on ${machine.date.slice(0, 10)} at ${machine.date.slice(11, 16)} UTC, ${secs(total)} end to end.`,
-    '',
-    `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGiB} GiB memory; ` +
-      `load average at start ${machine.loadAverage}, at the end ${loadAverage()} ` +
-      '(the machine was shared with other work during the run, so absolute times carry that noise).',
-    '',
-    table,
-    '',
-    '## Notes',
-    '',
-    ...notes(rows),
-    ...buildNotes.map((n) => `- ${n}`),
-    "- The main lab's hosts were used read-only (NFS scan and chain check over SSH through tvm-1); the lab was not " +
-      'reset or reconfigured. The fan-out row builds, uses and tears down a world of its own (bench/fanout-world.ts).',
-    '',
-    'Reproduce: `npm run lab -- up` (for the SSH rows), then `npm run bench` (`-- --only logs,copy` to run some; ' +
-      "BENCH_FANOUT_COMPUTES and BENCH_ANSIBLE_ROUNDS change the fan-out's size and Ansible rounds).",
-    '',
-  ].join('\n');
-  if (only.size === parts.length) writeFileSync(resultsFile, md);
-  else log(`(--only given: ${resultsFile} left as it was)`);
+  const previous = parseResults(existsSync(resultsJson) ? readFileSync(resultsJson, 'utf8') : undefined);
+  const next = mergeRuns(previous, runs);
+  writeFileSync(resultsJson, JSON.stringify(next, null, 2) + '\n');
+  writeFileSync(resultsMd, renderResults(next));
+  log(`wrote ${resultsMd} (${parts.join(', ')} replaced)`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  console.error(
+    `bench FAILED, results left as they were: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+}

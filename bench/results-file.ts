@@ -1,0 +1,198 @@
+import type { MachineInfo } from './machine.js';
+import { type BenchRow, markdownTable, notMeasured } from './rows.js';
+
+/**
+ * bench/results.json (what each part's last successful run measured, with the commit, the machine and
+ * the date) and bench/RESULTS.md rendered from it. Parts run one at a time on a shared 2-core machine
+ * (`npm run bench -- --only logs`), so each part keeps its own run record; a part that failed never
+ * replaces the record (run-all writes nothing then). Pure: the file I/O is in run-all.ts.
+ */
+
+/** The parts of `npm run bench`, in the table's order. */
+export const PARTS = ['fanout', 'discovery', 'logs', 'renderer', 'copy'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface PartRun {
+  part: Part;
+  /** The record's key: the part, or `fanout@N` for one scale point of the fan-out. */
+  key: string;
+  /** Fan-out scale points: hosts and the medians (ms), for the per-host cost fitted over all points. */
+  scale?: { hosts: number; oursMs: number; ansibleMs: number };
+  /** `git rev-parse HEAD` when the part ran. */
+  commit: string;
+  /** Paths `git status --porcelain` listed (bench/RESULTS.md and bench/results.json not counted). */
+  dirty: string[];
+  /** ISO time the part started. */
+  date: string;
+  seconds: number;
+  machine: MachineInfo;
+  loadEnd: string;
+  command: string;
+  rows: BenchRow[];
+}
+
+export interface ResultsFile {
+  version: 1;
+  /** By record key (the part, or `fanout@N`). */
+  runs: Record<string, PartRun>;
+}
+
+export const emptyResults = (): ResultsFile => ({ version: 1, runs: {} });
+
+/** Parses results.json; anything else starts empty (the table then says `not measured`). */
+export function parseResults(text: string | undefined): ResultsFile {
+  if (!text) return emptyResults();
+  try {
+    const parsed = JSON.parse(text) as ResultsFile;
+    if (parsed.version !== 1 || typeof parsed.runs !== 'object') return emptyResults();
+    // Records written before scale points had keys are keyed by their part.
+    for (const [key, run] of Object.entries(parsed.runs)) run.key ??= key;
+    return parsed;
+  } catch {
+    return emptyResults();
+  }
+}
+
+/** Thrown when a part's rows are not all measured: run-all exits non-zero and writes nothing. */
+export class BenchFailure extends Error {}
+
+/**
+ * A part's rows as they may enter the results: at least one row, and no row `not measured` (a row
+ * that could not run is a failure of the run, not a line of the table).
+ */
+export function checkRows(part: Part, rows: readonly BenchRow[]): void {
+  if (rows.length === 0) throw new BenchFailure(`${part}: no rows`);
+  const missing = rows.filter((r) => r.ours === 'not measured' || r.ours === '');
+  if (missing.length > 0)
+    throw new BenchFailure(
+      `${part}: ${missing.map((r) => `${r.benchmark} not measured (${r.note ?? 'no reason'})`).join('; ')}`,
+    );
+}
+
+/** The results with these runs in place of the parts' earlier ones; the others kept. */
+export function mergeRuns(file: ResultsFile, runs: readonly PartRun[]): ResultsFile {
+  for (const run of runs) checkRows(run.part, run.rows);
+  const next: ResultsFile = { version: 1, runs: { ...file.runs } };
+  for (const run of runs) next.runs[run.key] = run;
+  return next;
+}
+
+/** Rows of the issue no run here measures, with the reason (never claimed). */
+export const UNMEASURED: readonly BenchRow[] = [
+  notMeasured(
+    'Full-cloud DR at scale (500 workloads / 50 projects / 2,000 VMs, loaded emulator)',
+    'within 1.3× of the lower bound, ≥ 5× faster than serial',
+    'not built: the emulator has no load model yet (restore-time distribution, concurrency limit with 429/503 and ' +
+      'Retry-After, slow calls), the lab generator makes 7 workloads, and a run at this size plus the serial ' +
+      'reference would take hours of the shared 2-core machine. No figure is claimed.',
+  ),
+  notMeasured(
+    'Soak (1 h, 20k lines/s from 100 hosts, UI open)',
+    'RSS and heap: no growth > 10 % after the first 10 minutes',
+    'not run: one hour of the shared 2-core machine at full load did not fit the time given to this work. ' +
+      'No figure is claimed.',
+  ),
+];
+
+const placeholder = (part: Part): BenchRow =>
+  notMeasured(`${part} (no successful run recorded)`, '—', `run \`npm run bench -- --only ${part}\`.`);
+
+const short = (commit: string) => commit.slice(0, 12);
+
+/** The run line for a part: command, commit (clean or not), date, machine, load. */
+function runLine(run: PartRun): string {
+  const tree = run.dirty.length === 0 ? 'clean tree' : `tree NOT clean: ${run.dirty.join(', ')}`;
+  const m = run.machine;
+  return (
+    `- **${run.key}**: \`${run.command}\` at commit \`${run.commit}\` (${tree}), ` +
+    `${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds.toFixed(0)} s; ` +
+    `${m.cpus} CPUs × ${m.cpuModel}, ${m.memoryGiB} GiB; load average ${m.loadAverage} at start, ${run.loadEnd} at the end.`
+  );
+}
+
+/** A part's records in table order (fan-out scale points by size). */
+function recordsOf(file: ResultsFile, part: Part): PartRun[] {
+  return Object.values(file.runs)
+    .filter((r) => r.part === part)
+    .sort((a, b) => (a.scale?.hosts ?? 0) - (b.scale?.hosts ?? 0));
+}
+
+/** Least-squares slope (ms per host) of wall time against hosts. */
+export function perHostSlope(points: readonly { hosts: number; ms: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.hosts, 0) / n;
+  const my = points.reduce((a, p) => a + p.ms, 0) / n;
+  const sxy = points.reduce((a, p) => a + (p.hosts - mx) * (p.ms - my), 0);
+  const sxx = points.reduce((a, p) => a + (p.hosts - mx) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
+}
+
+/** The fan-out's cost per host, fitted over every stored scale point (two or more). */
+function scaleLines(file: ResultsFile): string[] {
+  const points = recordsOf(file, 'fanout').flatMap((r) => (r.scale ? [r.scale] : []));
+  if (points.length < 2)
+    return [
+      `- Fan-out scale: ${points.length} point(s) measured (${points.map((p) => `${p.hosts} hosts`).join(', ') || 'none'}); ` +
+        'a cost per host needs two or more.',
+    ];
+  const fit = (pick: (p: (typeof points)[number]) => number) =>
+    `${perHostSlope(points.map((p) => ({ hosts: p.hosts, ms: pick(p) }))).toFixed(1)} ms`;
+  return [
+    `- Fan-out scale: cost per host fitted (least squares over the medians at ${points.map((p) => p.hosts).join(', ')} hosts): ` +
+      `ours ${fit((p) => p.oursMs)}, Ansible (expert, best forks) ${fit((p) => p.ansibleMs)}. Points: ` +
+      points
+        .map(
+          (p) =>
+            `${p.hosts} hosts: ours ${(p.oursMs / 1000).toFixed(2)} s, Ansible ${(p.ansibleMs / 1000).toFixed(1)} s`,
+        )
+        .join('; ') +
+      '.',
+  ];
+}
+
+/** bench/RESULTS.md from the results: the runs, the table, the notes (each saying which run). */
+export function renderResults(file: ResultsFile): string {
+  const rows: { row: BenchRow; key?: string }[] = [];
+  const records = PARTS.flatMap((part) => recordsOf(file, part));
+  for (const part of PARTS) {
+    const mine = recordsOf(file, part);
+    if (mine.length === 0) rows.push({ row: placeholder(part) });
+    else for (const run of mine) for (const row of run.rows) rows.push({ row, key: run.key });
+  }
+  for (const row of UNMEASURED) rows.push({ row });
+  const runs = records.map(runLine);
+  const commits = new Set(records.map((r) => short(r.commit)));
+  return [
+    '# Benchmark results (issue 20)',
+    '',
+    'Written by `npm run bench` from `bench/results.json`. Every figure is the median of its rounds with the ' +
+      'range (min–max) and the number of rounds; ratios and verdicts are taken from the medians. The machine ' +
+      'is shared with other engineers, so absolute times carry that noise (load averages below).',
+    '',
+    '## Runs',
+    '',
+    ...runs,
+    ...(commits.size > 1
+      ? ['', `Parts were measured at ${commits.size} different commits (listed above).`]
+      : []),
+    '',
+    '## Results',
+    '',
+    markdownTable(rows.map((r) => r.row)),
+    '',
+    '## Notes',
+    '',
+    ...rows
+      .filter((r) => r.row.note)
+      .map((r) => `- **${r.row.benchmark}**${r.key ? ` (run: ${r.key})` : ''}: ${r.row.note}`),
+    ...scaleLines(file),
+    '',
+    "Reproduce: `npm run lab -- up` (the discovery part runs its SSH rows through the lab's tvm-1), then " +
+      '`npm run bench` (all parts) or `npm run bench -- --only PART` (PART: ' +
+      `${PARTS.join(', ')}). The fan-out measures 200 computes unless \`BENCH_FANOUT_SCALE=50,100,200\` names the ` +
+      'scale points (each its own record; `BENCH_FANOUT_ROUNDS` changes the rounds, 3 by default); it needs root, ' +
+      'ansible-playbook, qemu-img and sshpass. A failed build or row exits non-zero and leaves both files as they were; ' +
+      '`-- --render-only` rewrites this file from results.json.',
+    '',
+  ].join('\n');
+}

@@ -26,15 +26,23 @@ function completeStatement(kind: Completion | undefined): string {
   return `COMPREPLY=($(compgen -W ${shQuote(kind.join(' '))} -- "$cur"))`;
 }
 
+/** Values of the global options (before or after the command words). */
 function optionValueCases(): string {
-  const lines: string[] = [];
-  const seen = new Set<string>();
-  for (const o of [...globalOptions, ...commands.flatMap((c) => c.options)]) {
-    if (o.type !== 'string' || seen.has(o.name)) continue;
-    seen.add(o.name);
-    lines.push(`      --${o.name}) ${completeStatement(o.complete)}; return ;;`);
-  }
-  return lines.join('\n');
+  return globalOptions
+    .filter((o) => o.type === 'string')
+    .map((o) => `      --${o.name}) ${completeStatement(o.complete)}; return ;;`)
+    .join('\n');
+}
+
+/**
+ * Values of a command's own options, per command: the same name may take other values elsewhere
+ * (`report --format html|pdf|json|csv`, `plan … --format text|json|ansible`).
+ */
+function commandValueCases(c: (typeof commands)[number]): string[] {
+  const cases = c.options
+    .filter((o) => o.type === 'string')
+    .map((o) => `        --${o.name}) ${completeStatement(o.complete ?? o.choices)}; return ;;`);
+  return cases.length > 0 ? ['      case "$prev" in', ...cases, '      esac'] : [];
 }
 
 function commandCases(): string {
@@ -45,6 +53,7 @@ function commandCases(): string {
       const positional = c.positionals[0]?.complete ?? c.positionals[0]?.choices;
       return [
         `    ${shQuote(commandName(c))})`,
+        ...commandValueCases(c),
         `      opts=${shQuote(opts)}`,
         ...(c.positionals.length > 0
           ? [`      if [[ "$cur" != -* && $npos -eq 0 ]]; then ${completeStatement(positional)}; return; fi`]

@@ -100,3 +100,9 @@ export function planReprotect(facts: ReprotectFacts): ReprotectPlan {
     );
   return { workloads, actions, warnings };
 }
+
+/** What `runs.reprotect` answers: the plan, and after `execute` every workload as Trilio shows it then. */
+export interface ReprotectResult extends ReprotectPlan {
+  executed: boolean;
+  after?: ReprotectRow[];
+}

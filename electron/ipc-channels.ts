@@ -37,6 +37,7 @@ const callNameSet = {
   'runs.close': true,
   'runs.suggestMapping': true,
   'runs.targetProjects': true,
+  'runs.reprotect': true,
   'runs.report': true,
   'names.lookup': true,
   'runs.logs': true,

@@ -8,6 +8,7 @@ import type { Discovery } from './onboarding/discovery-types.js';
 import type { OnboardingSources } from './onboarding/onboarding-sources.js';
 import type { RunPreview } from './run/run-preview.js';
 import type { NameBook } from './names/name-book.js';
+import type { ReprotectResult } from './plans/reprotect-plan.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -153,6 +154,14 @@ export const calls = {
   'runs.report': call(
     z.object({ runId: id, format: z.enum(['html', 'pdf', 'json', 'csv']) }),
     returns<FileDownload>(),
+  ),
+  /**
+   * Re-protect after DR: the run's reassigned workloads with their job schedule and backup target, and
+   * the re-enable calls for the schedules that are off; `execute` sends them and reads every one back.
+   */
+  'runs.reprotect': call(
+    z.object({ runId: id, execute: z.boolean().default(false) }),
+    returns<ReprotectResult>(),
   ),
   /** Full-cloud runs: source projects of the found workloads mapped to target projects by name. */
   'runs.suggestMapping': call(z.object({ runId: id }), returns<ProjectMapping[]>()),

@@ -316,6 +316,19 @@ export const commands: readonly CommandSpec[] = [
     options: [run, removeMounts, yes],
   },
   {
+    path: ['reprotect'],
+    summary: 'turn the restored workloads’ job schedules back on after a DR (shows the plan without --yes)',
+    positionals: [],
+    options: [
+      run,
+      { ...yes, required: false, help: 'turn them on (without it: show the workloads and the plan only)' },
+    ],
+    notes: [
+      'Lists every workload the run reassigned with its job schedule and backup target, as Trilio B shows them.',
+      'With --yes: re-enables each schedule that is off (PUT /workloads/{id}), reads every workload back, exit 0 only when all are on.',
+    ],
+  },
+  {
     path: ['runs'],
     summary: 'list the runs',
     positionals: [],

@@ -15,6 +15,7 @@ import { logsCommand } from './logs-command.js';
 import { planCommand } from './plan-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
+import { reprotectCommand } from './reprotect-command.js';
 import { runCommand } from './run-command.js';
 import { runbookCommand } from './runbook-command.js';
 
@@ -99,6 +100,8 @@ function dispatch(ctx: CommandContext & { command: ParsedCommand }): Promise<num
       return logsCommand(ctx);
     case 'runbook':
       return runbookCommand(ctx);
+    case 'reprotect':
+      return reprotectCommand(ctx);
     case '__complete':
       return completeNames(ctx);
     default:

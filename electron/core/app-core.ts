@@ -10,6 +10,7 @@ import { createDrEngine } from './dr/dr-engine.js';
 import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
+import { reprotectHandlers } from './handlers/reprotect-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
 import { onboardingHandlers } from './handlers/onboarding-handlers.js';
@@ -75,6 +76,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...hostHandlers(state),
     ...runHandlers(state, engine, runs, logs),
     ...mappingHandlers(state, engine),
+    ...reprotectHandlers(state, engine),
     ...reportHandlers(state, logs, async (profileId) => {
       const profile = state.profiles.get(profileId);
       return profile.ok ? (await cloudNames(state, names, profile.value)).names : {};

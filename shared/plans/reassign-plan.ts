@@ -200,8 +200,19 @@ export function planReassign(facts: ReassignFacts): Result<StepPlan> {
   });
 }
 
-/** The planned re-enable call of one workload (`workload-modify --jobschedule enabled=True`). */
-function reenableAction(w: ReassignWorkloadFacts, actingUser: string): ApiAction {
+/** What a re-enable call needs to know of its workload (the reassign's facts, or re-protect's). */
+export interface ScheduleTarget {
+  workloadId: string;
+  workloadName: string;
+  schedule?: JobSchedule;
+  targetProject: { name: string };
+}
+
+/**
+ * The planned re-enable call of one workload (`workload-modify --jobschedule enabled=True`). Built
+ * here once: the reassign step and re-protect after DR both plan it.
+ */
+export function reenableAction(w: ScheduleTarget, actingUser: string): ApiAction {
   const what = w.schedule ? describeSchedule(w.schedule) : '';
   const shown = what ? ` (${what})` : '';
   return {

@@ -73,12 +73,17 @@ async function targetProjects(profile: Profile, clouds: OpenClouds): Promise<Res
   return projects.ok ? ok(projects.value.map((p) => ({ id: p.id, name: p.name }))) : projects;
 }
 
-/** The run, its profile and the profile's clouds (closed when `body` is done). */
-async function withRunClouds<S, T>(
+/** The run, its profile and the profile's clouds (closed when `body` is done), and its secrets. */
+export async function withRunClouds<S, T>(
   state: CoreState,
   engine: RunEngine<S>,
   runId: string,
-  body: (run: RunView, profile: Profile, clouds: OpenClouds) => Promise<Result<T>>,
+  body: (
+    run: RunView,
+    profile: Profile,
+    clouds: OpenClouds,
+    getSecret: (key: string) => string | undefined,
+  ) => Promise<Result<T>>,
 ): Promise<Result<T>> {
   const run = engine.get(runId);
   if (!run.ok) return run;
@@ -91,7 +96,7 @@ async function withRunClouds<S, T>(
   };
   const clouds = openClouds(profile.value, getSecret);
   try {
-    return await body(run.value, profile.value, clouds);
+    return await body(run.value, profile.value, clouds, getSecret);
   } finally {
     clouds.close();
   }

@@ -1,6 +1,17 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Lab tests that take the longest and repeat what shorter ones cover in part: they run with the long
+ * suites (`npm run test:resilience`) so the default `npm test` stays near 15 minutes on 2 cores.
+ */
+const longLabTests = [
+  'test/integration/dr/runs-in-sequence.test.ts',
+  'test/integration/dr/reprotect-cli.test.ts',
+  'test/integration/cli/plan-ansible.test.ts',
+  'test/lab/clouds/clouds.test.ts',
+];
+
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,
 // Keystone, Neutron, the Trilio emulator, Chromium) and runs one file at a time because the lab is
 // one shared world. The lab is brought up once by its global setup (idempotent).
@@ -21,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/lab/**/*.test.ts'],
+          exclude: longLabTests,
           environment: 'node',
           globalSetup: ['test/lab/global-setup.ts'],
           fileParallelism: false,
@@ -46,7 +58,7 @@ export default defineConfig({
         // keeps a fast subset of each in the lab project.
         test: {
           name: 'resilience',
-          include: ['test/resilience/**/*.test.ts'],
+          include: ['test/resilience/**/*.test.ts', ...longLabTests],
           environment: 'node',
           // The summary's teardown prints `resilience: N passed, N failed` over the suites that ran.
           globalSetup: ['test/lab/global-setup.ts', 'test/resilience/summary.ts'],

@@ -34,7 +34,8 @@ afterAll(async () => {
   if (dir) await world.dispose(dir);
 }, 300_000);
 
-async function singleThenFull(removeMounts: boolean): Promise<void> {
+/** A fresh DR world and a single-workload DR of fin-erp in it; its run id. */
+async function freshSingleDr(): Promise<string> {
   dir = await world.fresh();
   const erp = world.sources.find((w) => w.name === 'fin-erp')!;
   const single = ok(
@@ -52,7 +53,12 @@ async function singleThenFull(removeMounts: boolean): Promise<void> {
     ]),
     'single DR',
   );
-  const singleId = runIdOf(single)!;
+  return runIdOf(single)!;
+}
+
+async function singleThenFull(removeMounts: boolean): Promise<void> {
+  const singleId = await freshSingleDr();
+  const erp = world.sources.find((w) => w.name === 'fin-erp')!;
   ok(
     await cli(dir, [
       'cleanup',
@@ -113,24 +119,7 @@ describe('a single DR and its clean-up, then a full DR of the same lab (lab)', (
   }, 400_000);
 
   it('stops a full DR at pre-flight while a workload id is on both B1 and B2, saying which copy to remove', async () => {
-    dir = await world.fresh();
-    const erp = world.sources.find((w) => w.name === 'fin-erp')!;
-    const single = ok(
-      await cli(dir, [
-        'run',
-        'single',
-        '--profile',
-        'lab',
-        '--workload',
-        erp.id,
-        '--target-project',
-        erp.targetProject,
-        '--yes',
-        '--json',
-      ]),
-      'single DR',
-    );
-    const singleId = runIdOf(single)!;
+    const singleId = await freshSingleDr();
     // Its clean-up not run yet: the copy on B1 is Trilio B's workload now.
     const blocked = await cli(dir, ['run', 'full', '--profile', 'lab', '--yes', '--json']);
     expect(blocked.code).toBe(1);

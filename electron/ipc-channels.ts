@@ -41,9 +41,14 @@ const callNameSet = {
   'runs.report': true,
   'names.lookup': true,
   'runs.logs': true,
+  'drills.start': true,
+  'drills.resume': true,
+  'drills.get': true,
+  'drills.list': true,
+  'drills.report': true,
 } as const satisfies Record<CallName, true>;
 
-const eventNameSet = { log: true, step: true, run: true } as const satisfies Record<EventName, true>;
+const eventNameSet = { log: true, step: true, run: true, drill: true } as const satisfies Record<EventName, true>;
 
 export const ipcCallNames = Object.keys(callNameSet) as CallName[];
 export const ipcEventNames = Object.keys(eventNameSet) as EventName[];

@@ -9,6 +9,7 @@ import type { OnboardingSources } from './onboarding/onboarding-sources.js';
 import type { RunPreview } from './run/run-preview.js';
 import type { NameBook } from './names/name-book.js';
 import type { ReprotectResult } from './plans/reprotect-plan.js';
+import type { DrillProgress, DrillSummary, DrillView } from './drill/drill-types.js';
 
 /**
  * The one contract between the renderer and the main process. Every call the renderer can make and
@@ -169,6 +170,28 @@ export const calls = {
   'runs.targetProjects': call(z.object({ runId: id }), returns<TargetProjectChoice[]>()),
   /** Names of the clouds' projects, users, networks, subnets and volume types (and a run's own), by id. */
   'names.lookup': call(z.object({ profileId: id, runId: id.optional() }), returns<NameBook>()),
+  /**
+   * DR drill (issue 21): rehearses the DR of the workloads (or all) into isolated drill projects,
+   * verifies, tears everything down and proves it with inventories. Returns at once with the drill
+   * running; `drill` events and `drills.get` follow it. Refused while a real DR run of the profile is open.
+   */
+  'drills.start': call(
+    z.object({
+      profileId: id,
+      all: z.boolean().default(false),
+      workloadIds: z.array(id).max(10_000).default([]),
+    }),
+    returns<DrillView>(),
+  ),
+  /** Resumes an interrupted drill: finishes its workloads' tear-down and takes the after inventory. */
+  'drills.resume': call(z.object({ drillId: id }), returns<DrillView>()),
+  'drills.get': call(z.object({ drillId: id }), returns<DrillView>()),
+  'drills.list': call(z.object({ profileId: id.optional() }), returns<DrillSummary[]>()),
+  /** The drill report (HTML, PDF or JSON), with the comparison to the profile's previous drill. */
+  'drills.report': call(
+    z.object({ drillId: id, format: z.enum(['html', 'pdf', 'json']) }),
+    returns<FileDownload>(),
+  ),
   'runs.logs': call(
     z.object({
       runId: id,
@@ -228,9 +251,11 @@ export interface Events {
   log: LogRecord[];
   step: StepProgress;
   run: RunLifecycle;
+  /** A drill's state changed (phase, workload, end). */
+  drill: DrillProgress;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['log', 'step', 'run'];
+export const eventNames: readonly EventName[] = ['log', 'step', 'run', 'drill'];
 
 /** The typed API the renderer uses, whatever carries it (Electron IPC or browser-mode HTTP). */
 export interface Api {

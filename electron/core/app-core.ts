@@ -11,6 +11,7 @@ import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
 import { reprotectHandlers } from './handlers/reprotect-handlers.js';
+import { drillHandlers } from './handlers/drill-handlers.js';
 import { reportHandlers } from './handlers/report-handlers.js';
 import { runbookHandlers } from './handlers/runbook-handlers.js';
 import { onboardingHandlers } from './handlers/onboarding-handlers.js';
@@ -85,6 +86,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...onboardingHandlers(state),
     ...previewHandlers(state, runs),
     ...nameHandlers(state, engine, names),
+    ...drillHandlers(state),
   };
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppError, Result } from './result.js';
+import type { EventNameOfList } from './event-names.js';
 import { profileSchema, type Profile, type ProjectMapping, type ProfileSummary } from './profile/profile.js';
 import { runParamsSchema, stepKeySchema } from './run/run-params-schema.js';
 import type { RunSummary, RunView, StepState } from './run/run-types.js';
@@ -255,7 +256,11 @@ export interface Events {
   drill: DrillProgress;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['log', 'step', 'run', 'drill'];
+export { eventNames } from './event-names.js';
+/** Every event has its name in `eventNames`, and every name there is an event (a compile-time check). */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventNamesMatch: SameKeys<EventName, EventNameOfList> = true;
+void eventNamesMatch;
 
 /** The typed API the renderer uses, whatever carries it (Electron IPC or browser-mode HTTP). */
 export interface Api {

@@ -35,6 +35,8 @@ const byTest = (id: string) => page.getByTestId(id);
 const PASSPHRASE = 'correct horse battery staple';
 
 async function noSeriousAxe(screen: string, include?: string) {
+  // A region still being built (the profile editor's lower sections, one per frame) is checked whole.
+  await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBe(0);
   expect(await seriousAxeFindings(page, include), `axe on ${screen}`).toEqual([]);
 }
 

@@ -42,10 +42,16 @@ export class ProfileDraft {
   readonly canSave = $derived(this.isValid && (this.dirty || this.isNew) && !this.saving);
   /** Save can be pressed: an invalid profile is not sent, pressing it shows every problem instead. */
   readonly canSubmit = $derived((this.dirty || this.isNew) && !this.saving);
-  /** The problems shown: of fields edited or left so far, or all of them after a save was tried. */
-  readonly visibleErrors: FieldError[] = $derived(
-    this.showAll ? this.clientErrors : this.clientErrors.filter((e) => this.touched[e.path]),
-  );
+  /**
+   * The problems shown: of fields edited or left so far, or all of them after a save was tried. While
+   * nothing was touched none show, and the validator is not run for them: a profile just opened
+   * renders without validating (the first screen waits for no validation it would not show).
+   */
+  readonly visibleErrors: FieldError[] = $derived.by(() => {
+    if (this.showAll) return this.clientErrors;
+    if (Object.keys(this.touched).length === 0) return [];
+    return this.clientErrors.filter((e) => this.touched[e.path]);
+  });
 
   readonly #clientByPath = $derived(firstErrorByPath(this.clientErrors));
   readonly #serverByPath = $derived(firstErrorByPath(this.serverErrors));
@@ -68,8 +74,11 @@ export class ProfileDraft {
 
   /** The message to show next to a field, if any. */
   errorFor(path: string): string | undefined {
-    const client = this.#clientByPath.get(path);
-    if (client !== undefined && (this.showAll || this.touched[path])) return client;
+    // The client's error is looked up only where it would show (see visibleErrors).
+    if (this.showAll || this.touched[path]) {
+      const client = this.#clientByPath.get(path);
+      if (client !== undefined) return client;
+    }
     return this.#serverByPath.get(path);
   }
 

@@ -1,6 +1,7 @@
 import type { Api } from '../../../../shared/contract.js';
 import type { Profile, ProfileSummary } from '../../../../shared/profile/profile.js';
 import type { AppError } from '../../../../shared/result.js';
+import { byName } from './profile-order.js';
 
 /** The saved profiles, as summaries; every change goes to the server and the list is re-read. */
 export class ProfileList {
@@ -22,7 +23,7 @@ export class ProfileList {
       return;
     }
     this.error = null;
-    this.items = [...result.value].sort((a, b) => a.name.localeCompare(b.name));
+    this.items = byName(result.value);
   }
 
   async get(id: string): Promise<Profile | null> {

@@ -1,5 +1,5 @@
 import type { Api, CallArgs, CallName, CallResult, EventName, Events } from '../../../../shared/contract.js';
-import { eventNames } from '../../../../shared/contract.js';
+import { eventNames } from '../../../../shared/event-names.js';
 import type { Result } from '../../../../shared/result.js';
 
 /**

@@ -22,6 +22,7 @@ import { answers, fanOutGroups, readLab } from './fanout-bench.js';
 import { logsRows } from './logs-bench.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { browserRows, bundleRow } from './renderer-bench.js';
+import { logStreamRow } from './log-stream-bench.js';
 import {
   BenchFailure,
   checkRows,
@@ -101,7 +102,12 @@ const runners: Record<Part, () => Promise<Group[]>> = {
   fanout: () => fanOutGroups(log),
   discovery: single('discovery', discovery),
   logs: single('logs', () => logsRows(log)),
-  renderer: single('renderer', async () => [bundleRow(), ...(await browserRows(log))]),
+  renderer: single('renderer', async () => [
+    bundleRow(),
+    ...(await browserRows(log)),
+    // After the first-screen part's browser and server are gone: the stream has the machine to itself.
+    await logStreamRow(log),
+  ]),
   copy: single('copy', () => copyRows(log)),
 };
 

@@ -7,6 +7,9 @@ import type { Handler, HandlerMap } from './handlers/handler-types.js';
 import { profileHandlers } from './handlers/profile-handlers.js';
 import { openStore, storeFileIn } from './store/database.js';
 import { createDrEngine } from './dr/dr-engine.js';
+import type { RunServices } from './dr/run-services.js';
+import type { StepDefinition } from './runs/step-definition.js';
+import type { StepKey } from '../../shared/run/plan-types.js';
 import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
@@ -36,6 +39,11 @@ export interface CoreOptions {
   passphrase?: string;
   mode: CoreMode;
   version: string;
+  /**
+   * The DR steps (default: the app's, dr-steps.ts). A benchmark replaces one with a synthetic step to
+   * drive the real engine, store, events and transports (bench/log-stream-server.ts); the app never does.
+   */
+  steps?: Partial<Record<StepKey, StepDefinition<unknown, RunServices>>>;
 }
 
 /**
@@ -65,7 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const runs = new RunRepo(store.value);
   const logs = new LogWriter(store.value, { scrub: (text) => state.scrubber.scrub(text) });
   bus.beforeLogBatch = () => logs.flush();
-  const engine = createDrEngine(state, runs, logs);
+  const engine = createDrEngine(state, runs, logs, options.steps);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();
   const names = new NameCache();

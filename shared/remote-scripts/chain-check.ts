@@ -1,3 +1,5 @@
+import { pythonStdinArgv } from './python-stdin.js';
+
 /**
  * The backing-chain check that runs on the Trilio VM or a compute node: one Python process reads the
  * qcow2 headers itself (magic, version, backing file offset and size, the backing-format header
@@ -286,7 +288,7 @@ export interface ChainCheckRequest {
 
 /** The command that runs `chainCheckScript` (sent on stdin) for a request. */
 export function chainCheckArgv(request: ChainCheckRequest): string[] {
-  const argv = [request.python ?? 'python3', '-'];
+  const argv = pythonStdinArgv(request.python);
   for (const root of request.mountRoots ?? []) argv.push('--mount-root', root);
   for (const name of request.names ?? []) argv.push('--name', name);
   argv.push('--', ...request.paths);

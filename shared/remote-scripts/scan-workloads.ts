@@ -1,3 +1,5 @@
+import { pythonStdinArgv } from './python-stdin.js';
+
 /**
  * The workload scan that runs on the Trilio VM: one Python process walks every share folder given,
  * reads each `workload_<id>/workload_db`, `workload_vms_db` and `snapshot_<id>/snapshot_db`, adds up
@@ -5,7 +7,7 @@
  * for thousands of workloads instead of a `cat` per file; a broken file is an error value in that
  * workload's entry, never the end of the scan.
  *
- * Run as `python3 - [--jobs N] -- ROOT...` with the script on stdin (`scanWorkloadsArgv`): the roots are
+ * Run as `python3 -I -S - [--jobs N] -- ROOT...` with the script on stdin (`scanWorkloadsArgv`): the roots are
  * plain arguments, so no share path is ever parsed as code. Python >= 3.6, standard library only
  * (the appliance has nothing else we can count on).
  */
@@ -394,5 +396,5 @@ export interface ScanWorkloadsOptions {
 /** The command that runs `scanWorkloadsScript` (sent on stdin) over the given share folders. */
 export function scanWorkloadsArgv(roots: readonly string[], options: ScanWorkloadsOptions = {}): string[] {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 4));
-  return [options.python ?? 'python3', '-', '--jobs', String(jobs), '--', ...roots];
+  return [...pythonStdinArgv(options.python), '--jobs', String(jobs), '--', ...roots];
 }

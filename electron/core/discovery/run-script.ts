@@ -17,7 +17,7 @@ export interface ScriptOutput {
 }
 
 /**
- * Runs a Python script sent on stdin (`argv` is `python3 - …`) over `conn`. Stdout stays out of the
+ * Runs a Python script sent on stdin (`argv` is `python3 -I -S - …`, python-stdin.ts) over `conn`. Stdout stays out of the
  * log (it can be megabytes of JSON); stderr is logged. Adds a hint when the interpreter is missing, and
  * refuses output that hit the capture cap instead of handing a cut-off document to a parser.
  */

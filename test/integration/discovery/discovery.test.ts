@@ -117,7 +117,7 @@ describe('discovery over SSH', () => {
     const host = world.targets.key.name;
     expect(log.lines(host, 'stdout')).toEqual([]);
     expect(log.lines(host, 'info').some((l) => /^\(\d+ bytes of output not logged\)$/.test(l))).toBe(true);
-    expect(log.lines(host, 'command')).toEqual([`python3 - --jobs 4 -- ${share} ${missing}`]);
+    expect(log.lines(host, 'command')).toEqual([`python3 -I -S - --jobs 4 -- ${share} ${missing}`]);
   });
 
   it('finds the moved workload missing its old mount path, and ok once the path is bind-mounted', async () => {
@@ -175,7 +175,7 @@ describe('discovery over SSH', () => {
     if (!r.ok) throw new Error(`${r.error.message}\n${r.error.output}`);
     expect(r.value.checks.map((x) => x.verdict)).toEqual(['ok', 'missing-backing']);
     expect(log.lines(world.targets.sudo.name, 'command')).toEqual([
-      `sudo -n -- python3 - --name disk -- ${share}`,
+      `sudo -n -- python3 -I -S - --name disk -- ${share}`,
     ]);
   });
 
@@ -187,7 +187,7 @@ describe('discovery over SSH', () => {
     if (missing.ok) return;
     expect(missing.error).toMatchObject({ code: 'ssh-command', exitCode: 127, host: world.targets.key.name });
     expect(missing.error.hint).toMatch(/no-such-python3 was not found on tvm-1; discovery needs Python 3\.6/);
-    expect(missing.error.command).toBe(`no-such-python3 - --jobs 4 -- ${share}`);
+    expect(missing.error.command).toBe(`no-such-python3 -I -S - --jobs 4 -- ${share}`);
 
     // Through sudo the shell never sees the name: sudo itself says "command not found".
     const viaSudo = await checkChains(

@@ -192,9 +192,21 @@ describe('mountPathsNeeded', () => {
 
 describe('command builders', () => {
   it('put every path after -- and the interpreter first', () => {
-    expect(scanWorkloadsArgv(['/a', '-b'])).toEqual(['python3', '-', '--jobs', '4', '--', '/a', '-b']);
+    expect(scanWorkloadsArgv(['/a', '-b'])).toEqual([
+      'python3',
+      '-I',
+      '-S',
+      '-',
+      '--jobs',
+      '4',
+      '--',
+      '/a',
+      '-b',
+    ]);
     expect(scanWorkloadsArgv([], { python: '/usr/bin/python3', jobs: 0 })).toEqual([
       '/usr/bin/python3',
+      '-I',
+      '-S',
       '-',
       '--jobs',
       '1',
@@ -204,6 +216,8 @@ describe('command builders', () => {
       chainCheckArgv({ paths: ['/x'], mountRoots: ['/var/triliovault-mounts'], names: ['disk*', '*.qcow2'] }),
     ).toEqual([
       'python3',
+      '-I',
+      '-S',
       '-',
       '--mount-root',
       '/var/triliovault-mounts',

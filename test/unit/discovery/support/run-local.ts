@@ -37,7 +37,7 @@ export function runLocal(program: string, args: readonly string[], input?: strin
 export const localPython = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /**
- * Runs a discovery script the way the wizard does on a host: `argv` is `python3 - …` and the script
+ * Runs a discovery script the way the wizard does on a host: `argv` is `python3 -I -S - …` and the script
  * goes on stdin. argv[0] is replaced by `python` (default `localPython`).
  */
 export function runScript(argv: readonly string[], script: string, python = localPython): Promise<LocalRun> {

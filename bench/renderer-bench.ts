@@ -63,18 +63,25 @@ const visible = (page: Page, id: string, timeout = 15_000) =>
 
 /**
  * Installed before the app's scripts: notes (performance.now()) when the first screen's tabs enter
- * the DOM, when the frame showing them has been painted (a task queued from that frame's animation
- * callback runs after its paint), and when the profile editor is complete (its lower sections are
- * built one per frame after the first paint; the form is aria-busy until then).
+ * the DOM, when they are painted (the Element Timing entry of the wizard tab's text, which the app
+ * marks `elementtiming="first-screen"`: its renderTime is the frame that showed it), and when the
+ * profile editor is complete (its lower sections are built one per frame after the first paint; the
+ * form is aria-busy until then).
  */
 function watchFirstScreen(): void {
   const marks: { tabs?: number; painted?: number; editor?: number } = {};
   (window as unknown as { __screen: typeof marks }).__screen = marks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & {
+      identifier: string;
+      renderTime: number;
+    })[])
+      if (entry.identifier === 'first-screen' && marks.painted === undefined)
+        marks.painted = entry.renderTime || entry.startTime;
+  }).observe({ type: 'element', buffered: true });
   const observer = new MutationObserver(() => {
-    if (marks.tabs === undefined && document.querySelector('[data-testid="tab-wizard"]')) {
+    if (marks.tabs === undefined && document.querySelector('[data-testid="tab-wizard"]'))
       marks.tabs = performance.now();
-      requestAnimationFrame(() => setTimeout(() => (marks.painted = performance.now()), 0));
-    }
     if (document.querySelector('[data-testid="profile-editor"][aria-busy="false"]')) {
       marks.editor = performance.now();
       observer.disconnect();
@@ -336,8 +343,8 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
         note:
           `browser mode, Debian Chromium headless, a fresh context (empty cache) each time, ${SCREEN_RUNS} rounds, the lab ` +
           `profile stored: from the call of page.goto with the printed URL until the frame showing the first screen (the ` +
-          `profile list with the first profile open, its tabs shown) has been painted, timed in the page (a task queued ` +
-          `from that frame's animation callback; page times converted with performance.timeOrigin). What it waits for ` +
+          `profile list with the first profile open, its tabs shown) has been painted, timed in the page by the Element ` +
+          `Timing entry of the wizard tab's text (its renderTime; page times converted with performance.timeOrigin). What it waits for ` +
           `(medians, ms since goto): the navigation starts at ${phase((s) => s.navStartMs)} (the token → cookie redirect ` +
           `follows); document, first script, app chunk and stylesheet received at ${phase((s) => s.assetsMs)}; the first ` +
           `screen's ${screens[0]!.calls} calls (app.info and profiles.list sent together by the first script, ` +

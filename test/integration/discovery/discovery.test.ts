@@ -206,7 +206,7 @@ describe('discovery over SSH', () => {
     expect(other.error).toMatchObject({
       code: 'validation',
       host: world.targets.key.name,
-      command: `echo - --jobs 4 -- ${share}`,
+      command: `echo -I -S - --jobs 4 -- ${share}`,
     });
     expect(other.error.message).toMatch(/^tvm-1: The workload scan output is not usable: line 1 is not JSON/);
     expect(other.error.output).toBe(`- --jobs 4 -- ${share}`);

@@ -44,6 +44,17 @@ describe('withBootCalls', () => {
     expect(workspace.draft?.profile.name).toBe('alpha');
   });
 
+  it('says when every early call is on its way (main.ts evaluates the app only then)', async () => {
+    const core = apiWith('zeta', 'alpha');
+    const api = withBootCalls(core);
+    expect(names(core)).toEqual(['app.info', 'profiles.list']);
+    await api.sent;
+    expect(names(core)).toEqual(['app.info', 'profiles.list', 'profiles.get']);
+    // No profile to read: settled once the list is in.
+    const empty = withBootCalls(apiWith());
+    await empty.sent;
+  });
+
   it('gives the app the same state as without it', async () => {
     const direct = await startApp(apiWith('zeta', 'alpha'));
     const early = await startApp(withBootCalls(apiWith('zeta', 'alpha')));

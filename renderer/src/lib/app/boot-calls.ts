@@ -22,7 +22,16 @@ const keyOf = (name: CallName, args: unknown) => `${name} ${JSON.stringify(args 
  * An early answer is used once, only if it succeeded and only within FRESH_MS of being asked for; any
  * other call (a second read, a call after an unlock, every write) goes to the core as before.
  */
-export function withBootCalls(api: Api, now: () => number = () => performance.now()): Api {
+export interface BootApi extends Api {
+  /**
+   * Settles once every early call is on its way (profiles.get sent, or the list answered without a
+   * profile to read): main.ts evaluates the app's chunk only then, so the last call does not wait for
+   * that evaluation to free the page's thread.
+   */
+  sent: Promise<void>;
+}
+
+export function withBootCalls(api: Api, now: () => number = () => performance.now()): BootApi {
   const early = new Map<string, Early>();
   const send = <N extends CallName>(name: N, args: CallArgs<N>): Promise<Result<CallResult<N>>> => {
     const answer = api.call(name, args);
@@ -31,7 +40,7 @@ export function withBootCalls(api: Api, now: () => number = () => performance.no
   };
 
   void send('app.info', {});
-  void send('profiles.list', {}).then((list) => {
+  const sent = send('profiles.list', {}).then((list) => {
     const first = list.ok ? byName(list.value)[0] : undefined;
     if (first) void send('profiles.get', { id: first.id });
   });
@@ -50,5 +59,6 @@ export function withBootCalls(api: Api, now: () => number = () => performance.no
       return api.call(name, args);
     },
     on: (event, listener) => api.on(event, listener),
+    sent,
   };
 }

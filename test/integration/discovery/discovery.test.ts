@@ -209,6 +209,6 @@ describe('discovery over SSH', () => {
       command: `echo -I -S - --jobs 4 -- ${share}`,
     });
     expect(other.error.message).toMatch(/^tvm-1: The workload scan output is not usable: line 1 is not JSON/);
-    expect(other.error.output).toBe(`- --jobs 4 -- ${share}`);
+    expect(other.error.output).toBe(`-I -S - --jobs 4 -- ${share}`);
   });
 });

@@ -7,6 +7,7 @@ import { ROOT, startBrowserMode } from '../test/e2e/support/browser-mode.js';
 import { launchChromium } from '../test/e2e/support/chromium.js';
 import { importProfileFile } from '../test/e2e/support/lab-browser.js';
 import { readLab } from './fanout-bench.js';
+import { loadAverage } from './machine.js';
 import { atMost, type BenchRow, median, millis, notMeasured, percentile, spread } from './rows.js';
 
 const SCREEN_RUNS = 5;
@@ -115,6 +116,8 @@ interface Screen {
   /** The whole profile editor built (NaN when the page does not say). */
   editorMs: number;
   wizardMs: number;
+  /** The 1-minute load average when the round started (the machine is shared). */
+  load: number;
 }
 
 /** From `goto` to the first screen, and on to the wizard tab's first screen, in a fresh browser context. */
@@ -124,6 +127,7 @@ async function firstScreen(browser: Browser, url: string): Promise<Screen> {
     await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await context.addInitScript(watchFirstScreen);
     const page = await context.newPage();
+    const load = Number(loadAverage().split(' ')[0]);
     const wallStart = Date.now();
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit' });
@@ -175,7 +179,7 @@ async function firstScreen(browser: Browser, url: string): Promise<Screen> {
     await page.waitForSelector('[data-testid="wizard-shell"], [data-testid="run-setup"]', {
       state: 'visible',
     });
-    return { ...screen, wizardMs: performance.now() - started };
+    return { ...screen, wizardMs: performance.now() - started, load };
   } finally {
     await context.close();
   }
@@ -361,7 +365,8 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
           `after clicking it (Playwright's wait): ${spread(
             screens.map((s) => s.wizardMs),
             millis,
-          )} since goto.`,
+          )} since goto. The rounds, with the 1-minute load average of this shared 2-core machine when each ` +
+          `started: ${screens.map((s) => `${millis(s.screenMs)} (load ${s.load.toFixed(2)})`).join(', ')}.`,
       },
       {
         benchmark: 'Log view frame time (20k lines/s, injected on the page; 1 round)',

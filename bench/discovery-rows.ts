@@ -73,7 +73,8 @@ export async function discoveryRows(options: {
             `one SSH session per workload; the admin's loop pays only a fork and exec of cat and du per workload ` +
             `(${(loop / (2 * N)).toFixed(2)} ms per exec here, ${(2 * N).toLocaleString('en-US')} execs), while ours is one Python ` +
             `process reading the workloads' metadata files plus its start-up and the SSH exec. ` +
-            `No change to the scan was made in this work.`
+            `The interpreter now starts with -I -S (no site module: shared/remote-scripts/python-stdin.ts); the scan ` +
+            `itself is unchanged.`
           : ''),
     });
   }
@@ -98,7 +99,8 @@ export async function discoveryRows(options: {
             `time; on the leaves only, ${'$'}(nproc) wide, the peer runs ${r.leaves.toLocaleString('en-US')} processes 2 at a time. ` +
             `Ours is ${times(ours / headers)} the one-process lower bound (next row): Python's start-up and its per-file ` +
             `work (${r.chain.oursCpu[0]?.replace(/^cpu /, '')} of CPU in round 1) against ${((headers / r.files) * 1000).toFixed(0)} µs per file in-process. ` +
-            `To reach ≥ 20× ours would have to take ${secs(qemu / 20)}; no change to the chain check was made in this work.`
+            `To reach ≥ 20× ours would have to take ${secs(qemu / 20)}; the interpreter now starts with -I -S (no site ` +
+            `module: shared/remote-scripts/python-stdin.ts), the check itself is unchanged.`
           : '') +
         (r.scan ? ` The same check over SSH through tvm-1: ${spread(r.scan.chainOverSsh, secs)}.` : ''),
     },

@@ -103,8 +103,13 @@ export function planDrillProject(facts: DrillProjectFacts): Result<StepPlan> {
   if (!facts.existing) actions.push(createDrillProjectAction(facts));
   else if (!facts.recorded) {
     // Made by an attempt that stopped before recording it: recorded now so the tear-down removes it.
-    actions.push({ ...createDrillProjectAction(facts), description: `Record drill project ${facts.projectName} (${projectId}), made by an earlier attempt` });
-    warnings.push(`Drill project ${facts.projectName} exists from an earlier attempt of this drill; it is reused.`);
+    actions.push({
+      ...createDrillProjectAction(facts),
+      description: `Record drill project ${facts.projectName} (${projectId}), made by an earlier attempt`,
+    });
+    warnings.push(
+      `Drill project ${facts.projectName} exists from an earlier attempt of this drill; it is reused.`,
+    );
   }
   if (!facts.hasTrusteeRole) actions.push(drillGrantAction(facts, projectId));
   return ok({
@@ -144,7 +149,8 @@ export interface DrillNetworksFacts {
   existing: { id: string; name: string; subnets: { id: string; name: string }[] }[];
 }
 
-export const drillNetworkActionId = (project: string, network: string) => `drill-network:${project}:${network}`;
+export const drillNetworkActionId = (project: string, network: string) =>
+  `drill-network:${project}:${network}`;
 export const drillSubnetActionId = (project: string, network: string, subnet: string) =>
   `drill-subnet:${project}:${network}:${subnet}`;
 

@@ -28,7 +28,13 @@ import { discoverDbCleanup, runDbCleanup } from './db-cleanup.js';
  * networks, trustee grant and project, newest first) go with its clean-up: the drill project is deleted
  * after the workload records in it, and the admin role's revoke then finds it gone (404 = done).
  */
-const alwaysUndone = new Set(['staging-mount', dbInputsChangeKind, 'drill-network', 'drill-grant', 'drill-project']);
+const alwaysUndone = new Set([
+  'staging-mount',
+  dbInputsChangeKind,
+  'drill-network',
+  'drill-grant',
+  'drill-project',
+]);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
 
 /** The changes of a run clean-up undoes (not undone yet; mount paths only with `removeMounts`). */

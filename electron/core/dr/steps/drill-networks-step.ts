@@ -58,7 +58,11 @@ export const drillNetworksStep: StepDefinition<DrillNetworksFacts, RunServices> 
       needs,
       existing: offer.value.networks
         .filter((n) => !n.shared)
-        .map((n) => ({ id: n.id, name: n.name, subnets: n.subnets.map((s) => ({ id: s.id, name: s.name })) })),
+        .map((n) => ({
+          id: n.id,
+          name: n.name,
+          subnets: n.subnets.map((s) => ({ id: s.id, name: s.name })),
+        })),
     });
   },
   plan: (facts) => planDrillNetworks(facts),
@@ -73,7 +77,8 @@ export const drillNetworksStep: StepDefinition<DrillNetworksFacts, RunServices> 
         const made = await sendAction(ctx, admin.value, create);
         if (!made.ok) return made;
         networkId = (made.value as { network?: { id?: string } } | undefined)?.network?.id;
-        if (!networkId) return fail({ code: 'http', message: 'Neutron created a drill network but returned no id.' });
+        if (!networkId)
+          return fail({ code: 'http', message: 'Neutron created a drill network but returned no id.' });
         networkIds.set(need.networkName, networkId);
         // Recorded once the id is known; the tear-down also sweeps the drill project, so a network made
         // just before a stop is deleted all the same.
@@ -85,7 +90,9 @@ export const drillNetworksStep: StepDefinition<DrillNetworksFacts, RunServices> 
           undo: [deleteDrillNetworkAction(networkId, need.networkName)],
         });
       }
-      const had = facts.existing.find((n) => n.name === need.networkName)?.subnets.some((s) => s.name === need.subnetName);
+      const had = facts.existing
+        .find((n) => n.name === need.networkName)
+        ?.subnets.some((s) => s.name === need.subnetName);
       if (had) continue;
       const subnet = createDrillSubnetAction(facts.project, need, networkId);
       if (!plan.actions.some((a) => a.id === subnet.id)) continue;

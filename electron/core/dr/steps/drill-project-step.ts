@@ -68,7 +68,8 @@ export const drillProjectStep: StepDefinition<DrillProjectFacts, RunServices> = 
           const made = await sendAction(ctx, admin.value, action);
           if (!made.ok) return made;
           projectId = (made.value as { project?: { id?: string } } | undefined)?.project?.id;
-          if (!projectId) return fail({ code: 'http', message: 'Keystone created the drill project but returned no id.' });
+          if (!projectId)
+            return fail({ code: 'http', message: 'Keystone created the drill project but returned no id.' });
         }
         // Recorded once the id is known; a stop before this line leaves a project of this drill's
         // name, which the next attempt adopts (discover) and records.

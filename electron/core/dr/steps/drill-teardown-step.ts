@@ -24,6 +24,7 @@ interface Restore {
   id: string;
   name?: string;
   workload_id?: string;
+  project_id?: string;
 }
 
 interface TeardownFacts extends DrillTeardownFacts {
@@ -49,8 +50,7 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
     const project = await findTargetProject(ctx, admin.value, ctx.params.targetProject);
     if (!project.ok) {
       // No drill project: nothing was restored into it (the step that makes it never ran, or clean-up removed it).
-      if (project.error.code === 'not-found')
-        return ok(empty({ id: '', name: ctx.params.targetProject }));
+      if (project.error.code === 'not-found') return ok(empty({ id: '', name: ctx.params.targetProject }));
       return project;
     }
     const scoped = await ctx.services.projectClients(project.value.name);
@@ -78,8 +78,20 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
         ok: facts.volumes.some((x) => x.id === v),
       });
     const resources: DrillResource[] = [
-      ...facts.servers.map((s) => ({ kind: 'instance' as const, id: s.id, name: s.name, listed: true, removed: false })),
-      ...facts.volumes.map((v) => ({ kind: 'volume' as const, id: v.id, name: v.name, listed: true, removed: false })),
+      ...facts.servers.map((s) => ({
+        kind: 'instance' as const,
+        id: s.id,
+        name: s.name,
+        listed: true,
+        removed: false,
+      })),
+      ...facts.volumes.map((v) => ({
+        kind: 'volume' as const,
+        id: v.id,
+        name: v.name,
+        listed: true,
+        removed: false,
+      })),
     ];
     for (const action of plan.actions) {
       if (action.kind !== 'api') continue;
@@ -88,10 +100,19 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
         const id = action.id.slice('delete-volume:'.length);
         // Cinder refuses an attached volume: wait until the instance's deletion has detached it.
         const free = await pollUntil(ctx, async () => {
-          const v = await apiGet<{ volume?: Volume }>(ctx, scoped.value, 'volumev3', `/volumes/${encodeURIComponent(id)}`, `Read volume ${id}`);
+          const v = await apiGet<{ volume?: Volume }>(
+            ctx,
+            scoped.value,
+            'volumev3',
+            `/volumes/${encodeURIComponent(id)}`,
+            `Read volume ${id}`,
+          );
           if (!v.ok) return v.error.httpStatus === 404 ? ok({ done: true, value: 'deleted' }) : v;
           const status = v.value.volume?.status ?? '';
-          return ok({ done: !['in-use', 'detaching', 'attaching', 'creating', 'deleting'].includes(status), value: status });
+          return ok({
+            done: !['in-use', 'detaching', 'attaching', 'creating', 'deleting'].includes(status),
+            value: status,
+          });
         });
         if (!free.ok) return free;
         if (free.value.value === 'deleted') continue;
@@ -101,17 +122,32 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
       if (action.id.startsWith('delete-server:')) {
         const id = action.id.slice('delete-server:'.length);
         const gone = await pollUntil(ctx, async () => {
-          const s = await apiGet<unknown>(ctx, scoped.value, 'compute', `/servers/${encodeURIComponent(id)}`, `Read instance ${id}`);
-          return s.ok ? ok({ done: false, value: id }) : s.error.httpStatus === 404 ? ok({ done: true, value: id }) : s;
+          const s = await apiGet<unknown>(
+            ctx,
+            scoped.value,
+            'compute',
+            `/servers/${encodeURIComponent(id)}`,
+            `Read instance ${id}`,
+          );
+          return s.ok
+            ? ok({ done: false, value: id })
+            : s.error.httpStatus === 404
+              ? ok({ done: true, value: id })
+              : s;
         });
         if (!gone.ok) return gone;
       }
-      const done = resources.find((r) => action.id === `delete-${r.kind === 'instance' ? 'server' : 'volume'}:${r.id}`);
+      const done = resources.find(
+        (r) => action.id === `delete-${r.kind === 'instance' ? 'server' : 'volume'}:${r.id}`,
+      );
       if (done) done.removed = true;
     }
     // Networks are gone with the sweep: their recorded creations need no undo any more.
     for (const c of ctx.changes()) if (c.kind === 'drill-network' && !c.undoneAt) ctx.markUndone(c.id);
-    const after = await listProject(ctx, admin.value, scoped.value, { id: facts.project.id, name: facts.project.name });
+    const after = await listProject(ctx, admin.value, scoped.value, {
+      id: facts.project.id,
+      name: facts.project.name,
+    });
     if (!after.ok) return after;
     const left = [
       ...after.value.servers.map((s) => `instance ${s.name}`),
@@ -133,7 +169,16 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
 };
 
 function empty(project: { id: string; name: string }): TeardownFacts {
-  return { project, servers: [], volumes: [], restores: [], ports: [], networks: [], restored: [], attachedVolumes: [] };
+  return {
+    project,
+    servers: [],
+    volumes: [],
+    restores: [],
+    ports: [],
+    networks: [],
+    restored: [],
+    attachedVolumes: [],
+  };
 }
 
 /** Everything in the drill project: instances and volumes (its own token), restores, ports, networks. */
@@ -144,29 +189,64 @@ async function listProject(
   project: { id: string; name: string },
 ): Promise<Result<Omit<TeardownFacts, 'restored'>>> {
   const where = `drill project ${project.name}`;
-  const servers = await apiGet<{ servers?: Server[] }>(ctx, scoped, 'compute', '/servers/detail', `List the instances of ${where}`);
+  const servers = await apiGet<{ servers?: Server[] }>(
+    ctx,
+    scoped,
+    'compute',
+    '/servers/detail',
+    `List the instances of ${where}`,
+  );
   if (!servers.ok) return servers;
-  const volumes = await apiGet<{ volumes?: Volume[] }>(ctx, scoped, 'volumev3', '/volumes/detail', `List the volumes of ${where}`);
+  const volumes = await apiGet<{ volumes?: Volume[] }>(
+    ctx,
+    scoped,
+    'volumev3',
+    '/volumes/detail',
+    `List the volumes of ${where}`,
+  );
   if (!volumes.ok) return volumes;
-  const restores = await apiGet<{ restores?: Restore[] }>(ctx, scoped, 'workloads', '/restores/detail', `List Trilio's restores in ${where}`);
+  const restores = await apiGet<{ restores?: Restore[] }>(
+    ctx,
+    scoped,
+    'workloads',
+    '/restores/detail',
+    `List Trilio's restores in ${where}`,
+  );
   if (!restores.ok) return restores;
   const q = `project_id=${encodeURIComponent(project.id)}`;
-  const networks = await apiGet<{ networks?: { id: string; name: string }[] }>(ctx, admin, 'network', `/v2.0/networks?${q}`, `List the networks of ${where}`);
+  const networks = await apiGet<{ networks?: { id: string; name: string }[] }>(
+    ctx,
+    admin,
+    'network',
+    `/v2.0/networks?${q}`,
+    `List the networks of ${where}`,
+  );
   if (!networks.ok) return networks;
   const netIds = new Set((networks.value.networks ?? []).map((n) => n.id));
-  const ports = await apiGet<{ ports?: { id: string; network_id: string; device_owner?: string }[] }>(ctx, admin, 'network', `/v2.0/ports?${q}`, `List the ports of ${where}`);
+  const ports = await apiGet<{ ports?: { id: string; network_id: string; device_owner?: string }[] }>(
+    ctx,
+    admin,
+    'network',
+    `/v2.0/ports?${q}`,
+    `List the ports of ${where}`,
+  );
   if (!ports.ok) return ports;
   const serverList = servers.value.servers ?? [];
   return ok({
     project,
     servers: serverList.map((s) => ({ id: s.id, name: s.name })),
     volumes: (volumes.value.volumes ?? []).map((v) => ({ id: v.id, name: v.name ?? '', status: v.status })),
-    restores: (restores.value.restores ?? []).map((r) => ({ id: r.id, name: r.name ?? '' })),
+    // An admin token lists every project's restores: only the drill project's own are its to delete.
+    restores: (restores.value.restores ?? [])
+      .filter((r) => r.project_id === project.id)
+      .map((r) => ({ id: r.id, name: r.name ?? '' })),
     // DHCP ports go with their network; the others (a restore's fixed-IP ports) are deleted first.
     ports: (ports.value.ports ?? [])
       .filter((p) => netIds.has(p.network_id) && p.device_owner !== 'network:dhcp')
       .map((p) => ({ id: p.id, networkId: p.network_id })),
     networks: networks.value.networks ?? [],
-    attachedVolumes: serverList.flatMap((s) => (s['os-extended-volumes:volumes_attached'] ?? []).map((v) => v.id)),
+    attachedVolumes: serverList.flatMap((s) =>
+      (s['os-extended-volumes:volumes_attached'] ?? []).map((v) => v.id),
+    ),
   });
 }

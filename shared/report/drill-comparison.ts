@@ -15,10 +15,9 @@ const comparable: readonly DrillStatus[] = ['passed', 'failed'];
  * profile created before it that ran to an end (passed or failed; refused, running and interrupted
  * drills have no result to compare). Undefined when there is none.
  */
-export function previousDrillOf<T extends { id: string; profileId: string; status: DrillStatus; createdAt: string }>(
-  drill: Pick<DrillView, 'id' | 'profileId' | 'createdAt'>,
-  candidates: readonly T[],
-): T | undefined {
+export function previousDrillOf<
+  T extends { id: string; profileId: string; status: DrillStatus; createdAt: string },
+>(drill: Pick<DrillView, 'id' | 'profileId' | 'createdAt'>, candidates: readonly T[]): T | undefined {
   const before = Date.parse(drill.createdAt);
   return candidates
     .filter(
@@ -28,7 +27,10 @@ export function previousDrillOf<T extends { id: string; profileId: string; statu
         comparable.includes(c.status) &&
         Date.parse(c.createdAt) < before,
     )
-    .reduce<T | undefined>((latest, c) => (!latest || Date.parse(c.createdAt) > Date.parse(latest.createdAt) ? c : latest), undefined);
+    .reduce<T | undefined>(
+      (latest, c) => (!latest || Date.parse(c.createdAt) > Date.parse(latest.createdAt) ? c : latest),
+      undefined,
+    );
 }
 
 /** The measured RTO of a workload result (the recorded one, else available − start). */
@@ -52,7 +54,10 @@ export function formatDelta(ms: number): string {
   return ms > 0 ? `+${formatDuration(ms)}` : formatDuration(ms);
 }
 
-function changeOf(now: DrillWorkloadResult | undefined, then: DrillWorkloadResult | undefined): DrillComparisonWorkload['change'] {
+function changeOf(
+  now: DrillWorkloadResult | undefined,
+  then: DrillWorkloadResult | undefined,
+): DrillComparisonWorkload['change'] {
   if (!then) return 'added';
   if (!now) return 'removed';
   const done = (s: string) => s === 'passed' || s === 'failed';
@@ -80,14 +85,20 @@ export function compareDrills(
     added: [],
     removed: [],
   });
-  if (!previous) return none(`This is the first drill of profile ${drill.profileName} to compare with: no earlier drill of it ran to an end.`);
-  if (previous.id === drill.id) return none('The drill given as the previous one is this drill itself: nothing to compare with.');
+  if (!previous)
+    return none(
+      `This is the first drill of profile ${drill.profileName} to compare with: no earlier drill of it ran to an end.`,
+    );
+  if (previous.id === drill.id)
+    return none('The drill given as the previous one is this drill itself: nothing to compare with.');
   if (previous.profileId !== drill.profileId)
     return none(
       `The drill given as the previous one (${previous.id}) is of another profile (${previous.profileName}): nothing to compare with.`,
     );
   if (!(Date.parse(previous.createdAt) < Date.parse(drill.createdAt)))
-    return none(`The drill given as the previous one (${previous.id}) did not start before this one: nothing to compare with.`);
+    return none(
+      `The drill given as the previous one (${previous.id}) did not start before this one: nothing to compare with.`,
+    );
 
   const thenById = new Map(previous.workloads.map((w) => [w.workloadId, w]));
   const nowIds = new Set(drill.workloads.map((w) => w.workloadId));
@@ -95,7 +106,8 @@ export function compareDrills(
     ...drill.workloads.map((w) => row(w, thenById.get(w.workloadId))),
     ...previous.workloads.filter((w) => !nowIds.has(w.workloadId)).map((w) => row(undefined, w)),
   ];
-  const names = (change: DrillComparisonWorkload['change']) => rows.filter((r) => r.change === change).map((r) => r.name);
+  const names = (change: DrillComparisonWorkload['change']) =>
+    rows.filter((r) => r.change === change).map((r) => r.name);
   const nowMs = drillDurationMs(drill);
   const thenMs = drillDurationMs(previous);
   const durationDeltaMs = nowMs !== undefined && thenMs !== undefined ? nowMs - thenMs : undefined;
@@ -105,15 +117,21 @@ export function compareDrills(
   const removed = names('removed');
 
   const parts: string[] = [];
-  if (newlyFailing.length > 0) parts.push(`${plural(newlyFailing.length, 'workload')} newly failing (${newlyFailing.join(', ')})`);
+  if (newlyFailing.length > 0)
+    parts.push(`${plural(newlyFailing.length, 'workload')} newly failing (${newlyFailing.join(', ')})`);
   if (fixed.length > 0) parts.push(`${plural(fixed.length, 'workload')} fixed (${fixed.join(', ')})`);
-  if (added.length > 0) parts.push(`${plural(added.length, 'workload')} added to the drill (${added.join(', ')})`);
-  if (removed.length > 0) parts.push(`${plural(removed.length, 'workload')} no longer drilled (${removed.join(', ')})`);
+  if (added.length > 0)
+    parts.push(`${plural(added.length, 'workload')} added to the drill (${added.join(', ')})`);
+  if (removed.length > 0)
+    parts.push(`${plural(removed.length, 'workload')} no longer drilled (${removed.join(', ')})`);
   const slower = rows.filter((r) => (r.rtoDeltaSeconds ?? 0) > 0).length;
   const faster = rows.filter((r) => (r.rtoDeltaSeconds ?? 0) < 0).length;
   if (slower + faster > 0) parts.push(`RTO slower for ${slower}, faster for ${faster}`);
   const since = `Since drill ${previous.id} (${verdictOf(previous)})`;
-  const note = parts.length > 0 ? `${since}: ${parts.join('; ')}.` : `${since}: the same workloads with the same results.`;
+  const note =
+    parts.length > 0
+      ? `${since}: ${parts.join('; ')}.`
+      : `${since}: the same workloads with the same results.`;
 
   return {
     previous: {
@@ -142,7 +160,10 @@ export function compareDrills(
   };
 }
 
-function row(now: DrillWorkloadResult | undefined, then: DrillWorkloadResult | undefined): DrillComparisonWorkload {
+function row(
+  now: DrillWorkloadResult | undefined,
+  then: DrillWorkloadResult | undefined,
+): DrillComparisonWorkload {
   const w = (now ?? then)!;
   const rtoNow = now && rtoSecondsOf(now);
   const rtoThen = then && rtoSecondsOf(then);

@@ -45,7 +45,12 @@ export function placeOf(where: string): Place {
   if (mounts) return { area: 'mounts', place: `mounts on ${mounts[1]!}`, host: mounts[1]! };
   const config = /^(\S+) (\/.*)$/.exec(where);
   if (config)
-    return { area: 'config-file', place: `${config[2]!} on ${config[1]!}`, host: config[1]!, subject: config[2]! };
+    return {
+      area: 'config-file',
+      place: `${config[2]!} on ${config[1]!}`,
+      host: config[1]!,
+      subject: config[2]!,
+    };
   if (/^\S+$/.test(where)) return { area: 'node', place: `host ${where}`, host: where };
   return { area: 'other', place: where };
 }
@@ -73,10 +78,10 @@ function named(id: string, names: NameMap): string {
 
 function findingsOf(p: Place, d: InventoryDifference, names: NameMap): DrillFinding[] {
   const n = (id: string) => named(id, names);
-  const each = (
-    added: (x: string) => DrillFinding,
-    removed: (x: string) => DrillFinding,
-  ): DrillFinding[] => [...d.added.map(added), ...d.removed.map(removed)];
+  const each = (added: (x: string) => DrillFinding, removed: (x: string) => DrillFinding): DrillFinding[] => [
+    ...d.added.map(added),
+    ...d.removed.map(removed),
+  ];
   const side = p.cloud ?? 'target';
   switch (p.area) {
     case 'projects':
@@ -195,8 +200,14 @@ function findingsOf(p: Place, d: InventoryDifference, names: NameMap): DrillFind
       );
     default:
       return each(
-        (x) => ({ text: `${p.place}: ${x} was added.`, fix: 'Compare with the inventory before the drill and undo it by hand.' }),
-        (x) => ({ text: `${p.place}: ${x} was removed.`, fix: 'Compare with the inventory before the drill and put it back by hand.' }),
+        (x) => ({
+          text: `${p.place}: ${x} was added.`,
+          fix: 'Compare with the inventory before the drill and undo it by hand.',
+        }),
+        (x) => ({
+          text: `${p.place}: ${x} was removed.`,
+          fix: 'Compare with the inventory before the drill and put it back by hand.',
+        }),
       );
   }
 }

@@ -45,13 +45,19 @@ tr.failed td { background: #fdecea; }
 const nbsp = (text: string) => esc(text).replaceAll(' ', '&nbsp;');
 
 const scopeText = (r: DrillReport) =>
-  r.drill.scope.all ? `every workload on the synced share (${r.drill.scope.workloadIds.length})` : `${r.drill.scope.workloadIds.length} workload(s) chosen`;
+  r.drill.scope.all
+    ? `every workload on the synced share (${r.drill.scope.workloadIds.length})`
+    : `${r.drill.scope.workloadIds.length} workload(s) chosen`;
 
 function header(r: DrillReport): string {
   const s = r.summary;
   const figure = (label: string, value: string, bad = false) =>
     `<div class="figure${bad ? ' miss' : ''}"><b>${esc(value)}</b>${esc(label)}</div>`;
-  const teardown = { 'no-trace': 'no trace', differences: `${s.differences} difference(s)`, 'not-proved': 'not proved' }[r.teardown.state];
+  const teardown = {
+    'no-trace': 'no trace',
+    differences: `${s.differences} difference(s)`,
+    'not-proved': 'not proved',
+  }[r.teardown.state];
   return `<header>
 <h1>Disaster recovery drill report</h1>
 <p class="muted">DR rehearsal with environment profile <b>${esc(r.drill.profileName)}</b> into isolated drill projects, torn down afterwards.</p>
@@ -68,7 +74,10 @@ ${kvTable([
   ['Finished', esc(formatTime(r.drill.finishedAt) || 'not finished')],
   ['Duration', esc(formatDuration(r.drill.durationMs) || '–')],
   ['Scope', esc(scopeText(r))],
-  ['Report generated', `${esc(formatTime(r.generatedAt))} by Trilio DR Wizard ${esc(r.appVersion)} (schema ${esc(r.schema)})`],
+  [
+    'Report generated',
+    `${esc(formatTime(r.generatedAt))} by Trilio DR Wizard ${esc(r.appVersion)} (schema ${esc(r.schema)})`,
+  ],
 ])}
 <div class="figures">
 ${figure('workloads passed', `${s.passed} / ${s.workloads}`, s.passed < s.workloads)}
@@ -93,12 +102,22 @@ function workloadsSection(r: DrillReport): string {
       `${badge(w.result)}${w.failure?.stepTitle ? `<br><span class="small">at ${esc(w.failure.stepTitle)}</span>` : ''}`,
       w.rtoText ? nbsp(w.rtoText) : '–',
       `${w.rpoText ? nbsp(w.rpoText) : '–'}${w.snapshotCreatedAt ? `<br><span class="small muted">snapshot of ${esc(formatTime(w.snapshotCreatedAt))}</span>` : ''}`,
-      [resourceCell('instance(s)', w.instances), resourceCell('volume(s)', w.volumes)].filter(Boolean).join('<br>') || '–',
+      [resourceCell('instance(s)', w.instances), resourceCell('volume(s)', w.volumes)]
+        .filter(Boolean)
+        .join('<br>') || '–',
       w.runId ? `<span class="small">${esc(w.runId)}</span>` : '',
     ];
     return `<tr${w.result === 'failed' ? ' class="failed"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
-  const headers = ['Workload', 'Source project → drill project', 'Result', 'Measured RTO', 'RPO', 'Restored', 'Run'];
+  const headers = [
+    'Workload',
+    'Source project → drill project',
+    'Result',
+    'Measured RTO',
+    'RPO',
+    'Restored',
+    'Run',
+  ];
   return `<section id="workloads">
 <h2>Workloads</h2>
 <p class="small muted">RTO: the workload’s DR start → Trilio reported its restore <code>available</code>. RPO: the restored snapshot’s age when the restore started. Restored: instances and volumes listed by Nova and Cinder in the drill project, and deleted by the tear-down. UTC.</p>
@@ -178,8 +197,14 @@ function comparisonSection(r: DrillReport): string {
 <h2>Compared with the previous drill</h2>
 <p>${esc(c.note)}</p>
 ${kvTable([
-  ['Previous drill', `${code(p.id)} ${badge(p.verdict)} <span class="small muted">by ${esc(p.operator)}, ${esc(formatTime(p.createdAt))}</span>`],
-  ['Workloads passed then · now', `${p.passed} of ${p.passed + p.failed} · ${r.summary.passed} of ${r.summary.workloads}`],
+  [
+    'Previous drill',
+    `${code(p.id)} ${badge(p.verdict)} <span class="small muted">by ${esc(p.operator)}, ${esc(formatTime(p.createdAt))}</span>`,
+  ],
+  [
+    'Workloads passed then · now',
+    `${p.passed} of ${p.passed + p.failed} · ${r.summary.passed} of ${r.summary.workloads}`,
+  ],
   ['Tear-down differences then · now', `${p.differences} · ${r.summary.differences}`],
   [
     'Drill duration then · now',

@@ -60,8 +60,15 @@ export function drillReportModel(
   };
   const before = iso(drill.inventory.before?.takenAt);
   const after = iso(drill.inventory.after?.takenAt);
-  const resourcesLeft = workloads.reduce((n, w) => n + w.resources.filter((r) => r.listed && !r.removed).length, 0);
-  const teardownState = !drill.inventory.after ? 'not-proved' : differences.length === 0 ? 'no-trace' : 'differences';
+  const resourcesLeft = workloads.reduce(
+    (n, w) => n + w.resources.filter((r) => r.listed && !r.removed).length,
+    0,
+  );
+  const teardownState = !drill.inventory.after
+    ? 'not-proved'
+    : differences.length === 0
+      ? 'no-trace'
+      : 'differences';
 
   const report: DrillReport = {
     schema: DRILL_REPORT_SCHEMA_ID,
@@ -157,11 +164,15 @@ function verdictReasons(
     ];
   if (verdict === 'RUNNING') {
     const phase = drill.phases.find((p) => p.status === 'running');
-    return [`The drill is still running${phase ? ` (${drillPhaseTitles[phase.key].toLowerCase()})` : ''}: this report is not its result.`];
+    return [
+      `The drill is still running${phase ? ` (${drillPhaseTitles[phase.key].toLowerCase()})` : ''}: this report is not its result.`,
+    ];
   }
   const reasons: string[] = [];
   if (drill.status === 'refused')
-    reasons.push(`The drill was refused before anything changed${drill.error ? `: ${drill.error.message}` : '.'}`);
+    reasons.push(
+      `The drill was refused before anything changed${drill.error ? `: ${drill.error.message}` : '.'}`,
+    );
   if (drill.status === 'interrupted')
     reasons.push(
       `The drill was interrupted before it finished; \`trilio-dr drill --resume ${drill.id}\` finishes its tear-down and takes the after inventory.`,
@@ -172,7 +183,9 @@ function verdictReasons(
     );
   const unfinished = drill.workloads.filter((w) => w.status === 'pending' || w.status === 'running');
   if (unfinished.length > 0 && drill.status !== 'refused')
-    reasons.push(`${plural(unfinished.length, 'workload was', 'workloads were')} not drilled to the end (${unfinished.map((w) => w.name).join(', ')}).`);
+    reasons.push(
+      `${plural(unfinished.length, 'workload was', 'workloads were')} not drilled to the end (${unfinished.map((w) => w.name).join(', ')}).`,
+    );
   if (n === 0 && drill.status !== 'refused') reasons.push('No workload was drilled.');
   if (teardown === 'differences')
     reasons.push(
@@ -181,19 +194,27 @@ function verdictReasons(
   if (teardown === 'not-proved' && drill.status !== 'refused')
     reasons.push('The inventory after the tear-down was not taken: nothing proves the drill left no trace.');
   if (resourcesLeft > 0)
-    reasons.push(`${plural(resourcesLeft, 'restored instance or volume was', 'restored instances or volumes were')} not deleted by the tear-down.`);
+    reasons.push(
+      `${plural(resourcesLeft, 'restored instance or volume was', 'restored instances or volumes were')} not deleted by the tear-down.`,
+    );
   if (drill.error && drill.status !== 'refused') reasons.push(drill.error.message);
   if (reasons.length === 0) reasons.push(`The drill ended ${drill.status}.`);
   return reasons;
 }
 
-function teardownSummary(drill: DrillView, state: DrillReport['teardown']['state'], differences: number): string {
+function teardownSummary(
+  drill: DrillView,
+  state: DrillReport['teardown']['state'],
+  differences: number,
+): string {
   if (state === 'no-trace')
     return 'No trace: the inventories taken before and after the drill (Keystone projects and role assignments, Neutron networks and subnets, Trilio workloads and restores of both clouds; fstab, mounts and Trilio configuration of every node; the shares’ folders) are identical.';
   if (state === 'differences')
     return `${plural(differences, 'difference')} between the inventories before and after the drill: each below says what is different and what undoes it.`;
-  if (drill.status === 'refused') return 'The drill was refused before it changed anything: there was nothing to tear down.';
-  if (drill.status === 'running') return 'The drill is still running: the inventory after its tear-down is not taken yet.';
+  if (drill.status === 'refused')
+    return 'The drill was refused before it changed anything: there was nothing to tear down.';
+  if (drill.status === 'running')
+    return 'The drill is still running: the inventory after its tear-down is not taken yet.';
   return drill.inventory.before
     ? 'Not proved: the inventory after the tear-down was not taken, so nothing shows the clouds and nodes are as they were.'
     : 'Not proved: neither inventory was taken.';
@@ -201,14 +222,22 @@ function teardownSummary(drill: DrillView, state: DrillReport['teardown']['state
 
 function workloadOf(w: DrillWorkloadResult): DrillReportWorkload {
   const rto = rtoSecondsOf(w);
-  const rpo = w.rpoSeconds !== undefined && Number.isFinite(w.rpoSeconds) ? Math.round(w.rpoSeconds) : undefined;
+  const rpo =
+    w.rpoSeconds !== undefined && Number.isFinite(w.rpoSeconds) ? Math.round(w.rpoSeconds) : undefined;
   const counts = (kind: 'instance' | 'volume') => {
     const of = w.resources.filter((r) => r.kind === kind);
-    return { total: of.length, listed: of.filter((r) => r.listed).length, removed: of.filter((r) => r.removed).length };
+    return {
+      total: of.length,
+      listed: of.filter((r) => r.listed).length,
+      removed: of.filter((r) => r.removed).length,
+    };
   };
   const failure =
     w.error || w.failedStep
-      ? failureOf(w.error ?? { code: 'internal', message: 'The workload failed without an error message.' }, w.failedStep)
+      ? failureOf(
+          w.error ?? { code: 'internal', message: 'The workload failed without an error message.' },
+          w.failedStep,
+        )
       : undefined;
   return {
     workloadId: w.workloadId,
@@ -230,7 +259,13 @@ function workloadOf(w: DrillWorkloadResult): DrillReportWorkload {
     ...opt('rpoText', rpo === undefined ? undefined : formatDuration(rpo * 1000)),
     instances: counts('instance'),
     volumes: counts('volume'),
-    resources: w.resources.map((r) => ({ kind: r.kind, id: r.id, name: r.name, listed: r.listed, removed: r.removed })),
+    resources: w.resources.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      name: r.name,
+      listed: r.listed,
+      removed: r.removed,
+    })),
     ...opt('failure', failure),
   };
 }

@@ -164,7 +164,15 @@ export const drillComparisonWorkloadSchema = z
      * `still-failing`, `added` / `removed` (in only one of the two drills), `not-finished` (either one
      * has no result).
      */
-    change: z.enum(['fixed', 'newly-failing', 'still-passing', 'still-failing', 'added', 'removed', 'not-finished']),
+    change: z.enum([
+      'fixed',
+      'newly-failing',
+      'still-passing',
+      'still-failing',
+      'added',
+      'removed',
+      'not-finished',
+    ]),
     rtoNowSeconds: seconds.optional(),
     rtoThenSeconds: seconds.optional(),
     /** now − then: positive is slower. */

@@ -3,7 +3,14 @@ import { drillSummaryOf, type DrillView } from '../../../shared/drill/drill-type
 import { previousDrillOf } from '../../../shared/report/drill-comparison.js';
 import { drillReportModel, verdictOf } from '../../../shared/report/drill-report-model.js';
 import { validateDrillReport } from '../../../shared/report/drill-report-schema.js';
-import { at, passedDrill, previousDrill, PROJECTS, sampleDrill, WORKLOAD_IDS } from './support/sample-drill.js';
+import {
+  at,
+  passedDrill,
+  previousDrill,
+  PROJECTS,
+  sampleDrill,
+  WORKLOAD_IDS,
+} from './support/sample-drill.js';
 
 const meta = { generatedAt: '2025-03-14T03:00:00.000Z', appVersion: '0.1.0' };
 
@@ -28,7 +35,11 @@ describe('drillReportModel: the drill', () => {
       scope: { all: true },
     });
     expect(report.drill.scope.workloadIds).toHaveLength(6);
-    expect(report).toMatchObject({ schema: 'trilio-dr-drill-report/v1', generatedAt: meta.generatedAt, appVersion: '0.1.0' });
+    expect(report).toMatchObject({
+      schema: 'trilio-dr-drill-report/v1',
+      generatedAt: meta.generatedAt,
+      appVersion: '0.1.0',
+    });
   });
 
   it('fails the drill and says why: the workload, the step and the message', () => {
@@ -123,7 +134,9 @@ describe('drillReportModel: the drill', () => {
       beforeAt: at(20),
       afterAt: at(2880),
       differences: [],
-      summary: expect.stringMatching(/^No trace: the inventories taken before and after the drill .* are identical\.$/),
+      summary: expect.stringMatching(
+        /^No trace: the inventories taken before and after the drill .* are identical\.$/,
+      ),
     });
     expect(report.projects.map((p) => [p.name, p.sourceProjectName, p.removed])).toEqual([
       ['trilio-drill-d20250314-finance', 'finance', true],
@@ -131,7 +144,12 @@ describe('drillReportModel: the drill', () => {
       ['trilio-drill-d20250314-research', 'research', true],
     ]);
     // The drill's own projects are named for the findings and for auditors' tools.
-    expect(report.names).toContainEqual({ id: PROJECTS.research, name: 'research', kind: 'project', cloud: 'source' });
+    expect(report.names).toContainEqual({
+      id: PROJECTS.research,
+      name: 'research',
+      kind: 'project',
+      cloud: 'source',
+    });
   });
 });
 
@@ -163,7 +181,9 @@ describe('drillReportModel: the verdict', () => {
     const report = drillReportModel(drill, undefined, {}, meta);
     expect(report.verdict.result).toBe('FAILED');
     expect(report.summary.resourcesLeft).toBe(1);
-    expect(report.verdict.reasons).toEqual(['1 restored instance or volume was not deleted by the tear-down.']);
+    expect(report.verdict.reasons).toEqual([
+      '1 restored instance or volume was not deleted by the tear-down.',
+    ]);
   });
 
   it('tells how to finish an interrupted drill, and which workloads never ran', () => {
@@ -187,14 +207,22 @@ describe('drillReportModel: the verdict', () => {
       phases: [],
       projects: [],
       inventory: { differences: [] },
-      error: { code: 'precondition', message: 'A DR run of profile lab is open (run-20250314-0100).', hint: 'Finish or close that run first.' },
+      error: {
+        code: 'precondition',
+        message: 'A DR run of profile lab is open (run-20250314-0100).',
+        hint: 'Finish or close that run first.',
+      },
     };
     const r = drillReportModel(refused, undefined, {}, meta);
     expect(r.verdict).toEqual({
       result: 'FAILED',
-      reasons: ['The drill was refused before anything changed: A DR run of profile lab is open (run-20250314-0100).'],
+      reasons: [
+        'The drill was refused before anything changed: A DR run of profile lab is open (run-20250314-0100).',
+      ],
     });
-    expect(r.teardown.summary).toBe('The drill was refused before it changed anything: there was nothing to tear down.');
+    expect(r.teardown.summary).toBe(
+      'The drill was refused before it changed anything: there was nothing to tear down.',
+    );
     expect(r.error).toMatchObject({ code: 'precondition', fix: 'Finish or close that run first.' });
 
     const running = sampleDrill();
@@ -231,8 +259,18 @@ describe('drillReportModel: compared with the previous drill', () => {
 
   it('gives the RTO then and now with the change, and the drill’s duration change', () => {
     const rto = (name: string) => comparison.workloads.find((w) => w.name === name)!;
-    expect(rto('fin-erp')).toMatchObject({ rtoThenSeconds: 802, rtoNowSeconds: 742, rtoDeltaSeconds: -60, rtoDeltaText: '−1 min' });
-    expect(rto('res-hpc')).toMatchObject({ rtoThenSeconds: 1320, rtoNowSeconds: 1480, rtoDeltaSeconds: 160, rtoDeltaText: '+2 min 40 s' });
+    expect(rto('fin-erp')).toMatchObject({
+      rtoThenSeconds: 802,
+      rtoNowSeconds: 742,
+      rtoDeltaSeconds: -60,
+      rtoDeltaText: '−1 min',
+    });
+    expect(rto('res-hpc')).toMatchObject({
+      rtoThenSeconds: 1320,
+      rtoNowSeconds: 1480,
+      rtoDeltaSeconds: 160,
+      rtoDeltaText: '+2 min 40 s',
+    });
     expect(rto('fin-web')).toMatchObject({ rtoDeltaSeconds: 0, rtoDeltaText: '±0 s' });
     // No RTO on the failed side: no delta rather than a made-up one.
     expect(rto('eng-ci')).toMatchObject({ rtoNowSeconds: 655 });
@@ -276,8 +314,18 @@ describe('drillReportModel: compared with the previous drill', () => {
     const drill = sampleDrill();
     const prev = previousDrill();
     const older = { ...previousDrill(), id: 'd20250228', createdAt: '2025-02-28T02:00:00.000Z' };
-    const refused = { ...previousDrill(), id: 'd20250310', status: 'refused' as const, createdAt: '2025-03-10T02:00:00.000Z' };
-    const otherProfile = { ...previousDrill(), id: 'd20250312', profileId: 'prod', createdAt: '2025-03-12T02:00:00.000Z' };
+    const refused = {
+      ...previousDrill(),
+      id: 'd20250310',
+      status: 'refused' as const,
+      createdAt: '2025-03-10T02:00:00.000Z',
+    };
+    const otherProfile = {
+      ...previousDrill(),
+      id: 'd20250312',
+      profileId: 'prod',
+      createdAt: '2025-03-12T02:00:00.000Z',
+    };
     const later = { ...previousDrill(), id: 'd20250321', createdAt: '2025-03-21T02:00:00.000Z' };
     const stored = [older, later, drill, refused, prev, otherProfile].map(drillSummaryOf);
     expect(previousDrillOf(drill, stored)?.id).toBe('d20250307');
@@ -289,10 +337,15 @@ describe('drillReportModel: secrets', () => {
   it('passes every text through the profile’s scrubber', () => {
     const drill = sampleDrill();
     drill.workloads[3]!.error!.output = 'curl -H "X-Auth-Token: gAAAAAsecret-token"';
-    const report = drillReportModel(drill, undefined, {}, {
-      ...meta,
-      scrub: (t) => t.replaceAll('gAAAAAsecret-token', '***'),
-    });
+    const report = drillReportModel(
+      drill,
+      undefined,
+      {},
+      {
+        ...meta,
+        scrub: (t) => t.replaceAll('gAAAAAsecret-token', '***'),
+      },
+    );
     expect(JSON.stringify(report)).not.toContain('gAAAAAsecret-token');
     expect(report.workloads[3]!.failure!.output).toBe('curl -H "X-Auth-Token: ***"');
   });

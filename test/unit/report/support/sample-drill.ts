@@ -1,5 +1,10 @@
 import { bindMountLine } from '../../../../shared/fstab/fstab.js';
-import { compareInventories, drillProjectName, type DrillInventory } from '../../../../shared/drill/drill-inventory.js';
+import {
+  compareInventories,
+  drillProjectName,
+  type DrillInventory,
+  type NodeInventory,
+} from '../../../../shared/drill/drill-inventory.js';
 import type { DrillResource, DrillView, DrillWorkloadResult } from '../../../../shared/drill/drill-types.js';
 import { mountPathFor } from '../../../../shared/nfs/mount-path.js';
 
@@ -51,33 +56,65 @@ const projectOf: Record<WorkloadName, ProjectName> = {
 };
 
 const VMS: Record<WorkloadName, { instances: string[]; volumes: string[] }> = {
-  'fin-erp': { instances: ['erp-app', 'erp-db'], volumes: ['erp-app-vda', 'erp-app-vdb', 'erp-db-vda', 'erp-db-vdb'] },
+  'fin-erp': {
+    instances: ['erp-app', 'erp-db'],
+    volumes: ['erp-app-vda', 'erp-app-vdb', 'erp-db-vda', 'erp-db-vdb'],
+  },
   'fin-web': { instances: ['fin-web-1'], volumes: ['fin-web-1-vda'] },
-  'eng-ci': { instances: ['ci-controller', 'ci-runner-1', 'ci-runner-2'], volumes: ['ci-controller-vda', 'ci-runner-1-vda', 'ci-runner-2-vda'] },
+  'eng-ci': {
+    instances: ['ci-controller', 'ci-runner-1', 'ci-runner-2'],
+    volumes: ['ci-controller-vda', 'ci-runner-1-vda', 'ci-runner-2-vda'],
+  },
   'eng-git': { instances: ['git-1'], volumes: ['git-1-vda', 'git-1-vdb'] },
-  'res-hpc': { instances: ['hpc-head', 'hpc-store'], volumes: ['hpc-store-vda', 'hpc-store-vdb', 'hpc-store-vdc', 'hpc-store-vdd'] },
+  'res-hpc': {
+    instances: ['hpc-head', 'hpc-store'],
+    volumes: ['hpc-store-vda', 'hpc-store-vdb', 'hpc-store-vdc', 'hpc-store-vdd'],
+  },
   'res-notebook': { instances: ['notebook-1'], volumes: ['notebook-1-vda'] },
   'res-archive': { instances: ['archive-1'], volumes: ['archive-1-vda'] },
 };
 
-let serial = 0;
-const uuid = () => {
-  serial++;
-  const hex = serial.toString(16).padStart(12, '0');
-  return `9a9a9a9a-0000-4000-8000-${hex}`;
+/** A UUID that depends only on `key` (FNV-1a), so every call of a fixture gives the same drill. */
+const uuid = (key: string) => {
+  const hex = [0, 1, 2, 3]
+    .map((salt) => {
+      let h = 0x811c9dc5 ^ salt;
+      for (const ch of key) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, '0');
+    })
+    .join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
-function resources(name: WorkloadName, restored: boolean): DrillResource[] {
-  if (!restored) return [];
+function resources(drillId: string, name: WorkloadName): DrillResource[] {
   const v = VMS[name];
   return [
-    ...v.instances.map((n) => ({ kind: 'instance' as const, id: uuid(), name: `${n}-drill`, listed: true, removed: true })),
-    ...v.volumes.map((n) => ({ kind: 'volume' as const, id: uuid(), name: n, listed: true, removed: true })),
+    ...v.instances.map((n) => ({
+      kind: 'instance' as const,
+      id: uuid(`${drillId}/${n}`),
+      name: `${n}-drill`,
+      listed: true,
+      removed: true,
+    })),
+    ...v.volumes.map((n) => ({
+      kind: 'volume' as const,
+      id: uuid(`${drillId}/${n}`),
+      name: n,
+      listed: true,
+      removed: true,
+    })),
   ];
 }
 
 /** A workload that passed: started `start` s into the drill, restore available `rto` s later. */
-function passed(drillId: string, t0: number, name: WorkloadName, start: number, rto: number, rpoHours: number): DrillWorkloadResult {
+function passed(
+  drillId: string,
+  t0: number,
+  name: WorkloadName,
+  start: number,
+  rto: number,
+  rpoHours: number,
+): DrillWorkloadResult {
   const project = projectOf[name];
   return {
     workloadId: WORKLOAD_IDS[name],
@@ -87,16 +124,18 @@ function passed(drillId: string, t0: number, name: WorkloadName, start: number, 
     drillProject: drillProjectName(drillId, project),
     runId: `run-${drillId}-${name}`,
     status: 'passed',
-    snapshotId: uuid(),
+    snapshotId: uuid(`snapshot/${drillId}/${name}`),
     // Trilio writes its times without a zone (UTC).
-    snapshotCreatedAt: at(start - rpoHours * 3600, t0).replace('Z', '').replace('T', ' '),
-    restoreId: uuid(),
+    snapshotCreatedAt: at(start - rpoHours * 3600, t0)
+      .replace('Z', '')
+      .replace('T', ' '),
+    restoreId: uuid(`restore/${drillId}/${name}`),
     startedAt: at(start, t0),
     availableAt: at(start + rto, t0),
     finishedAt: at(start + rto + 60, t0),
     rtoSeconds: rto,
     rpoSeconds: rpoHours * 3600,
-    resources: resources(name, true),
+    resources: resources(drillId, name),
   };
 }
 
@@ -137,7 +176,7 @@ export function inventory(takenAt: string): DrillInventory {
   return {
     takenAt,
     clouds: { source: cloudInventory(), target: cloudInventory() },
-    nodes: ['compute-1', 'compute-2', 'compute-3', 'tvm-1'].map((host) => ({
+    nodes: ['compute-1', 'compute-2', 'compute-3', 'tvm-1'].map((host): NodeInventory => ({
       host,
       fstab: `# /etc/fstab\n${NFS.B1} ${B1} nfs defaults 0 0\n`,
       mounts: [`${B1} ${NFS.B1}`],
@@ -163,7 +202,12 @@ function phases(t0: number, end: number): DrillView['phases'] {
     p('inventory-before', 20, 95, 'Both clouds, 4 nodes and 2 shares listed.'),
     p('isolate', 95, 160, '3 drill projects with their own networks, no router.'),
     p('workloads', 160, end - 600, '5 of 6 workloads restored and verified.'),
-    p('teardown', end - 600, end - 90, 'Restores, drill projects, networks, grants, mounts and copies removed.'),
+    p(
+      'teardown',
+      end - 600,
+      end - 90,
+      'Restores, drill projects, networks, grants, mounts and copies removed.',
+    ),
     p('inventory-after', end - 90, end, 'Identical to the inventory before.'),
   ];
 }
@@ -190,7 +234,13 @@ export function sampleDrill(): DrillView {
     finishedAt: at(end),
     operator: 'dr-operator',
     phases: phases(T0, end).map((p) =>
-      p.key === 'workloads' ? { ...p, status: 'failed' as const, detail: '5 of 6 workloads restored and verified; eng-git failed.' } : p,
+      p.key === 'workloads'
+        ? {
+            ...p,
+            status: 'failed' as const,
+            detail: '5 of 6 workloads restored and verified; eng-git failed.',
+          }
+        : p,
     ),
     projects: (Object.keys(PROJECTS) as ProjectName[]).map((p) => ({
       sourceProjectId: PROJECTS[p],
@@ -219,7 +269,12 @@ export function previousDrill(): DrillView {
     passed(id, t0, 'fin-web', 175, 301, 7),
     {
       ...ci,
-      error: { code: 'ssh-command' as const, message: 'mount: /var/triliovault-mounts/… : mount point does not exist', host: 'compute-2', exitCode: 32 },
+      error: {
+        code: 'ssh-command' as const,
+        message: 'mount: /var/triliovault-mounts/… : mount point does not exist',
+        host: 'compute-2',
+        exitCode: 32,
+      },
       failedStep: 'mount-paths' as const,
     },
     passed(id, t0, 'eng-git', 185, 433, 5),
@@ -271,7 +326,9 @@ export function leftoverInventory(drill: DrillView): DrillView {
   const c2 = after.nodes.find((n) => n.host === 'compute-2')!;
   c2.fstab += `${bindMountLine(B1, A1)}\n`;
   c2.mounts.push(`${A1} ${NFS.B1}`);
-  after.nodes.find((n) => n.host === 'tvm-1')!.configHashes['/etc/workloadmgr/workloadmgr.conf'] = 'b'.repeat(64);
+  after.nodes.find((n) => n.host === 'tvm-1')!.configHashes['/etc/workloadmgr/workloadmgr.conf'] = 'b'.repeat(
+    64,
+  );
   after.shares[NFS.B1]!.push(`workload_${WORKLOAD_IDS['res-hpc']}`);
   return { ...drill, inventory: { before, after, differences: compareInventories(before, after) } };
 }

@@ -30,6 +30,19 @@ const drillCss = `
 .verdict.FAILED { border-color: #c62828; background: #fdecea; }
 .verdict.FAILED .word { color: #a30000; }
 .verdict.RUNNING { border-color: #8a5300; background: #fff8ec; }
+/* Six workloads fit on page one with the verdict: the drill project's long name gets the room. */
+.figure { min-width: 100px; padding: 4px 10px; }
+table.workloads { table-layout: fixed; }
+table.workloads th:nth-child(1) { width: 19%; }
+table.workloads th:nth-child(2) { width: 26%; }
+table.workloads th:nth-child(3) { width: 10%; }
+table.workloads th:nth-child(4) { width: 13%; }
+table.workloads th:nth-child(5) { width: 16%; }
+table.workloads th:nth-child(6) { width: 16%; }
+table.differences { table-layout: fixed; }
+table.differences th:nth-child(1) { width: 20%; }
+table.differences th:nth-child(2) { width: 44%; }
+table.differences th:nth-child(3) { width: 36%; }
 .verdict ul { margin: 4px 0 2px 18px; padding: 0; }
 .figure.miss { border-color: #c62828; background: #fdecea; }
 .badge.PASSED, .badge.passed, .badge.no-trace, .badge.fixed, .badge.yes { background: #2e7d32; }
@@ -37,7 +50,7 @@ const drillCss = `
 .badge.not-proved, .badge.pending { background: #8a5300; }
 .badge.added, .badge.removed { background: #1565c0; }
 tr.failed td { background: #fdecea; }
-.slower { color: #a30000; font-weight: bold; }
+.slower, .miss-text { color: #a30000; font-weight: bold; }
 .faster { color: #1b5e20; font-weight: bold; }
 `;
 
@@ -66,66 +79,67 @@ function header(r: DrillReport): string {
 <ul>${r.verdict.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
 </div>
 ${kvTable([
-  ['Drill', code(r.drill.id)],
-  ['Profile', `${esc(r.drill.profileName)} <span class="small muted">${esc(r.drill.profileId)}</span>`],
-  ['Status', badge(r.drill.status)],
-  ['Run by', esc(r.drill.operator)],
-  ['Started', esc(formatTime(r.drill.createdAt))],
-  ['Finished', esc(formatTime(r.drill.finishedAt) || 'not finished')],
-  ['Duration', esc(formatDuration(r.drill.durationMs) || '–')],
-  ['Scope', esc(scopeText(r))],
   [
-    'Report generated',
-    `${esc(formatTime(r.generatedAt))} by Trilio DR Wizard ${esc(r.appVersion)} (schema ${esc(r.schema)})`,
+    'Drill',
+    `${code(r.drill.id)} ${badge(r.drill.status)} of profile <b>${esc(r.drill.profileName)}</b>${r.drill.profileId !== r.drill.profileName ? ` <span class="small muted">${esc(r.drill.profileId)}</span>` : ''}, run by ${esc(r.drill.operator)}`,
   ],
+  [
+    'When',
+    `${esc(formatTime(r.drill.createdAt))} → ${esc(formatTime(r.drill.finishedAt) || 'not finished')}${r.drill.durationMs !== undefined ? ` (${esc(formatDuration(r.drill.durationMs))})` : ''}`,
+  ],
+  ['Scope', esc(scopeText(r))],
 ])}
 <div class="figures">
 ${figure('workloads passed', `${s.passed} / ${s.workloads}`, s.passed < s.workloads)}
 ${figure('longest measured RTO', s.maxRtoSeconds === undefined ? '–' : formatDuration(s.maxRtoSeconds * 1000))}
 ${figure('RPO (oldest snapshot)', s.maxRpoSeconds === undefined ? '–' : formatDuration(s.maxRpoSeconds * 1000))}
 ${figure('tear-down', teardown, r.teardown.state !== 'no-trace')}
-${figure('compared with the previous drill', r.comparison.previous ? r.comparison.previous.id : 'none')}
 </div>
+<p class="small muted">Report generated ${esc(formatTime(r.generatedAt))} by Trilio DR Wizard ${esc(r.appVersion)} (schema ${esc(r.schema)}).</p>
 </header>`;
 }
 
-const resourceCell = (label: string, c: DrillReportWorkload['instances']) =>
-  c.total === 0 ? '' : `${c.total} ${esc(label)}: ${c.listed} listed, ${c.removed} removed`;
+/** `2 instances, 4 volumes` and whether Nova/Cinder listed them and the tear-down removed them. */
+function restoredCell(w: DrillReportWorkload): string {
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const what = [
+    w.instances.total > 0 ? count(w.instances.total, 'instance') : '',
+    w.volumes.total > 0 ? count(w.volumes.total, 'volume') : '',
+  ].filter(Boolean);
+  if (what.length === 0) return '–';
+  const total = w.instances.total + w.volumes.total;
+  const listed = w.instances.listed + w.volumes.listed;
+  const removed = w.instances.removed + w.volumes.removed;
+  const state =
+    listed === total && removed === total
+      ? 'all listed, all removed'
+      : `${listed} of ${total} listed, ${removed} of ${total} removed`;
+  return `${esc(what.join(', '))}<br><span class="small${removed < listed ? ' miss-text' : ''}">${esc(state)}</span>`;
+}
 
 function workloadsSection(r: DrillReport): string {
   if (r.workloads.length === 0)
     return '<section id="workloads"><h2>Workloads</h2><p>No workload was drilled.</p></section>';
   const rows = r.workloads.map((w) => {
     const cells = [
-      `${esc(w.name)}<br><span class="small muted">${esc(w.workloadId)}</span>`,
-      `${esc(w.sourceProjectName)} → ${wrap(w.drillProject)}<br><span class="small muted">${esc(w.sourceProjectId)}</span>`,
+      `${esc(w.name)}<br><span class="small muted wrap">${esc(w.workloadId)}</span>`,
+      `${esc(w.sourceProjectName)} →<br><span class="small wrap">${esc(w.drillProject)}</span>`,
       `${badge(w.result)}${w.failure?.stepTitle ? `<br><span class="small">at ${esc(w.failure.stepTitle)}</span>` : ''}`,
       w.rtoText ? nbsp(w.rtoText) : '–',
-      `${w.rpoText ? nbsp(w.rpoText) : '–'}${w.snapshotCreatedAt ? `<br><span class="small muted">snapshot of ${esc(formatTime(w.snapshotCreatedAt))}</span>` : ''}`,
-      [resourceCell('instance(s)', w.instances), resourceCell('volume(s)', w.volumes)]
-        .filter(Boolean)
-        .join('<br>') || '–',
-      w.runId ? `<span class="small">${esc(w.runId)}</span>` : '',
+      `${w.rpoText ? nbsp(w.rpoText) : '–'}${w.snapshotCreatedAt ? `<br><span class="small muted">snapshot ${esc(formatTime(w.snapshotCreatedAt))}</span>` : ''}`,
+      restoredCell(w),
     ];
     return `<tr${w.result === 'failed' ? ' class="failed"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
-  const headers = [
-    'Workload',
-    'Source project → drill project',
-    'Result',
-    'Measured RTO',
-    'RPO',
-    'Restored',
-    'Run',
-  ];
+  const headers = ['Workload', 'Source project → drill project', 'Result', 'Measured RTO', 'RPO', 'Restored'];
   return `<section id="workloads">
 <h2>Workloads</h2>
+<table class="workloads"><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>
 <p class="small muted">RTO: the workload’s DR start → Trilio reported its restore <code>available</code>. RPO: the restored snapshot’s age when the restore started. Restored: instances and volumes listed by Nova and Cinder in the drill project, and deleted by the tear-down. UTC.</p>
-<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>
 </section>`;
 }
 
-function failureBlock(title: string, f: DrillFailure): string {
+function failureBlock(title: string, f: DrillFailure, runId?: string): string {
   const facts: string[] = [];
   if (f.host) facts.push(`host ${code(f.host)}`);
   if (f.exitCode !== undefined) facts.push(`exit code ${esc(f.exitCode)}`);
@@ -136,17 +150,21 @@ function failureBlock(title: string, f: DrillFailure): string {
 ${facts.length > 0 ? `<p class="small">${facts.join(' · ')}</p>` : ''}
 ${f.command ? `<p class="small">Command: ${code(f.command)}</p>` : ''}
 <p>Fix: ${esc(f.fix ?? 'no fix was recorded with the error; read the run’s log.')}</p>
+${runId ? `<p class="small muted">Its run ${code(runId)} has the full log (<code>trilio-dr logs --run ${esc(runId)}</code>).</p>` : ''}
 ${f.output ? pre(f.output) : ''}
 </div>`;
 }
 
 function failuresSection(r: DrillReport): string {
   const failed = r.workloads.filter((w) => w.failure);
-  if (failed.length === 0 && !r.error) return '';
+  // The drill's own error often only sums up the workloads' ("1 of 6 workloads failed"): shown when it
+  // says more (a fix) or when it is the only failure (refused, tear-down failed).
+  const drillError = r.error && (r.error.fix || failed.length === 0) ? r.error : undefined;
+  if (failed.length === 0 && !drillError) return '';
   return `<section id="failures">
 <h2>What failed and the fix</h2>
-${r.error ? failureBlock('The drill', r.error) : ''}
-${failed.map((w) => failureBlock(w.name, w.failure!)).join('\n')}
+${drillError ? failureBlock('The drill', drillError) : ''}
+${failed.map((w) => failureBlock(w.name, w.failure!, w.runId)).join('\n')}
 </section>`;
 }
 
@@ -170,8 +188,9 @@ function teardownSection(r: DrillReport): string {
       : htmlTable(
           ['Where', 'What is different', 'What undoes it'],
           t.differences.flatMap((d) =>
-            d.findings.map((f, i) => [i === 0 ? esc(d.place) : '', wrap(f.text), esc(f.fix)]),
+            d.findings.map((f, i) => [i === 0 ? wrap(d.place) : '', wrap(f.text), wrap(f.fix)]),
           ),
+          'differences',
         );
   return `<section id="teardown">
 <h2>Tear-down proof ${badge(t.state)}</h2>
@@ -249,8 +268,10 @@ ${
 
 function resourcesSection(r: DrillReport): string {
   const rows = r.workloads.flatMap((w) =>
-    w.resources.map((x) => [
-      esc(w.name),
+    w.resources.map((x, i) => [
+      i > 0
+        ? ''
+        : `${esc(w.name)}${w.runId ? `<br><span class="small muted">run ${esc(w.runId)}</span>` : ''}`,
       esc(x.kind),
       `${esc(x.name)}<br><span class="small muted">${esc(x.id)}</span>`,
       badge(x.listed ? 'yes' : 'no'),

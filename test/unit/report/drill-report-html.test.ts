@@ -74,17 +74,15 @@ describe('renderDrillReportHtml', () => {
       'Disaster recovery drill report',
       'd20250314',
       'dr-operator',
-      '2025-03-14 02:00:00 UTC',
-      '2025-03-14 02:48:00 UTC',
-      '48 min',
+      '2025-03-14 02:00:00 UTC → 2025-03-14 02:48:00 UTC (48 min)',
       'fin-erp',
       'res-notebook',
-      'finance → <span class="wrap">trilio-drill-d20250314-finance</span>',
+      'finance →<br><span class="small wrap">trilio-drill-d20250314-finance</span>',
       '12&nbsp;min&nbsp;22&nbsp;s',
       '24&nbsp;min&nbsp;40&nbsp;s',
       '6&nbsp;h',
-      '2 instance(s): 2 listed, 2 removed',
-      '4 volume(s): 4 listed, 4 removed',
+      '2 instances, 4 volumes<br><span class="small">all listed, all removed</span>',
+      'Its run <code>run-d20250314-eng-git</code> has the full log',
       'What failed and the fix',
       'eng-git at Restore: ',
       'Fix: The drill project’s quota or the target cloud’s capacity is too small',
@@ -130,12 +128,38 @@ describe('renderDrillReportHtml', () => {
     expect(html).toContain('<h2>Tear-down proof <span class="badge differences">differences</span></h2>');
     expect(html).toContain('9 differences between the inventories before and after the drill');
     expect(html).toContain(
-      `<td>Keystone projects on the target cloud</td><td><span class="wrap">Project ${DRILL_PROJECT_IDS.research} (trilio-drill-d20250314-research) is on the target cloud now and was not before the drill: a drill project the tear-down did not remove.</span></td><td>Delete the project with its role assignments on the target cloud (openstack project delete ${DRILL_PROJECT_IDS.research}).</td>`,
+      `<td><span class="wrap">Keystone projects on the target cloud</span></td><td><span class="wrap">Project ${DRILL_PROJECT_IDS.research} (trilio-drill-d20250314-research) is on the target cloud now and was not before the drill: a drill project the tear-down did not remove.</span></td><td><span class="wrap">Delete the project with its role assignments on the target cloud (openstack project delete ${DRILL_PROJECT_IDS.research}).</span></td>`,
     );
-    expect(html).toContain('<td>/etc/fstab on compute-2</td>');
+    expect(html).toContain('<td><span class="wrap">/etc/fstab on compute-2</span></td>');
     expect(html).toContain(
       'Unmount its mount point (umount), then delete the line: the drill’s bind mounts go with their fstab lines.',
     );
     expect(html).toContain('Delete the folder from the share');
+  });
+
+  it('marks a restored resource the tear-down left, and shows the drill’s own error only when it says more', () => {
+    const drill = sampleDrill();
+    drill.workloads[0]!.resources[1]!.removed = false;
+    const html = renderDrillReportHtml(drillReportModel(drill, undefined, {}, meta));
+    expect(html).toContain(
+      '2 instances, 4 volumes<br><span class="small miss-text">6 of 6 listed, 5 of 6 removed</span>',
+    );
+    // “1 of 6 workloads failed” only sums up eng-git's failure, which has its own block.
+    expect(html).not.toContain('The drill: 1 of 6 workloads failed');
+
+    const refused = {
+      ...sampleDrill(),
+      status: 'refused' as const,
+      workloads: [],
+      error: {
+        code: 'precondition' as const,
+        message: 'A DR run of profile lab is open.',
+        hint: 'Close run-1 first.',
+      },
+    };
+    const r = renderDrillReportHtml(drillReportModel(refused, undefined, {}, meta));
+    expect(r).toContain('<b>The drill: <span class="wrap">A DR run of profile lab is open.</span></b>');
+    expect(r).toContain('<p>Fix: Close run-1 first.</p>');
+    expect(r).toContain('<p>No workload was drilled.</p>');
   });
 });

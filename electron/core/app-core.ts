@@ -106,7 +106,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...onboardingHandlers(state),
     ...previewHandlers(state, runs),
     ...nameHandlers(state, engine, names),
-    ...drillHandlers(drills),
+    ...drillHandlers(state, drills),
   };
 
   return {

@@ -130,7 +130,7 @@ export class DrillEngine {
     return this.get(drillId);
   }
 
-  private refusal(profileId: string): AppError | undefined {
+  private refusal(profileId: string, self?: string): AppError | undefined {
     const busy = [...this.deps.drills.list(profileId)].find(
       (d) => d.status === 'running' && this.active.has(d.id),
     );
@@ -256,8 +256,8 @@ export class DrillEngine {
     const refused =
       drill.value.phases.find((p) => p.key === 'checks')?.status === 'succeeded'
         ? undefined
-        : this.refusal(drill.value.profileId);
-    if (refused && !refused.message.startsWith('Drill')) {
+        : this.refusal(drill.value.profileId, drillId);
+    if (refused) {
       this.setPhase(drillId, 'checks', 'failed', refused.message);
       this.update(drillId, (d) => ({
         ...d,

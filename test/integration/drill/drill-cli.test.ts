@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,32 +50,47 @@ afterAll(async () => {
 });
 
 describe('trilio-dr drill (lab)', () => {
-  it('drills every workload of the lost cloud and leaves both clouds and every node as they were', async () => {
+  it('a drill whose restore fails reports that workload failed, still tears everything down, exits 1', async () => {
+    const bad = lab.workloads.find((x) => x.name === 'fin-web')!;
+    const good = lab.workloads.find((x) => x.name === 'eng-ci')!;
+    const armed = await fetch(
+      `${lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workloadId: bad.id, reason: 'No valid host was found (drill test)' }),
+      },
+    );
+    expect(armed.status).toBe(201);
     const before = await takeLabInventory(lab);
-    const report = join(dataDir, 'drill.html');
-    const result = await cli(dataDir, ['drill', '--profile', 'lab', '--all', '--json', '--report', report]);
-    expect(result.code, result.stderr.slice(-4000)).toBe(0);
-    const drill = (JSON.parse(result.stdout) as DrillJson).value;
-    expect(drill.status).toBe('passed');
-    const sources = lab.workloads.filter((w) => !w.managed);
-    expect(drill.workloads.map((w) => w.workloadId).sort()).toEqual(sources.map((w) => w.id).sort());
-    for (const w of drill.workloads) {
-      expect(w.status, `${w.name}: ${w.error?.message ?? ''}`).toBe('passed');
-      expect(w.drillProject).toMatch(/^trilio-drill-/);
-      expect(w.rtoSeconds).toBeGreaterThan(0);
-      expect(w.rpoSeconds).toBeGreaterThan(0);
-      const instances = w.resources.filter((r) => r.kind === 'instance');
-      expect(instances.length, w.name).toBeGreaterThan(0);
-      expect(instances.every((r) => r.listed && r.removed)).toBe(true);
+    try {
+      const result = await cli(dataDir, [
+        'drill',
+        '--profile',
+        'lab',
+        '--workload',
+        bad.id,
+        '--workload',
+        good.id,
+        '--json',
+      ]);
+      expect(result.code, result.stderr.slice(-3000)).toBe(1);
+      const drill = (JSON.parse(result.stdout) as DrillJson).value;
+      expect(drill.status).toBe('failed');
+      const failed = drill.workloads.find((w) => w.workloadId === bad.id)!;
+      expect(failed.status).toBe('failed');
+      expect(failed.failedStep).toBe('restore');
+      expect(failed.error?.message).toContain('No valid host was found (drill test)');
+      expect(drill.workloads.find((w) => w.workloadId === good.id)?.status).toBe('passed');
+      // Torn down all the same: nothing left, by the wizard's inventory and by the lab's own.
+      expect(drill.inventory.differences).toEqual([]);
+      expect(diffLabInventory(before, await takeLabInventory(lab))).toEqual([]);
+    } finally {
+      await fetch(`${lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`, {
+        method: 'DELETE',
+      });
     }
-    expect(drill.inventory.differences).toEqual([]);
-    // The wizard's word is not the proof: the lab's own inventory is.
-    expect(diffLabInventory(before, await takeLabInventory(lab))).toEqual([]);
-    // Every command was shown before it ran, drill projects were made and removed.
-    expect(result.stderr).toContain('Create drill project trilio-drill-');
-    expect(result.stderr).toContain('Delete drill project trilio-drill-');
-    expect(await readFile(report, 'utf8')).toContain(drill.id);
-  }, 900_000);
+  }, 600_000);
 
   it('refuses while a real DR run of the profile is open, changing nothing', async () => {
     const w = lab.workloads.find((x) => x.name === 'fin-erp')!;

@@ -106,11 +106,15 @@ export async function cloudInventory(lab: LabJson): Promise<CloudInventory> {
   const userLabel = (u: Row) =>
     `${domainName.get(str(u.domain_id)) ?? str(u.domain_id)}/${str(u.name)} ${str(u.id)}`;
 
+  // Routers only where Neutron serves them (the lab's Neutron runs without the L3 plugin: no
+  // `router` extension, `/routers` is 404); security groups come with ML2.
+  const extensions = await get<{ extensions: Row[] }>(`${neutron}/extensions`);
+  const hasRouters = extensions.extensions.some((e) => e.alias === 'router');
   const [networks, subnets, ports, routers, groups, servers, volumes, database] = await Promise.all([
     get<{ networks: Row[] }>(`${neutron}/networks`),
     get<{ subnets: Row[] }>(`${neutron}/subnets`),
     get<{ ports: Row[] }>(`${neutron}/ports`),
-    get<{ routers: Row[] }>(`${neutron}/routers`),
+    hasRouters ? get<{ routers: Row[] }>(`${neutron}/routers`) : Promise.resolve({ routers: [] as Row[] }),
     get<{ security_groups: Row[] }>(`${neutron}/security-groups`),
     get<{ servers: Row[] }>(`${endpoint('compute')}/servers/detail?all_tenants=1`),
     get<{ volumes: Row[] }>(`${endpoint('volumev3')}/volumes/detail?all_tenants=1`),

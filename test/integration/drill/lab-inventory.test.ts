@@ -257,6 +257,7 @@ describe('a restore’s server and volume in the emulator’s Nova and Cinder', 
   }
 
   beforeAll(async () => {
+    await resetTrilioWorld(lab);
     alice = await memberToken(lab, 'alice-dr');
     carol = await memberToken(lab, 'carol-dr');
     revokeAdmin = await grantAdminOn(lab, [lab.clouds.B.projects['finance-dr']!]);

@@ -5,8 +5,9 @@ import { neutronUrl } from '../../lab/clouds/clouds-paths.js';
 import { pollUntil } from '../../lab/clouds/poll-until.js';
 import { runOnHost } from '../../lab/hosts/index.js';
 import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
-import { readLabJson } from '../../lab/lab.js';
+import { exportsRegistryPath, readLabJson } from '../../lab/lab.js';
 import { nfsExports } from '../../lab/topology.js';
+import { ensureTrilio, resetTrilio, stopTrilio } from '../../lab/trilio/index.js';
 import {
   adminToken,
   call,
@@ -386,6 +387,14 @@ describe('a restore’s server and volume in the emulator’s Nova and Cinder', 
       changed.some((l) => l.startsWith('trilio › restores: inventory restore ') && l.includes('added')),
     ).toBe(true);
 
+    // Nova and Cinder keep them across an emulator restart (a lab `up` that restarts it).
+    expect(await stopTrilio()).toBe(true);
+    expect(await ensureTrilio({ hosts: lab.hosts, exportsRegistry: exportsRegistryPath })).toBe('started');
+    expect(
+      (await call<{ servers: { id: string }[] }>('GET', nova('/servers'), { token: alice.token })).body
+        .servers,
+    ).toEqual([{ id: instance.id, name: 'fin-web-1-restored', links: expect.any(Array) as unknown }]);
+
     // Trilio's restore delete removes the restore's record only (workloads/api.py restore_delete): the
     // server stays.
     const restoreId = String(done.restore.id);
@@ -423,5 +432,19 @@ describe('a restore’s server and volume in the emulator’s Nova and Cinder', 
     expect(await gone(cinder(alice, `/volumes/${volumeId}`), alice.token)).toBe(true);
     const none = await call<{ volumes: unknown[] }>('GET', cinder(alice, '/volumes'), { token: alice.token });
     expect(none.body.volumes).toEqual([]);
+  });
+
+  it('forgets servers and volumes when the lab resets Trilio (up --reset)', async () => {
+    const done = await restore('10.2.1.63');
+    expect(done.restore.status).toBe('available');
+    const all = () =>
+      call<{ servers: unknown[] }>('GET', nova('/servers?all_tenants=1'), { token: admin.token });
+    expect((await all()).body.servers).toHaveLength(1);
+    await resetTrilio();
+    expect((await all()).body.servers).toEqual([]);
+    const volumes = await call<{ volumes: unknown[] }>('GET', cinder(admin, '/volumes?all_tenants=1'), {
+      token: admin.token,
+    });
+    expect(volumes.body.volumes).toEqual([]);
   });
 });

@@ -132,7 +132,7 @@ export class DrillEngine {
 
   private refusal(profileId: string, self?: string): AppError | undefined {
     const busy = [...this.deps.drills.list(profileId)].find(
-      (d) => d.status === 'running' && this.active.has(d.id),
+      (d) => d.id !== self && d.status === 'running' && this.active.has(d.id),
     );
     if (busy)
       return {

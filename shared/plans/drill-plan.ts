@@ -259,6 +259,11 @@ export interface DrillTeardownFacts {
   /** Trilio restore records of the drilled workload. */
   restores: { id: string; name: string }[];
   ports: { id: string; networkId: string }[];
+  /**
+   * The drill project's security groups: Neutron makes a project's `default` group by itself the first
+   * time a network or port is made in it (and outlives the Keystone project), so the drill removes it.
+   */
+  securityGroups: { id: string; name: string }[];
   networks: { id: string; name: string }[];
 }
 
@@ -298,6 +303,14 @@ export function planDrillTeardown(facts: DrillTeardownFacts): Result<StepPlan> {
       description: `Delete port ${p.id} left on drill network ${p.networkId}`,
     })),
     ...facts.networks.map((n) => deleteDrillNetworkAction(n.id, n.name)),
+    ...facts.securityGroups.map<ApiAction>((g) => ({
+      kind: 'api',
+      id: `delete-security-group:${g.id}`,
+      service: 'network',
+      method: 'DELETE',
+      path: `/v2.0/security-groups/${e(g.id)}`,
+      description: `Delete security group ${g.name} (${g.id}) Neutron made for drill project ${project.name}`,
+    })),
   ];
   return ok({
     step: 'drill-teardown',

@@ -25,6 +25,7 @@ const cloudKeys: Record<string, { area: DifferenceArea; words: string }> = {
   roleAssignments: { area: 'role-assignments', words: 'Keystone role assignments' },
   networks: { area: 'networks', words: 'Neutron networks' },
   subnets: { area: 'subnets', words: 'Neutron subnets' },
+  securityGroups: { area: 'security-groups', words: 'Neutron security groups' },
   workloads: { area: 'trilio-workloads', words: 'Trilio workloads' },
   restores: { area: 'trilio-restores', words: 'Trilio restores' },
 };
@@ -133,6 +134,17 @@ function findingsOf(p: Place, d: InventoryDifference, names: NameMap): DrillFind
         }),
       );
     }
+    case 'security-groups':
+      return each(
+        (g) => ({
+          text: `Security group ${n(g)} is on the ${side} cloud now and was not before the drill (Neutron makes a project's default group by itself).`,
+          fix: `Delete it (openstack security group delete ${g.split(':')[1] ?? g}).`,
+        }),
+        (g) => ({
+          text: `Security group ${n(g)} was on the ${side} cloud before the drill and is gone now.`,
+          fix: 'A drill deletes only the groups of its own projects: recreate the group and its rules and tell its owner.',
+        }),
+      );
     case 'trilio-workloads':
       return workloadFindings(d, side, n);
     case 'trilio-restores':

@@ -118,6 +118,7 @@ export const differenceAreas = [
   'role-assignments',
   'networks',
   'subnets',
+  'security-groups',
   'trilio-workloads',
   'trilio-restores',
   'fstab',

@@ -44,7 +44,15 @@ export async function collectInventory(ctx: DrillContext): Promise<Result<DrillI
 }
 
 function emptyCloud(): CloudInventory {
-  return { projects: [], roleAssignments: [], networks: [], subnets: [], workloads: [], restores: [] };
+  return {
+    projects: [],
+    roleAssignments: [],
+    networks: [],
+    subnets: [],
+    securityGroups: [],
+    workloads: [],
+    restores: [],
+  };
 }
 
 async function get<T>(
@@ -105,6 +113,14 @@ async function cloudInventory(
     '/v2.0/subnets',
   );
   if (!subnets.ok) return subnets;
+  // Unfiltered: a list filtered by project would make that project's default group (Neutron does).
+  const groups = await get<{ security_groups?: { id: string; name: string; project_id?: string }[] }>(
+    ctx,
+    clients,
+    'network',
+    '/v2.0/security-groups',
+  );
+  if (!groups.ok) return groups;
   let workloads: string[] = [];
   let restores: string[] = [];
   if (withTrilio) {
@@ -130,6 +146,9 @@ async function cloudInventory(
       .sort(),
     networks: (networks.value.networks ?? []).map((n) => `${n.name}:${n.id}`).sort(),
     subnets: (subnets.value.subnets ?? []).map((s) => `${s.name}:${s.id}:${s.cidr}`).sort(),
+    securityGroups: (groups.value.security_groups ?? [])
+      .map((g) => `${g.name}:${g.id}:${g.project_id ?? ''}`)
+      .sort(),
     workloads: workloads.sort(),
     restores: restores.sort(),
   });

@@ -110,6 +110,7 @@ describe('drill plans', () => {
       volumes: [{ id: 'v1', name: 'data', status: 'in-use' }],
       restores: [{ id: 'r1', name: 'DR restore' }],
       ports: [{ id: 'port1', networkId: 'n1' }],
+      securityGroups: [{ id: 'sg1', name: 'default' }],
       networks: [{ id: 'n1', name: 'hpc-net' }],
     });
     if (!plan.ok) throw new Error();
@@ -119,6 +120,7 @@ describe('drill plans', () => {
       'delete-restore:r1',
       'delete-port:port1',
       'delete-drill-network:n1',
+      'delete-security-group:sg1',
     ]);
   });
 

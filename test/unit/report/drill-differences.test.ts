@@ -126,6 +126,7 @@ describe('every place compareInventories names', () => {
       c.roleAssignments.push(`${PROJECTS.research}:u-carol:r-member`);
       c.networks.pop();
       c.subnets.push('sub-new');
+      c.securityGroups = ['default:sg-1:p-drill'];
       c.workloads = [`${WORKLOAD_IDS['fin-erp']}:${PROJECTS.finance}:error`];
       c.restores.push('r-1:error');
     }
@@ -146,6 +147,7 @@ describe('every place compareInventories names', () => {
         'role-assignments',
         'networks',
         'subnets',
+        'security-groups',
         'trilio-workloads',
         'trilio-restores',
         'fstab',

@@ -144,10 +144,13 @@ export const drillTeardownStep: StepDefinition<TeardownFacts, RunServices> = {
     }
     // Networks are gone with the sweep: their recorded creations need no undo any more.
     for (const c of ctx.changes()) if (c.kind === 'drill-network' && !c.undoneAt) ctx.markUndone(c.id);
-    const after = await listProject(ctx, admin.value, scoped.value, {
-      id: facts.project.id,
-      name: facts.project.name,
-    });
+    const after = await listProject(
+      ctx,
+      admin.value,
+      scoped.value,
+      { id: facts.project.id, name: facts.project.name },
+      false,
+    );
     if (!after.ok) return after;
     const left = [
       ...after.value.servers.map((s) => `instance ${s.name}`),
@@ -175,6 +178,7 @@ function empty(project: { id: string; name: string }): TeardownFacts {
     volumes: [],
     restores: [],
     ports: [],
+    securityGroups: [],
     networks: [],
     restored: [],
     attachedVolumes: [],
@@ -187,6 +191,7 @@ async function listProject(
   admin: CloudClients,
   scoped: CloudClients,
   project: { id: string; name: string },
+  withSecurityGroups = true,
 ): Promise<Result<Omit<TeardownFacts, 'restored'>>> {
   const where = `drill project ${project.name}`;
   const servers = await apiGet<{ servers?: Server[] }>(
@@ -222,7 +227,6 @@ async function listProject(
     `List the networks of ${where}`,
   );
   if (!networks.ok) return networks;
-  const netIds = new Set((networks.value.networks ?? []).map((n) => n.id));
   const ports = await apiGet<{ ports?: { id: string; network_id: string; device_owner?: string }[] }>(
     ctx,
     admin,
@@ -231,6 +235,18 @@ async function listProject(
     `List the ports of ${where}`,
   );
   if (!ports.ok) return ports;
+  // Neutron makes a project's default group when asked for the project's groups: listed once, to
+  // delete it, never again afterwards (a check would make it anew).
+  const groups = withSecurityGroups
+    ? await apiGet<{ security_groups?: { id: string; name: string }[] }>(
+        ctx,
+        admin,
+        'network',
+        `/v2.0/security-groups?${q}`,
+        `List the security groups of ${where}`,
+      )
+    : ok({ security_groups: [] });
+  if (!groups.ok) return groups;
   const serverList = servers.value.servers ?? [];
   return ok({
     project,
@@ -240,10 +256,12 @@ async function listProject(
     restores: (restores.value.restores ?? [])
       .filter((r) => r.project_id === project.id)
       .map((r) => ({ id: r.id, name: r.name ?? '' })),
-    // DHCP ports go with their network; the others (a restore's fixed-IP ports) are deleted first.
+    // DHCP ports go with their network; the others (Trilio makes a restore's ports itself, and Nova
+    // deletes only those it made) are deleted before the networks.
     ports: (ports.value.ports ?? [])
-      .filter((p) => netIds.has(p.network_id) && p.device_owner !== 'network:dhcp')
+      .filter((p) => p.device_owner !== 'network:dhcp')
       .map((p) => ({ id: p.id, networkId: p.network_id })),
+    securityGroups: groups.value.security_groups ?? [],
     networks: networks.value.networks ?? [],
     attachedVolumes: serverList.flatMap((s) =>
       (s['os-extended-volumes:volumes_attached'] ?? []).map((v) => v.id),

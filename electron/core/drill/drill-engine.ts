@@ -17,6 +17,7 @@ import { runPhase } from '../../../shared/run/run-phase.js';
 import type { FindOutcomeData } from '../../../shared/run/step-data.js';
 import type { RunView, SingleRunParams } from '../../../shared/run/run-types.js';
 import { stepInfo } from '../../../shared/run/step-catalog.js';
+import { describePlan } from '../../../shared/run/describe-plan.js';
 import type { CoreState } from '../core-state.js';
 import type { RunServices } from '../dr/run-services.js';
 import type { LogSink } from '../log-sink.js';
@@ -50,6 +51,8 @@ const activePhases = new Set(['in-progress', 'running', 'interrupted', 'failed',
  */
 export class DrillEngine {
   private readonly active = new Map<string, AbortController>();
+  /** Host id → name of the profile being drilled, for the plans shown in the log. */
+  private hostNames = new Map<string, string>();
 
   constructor(private readonly deps: DrillEngineDeps) {}
 
@@ -154,6 +157,7 @@ export class DrillEngine {
   }
 
   private launch(drillId: string, profile: Profile): void {
+    this.hostNames = new Map(profile.hosts.map((h) => [h.id, h.name]));
     const controller = new AbortController();
     this.active.set(drillId, controller);
     void this.work(drillId, profile, controller.signal)
@@ -490,6 +494,17 @@ export class DrillEngine {
       const planned = await this.deps.engine.plan(runId, step.key);
       if (!planned.ok)
         return fail({ ...planned.error, message: `${stepInfo(step.key).title}: ${planned.error.message}` });
+      // Shown before it runs, as `trilio-dr run` prints it: in the run's log, the UI and the terminal.
+      if (planned.value.plan) {
+        this.deps.log({
+          runId,
+          step: step.key,
+          host: '',
+          stream: 'info',
+          ts: Date.now(),
+          text: describePlan(planned.value.plan, { hostName: (id) => this.hostNames.get(id) ?? id }),
+        });
+      }
       const done = await this.deps.engine.execute(runId, step.key, destructiveActionIds(planned.value.plan));
       if (!done.ok)
         return fail({ ...done.error, message: `${stepInfo(step.key).title}: ${done.error.message}` });

@@ -51,6 +51,8 @@ const activePhases = new Set(['in-progress', 'running', 'interrupted', 'failed',
  */
 export class DrillEngine {
   private readonly active = new Map<string, AbortController>();
+  /** The step each run was last asked to plan or run (a plan refused leaves the step's status as it was). */
+  private readonly lastStep = new Map<string, StepKey>();
   /** Host id → name of the profile being drilled, for the plans shown in the log. */
   private hostNames = new Map<string, string>();
 
@@ -491,6 +493,7 @@ export class DrillEngine {
     for (const step of run.steps) {
       if (only ? !only.includes(step.key) : step.status === 'succeeded' || stepInfo(step.key).onDemand)
         continue;
+      this.lastStep.set(runId, step.key);
       const planned = await this.deps.engine.plan(runId, step.key);
       if (!planned.ok)
         return fail({ ...planned.error, message: `${stepInfo(step.key).title}: ${planned.error.message}` });
@@ -544,7 +547,10 @@ export class DrillEngine {
     const row = readRestoreOutcomeData(run.steps.find((s) => s.key === 'restore')?.outcome?.data)
       ?.workloads[0];
     const times = drillTimes(startedAt, row);
-    const failedStep = run.steps.find((s) => s.status === 'failed' || s.status === 'cancelled')?.key;
+    // The step that stopped the run: failed while it ran, or refused when it was planned.
+    const failedStep =
+      run.steps.find((s) => s.status === 'failed' || s.status === 'cancelled')?.key ??
+      this.lastStep.get(run.id);
     this.setWorkload(drillId, workloadId, {
       status: done.ok ? 'passed' : 'failed',
       ...(startedAt ? { startedAt } : {}),

@@ -323,6 +323,7 @@ export class DrillEngine {
       await this.drillWorkload(drillId, w.workloadId);
       await this.tearDown(drillId, w.workloadId, ctx);
     }
+    this.update(drillId, (d) => ({ ...d, projects: d.projects.map((p) => this.projectState(d, p)) }));
     const after = this.view(drillId);
     const failed = after.workloads.filter((w) => w.status !== 'passed');
     this.setPhase(
@@ -561,6 +562,29 @@ export class DrillEngine {
       ...times,
       ...(done.ok ? {} : { error: done.error, ...(failedStep ? { failedStep } : {}) }),
     });
+  }
+
+  /**
+   * A drill project's id (from the Drill project step of a run that made it) and whether it is gone:
+   * every run that made it has its creation undone (deleted by that run's clean-up).
+   */
+  private projectState(d: DrillView, project: DrillView['projects'][number]): DrillView['projects'][number] {
+    const runs = d.workloads
+      .filter((w) => w.drillProject === project.name && w.runId)
+      .map((w) => this.deps.runs.getRun(w.runId!))
+      .filter((r): r is RunView => r !== undefined);
+    const made = runs.flatMap((r) => r.changes.filter((c) => c.kind === 'drill-project'));
+    const data = runs
+      .map(
+        (r) =>
+          r.steps.find((s) => s.key === 'drill-project')?.outcome?.data as { projectId?: string } | undefined,
+      )
+      .find((x) => x?.projectId);
+    return {
+      ...project,
+      ...(data?.projectId ? { id: data.projectId } : {}),
+      removed: made.every((c) => c.undoneAt !== undefined),
+    };
   }
 
   private cleanedUp(runId: string): boolean {

@@ -6,8 +6,10 @@ import { EventBus } from './event-bus.js';
 import type { Handler, HandlerMap } from './handlers/handler-types.js';
 import { profileHandlers } from './handlers/profile-handlers.js';
 import { openStore, storeFileIn } from './store/database.js';
-import { createDrEngine } from './dr/dr-engine.js';
-import type { RunServices } from './dr/run-services.js';
+import { createDrEngine, operatorName, servicesFor } from './dr/dr-engine.js';
+import { closeRunServices, type RunServices } from './dr/run-services.js';
+import { DrillEngine } from './drill/drill-engine.js';
+import { DrillRepo } from './store/drill-repo.js';
 import type { StepDefinition } from './runs/step-definition.js';
 import type { StepKey } from '../../shared/run/plan-types.js';
 import { hostHandlers } from './handlers/host-handlers.js';
@@ -76,6 +78,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const engine = createDrEngine(state, runs, logs, options.steps);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();
+  const drillLog = (record: Parameters<typeof logs.write>[0]) => {
+    const clean = { ...record, text: state.scrubber.scrub(record.text) };
+    logs.write(clean);
+    state.bus.log(clean);
+  };
+  const drills = new DrillEngine({
+    state,
+    engine,
+    runs,
+    drills: new DrillRepo(store.value),
+    openServices: (profile, signal, sink) => servicesFor(state, profile, signal, sink),
+    closeServices: closeRunServices,
+    log: drillLog,
+    emit: (progress) => state.bus.emit('drill', progress),
+    operator: operatorName(),
+  });
+  drills.recoverInterrupted();
   const names = new NameCache();
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
@@ -94,7 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...onboardingHandlers(state),
     ...previewHandlers(state, runs),
     ...nameHandlers(state, engine, names),
-    ...drillHandlers(state),
+    ...drillHandlers(state, drills),
   };
 
   return {

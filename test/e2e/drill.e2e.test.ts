@@ -7,6 +7,7 @@ import { runOnHost } from '../lab/hosts/index.js';
 import { readLabJson } from '../lab/lab.js';
 import type { LabJson, LabWorkload } from '../lab/lab-json.js';
 import { seriousAxeFindings } from './support/axe.js';
+import { horizontalOverflow } from './support/layout-checks.js';
 import {
   importProfileFile,
   openLabBrowser,
@@ -174,6 +175,16 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
     expect(projects).toContain('removed');
     expect(await byTest('log-row').count()).toBeGreaterThan(0);
     await noSeriousAxe('the finished drill');
+    // Nothing makes the page scroll sideways, down to the smallest window the wizard supports.
+    const size = page.viewportSize()!;
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      expect(await horizontalOverflow(page), `${width}×${height} overflow`).toBe(0);
+    }
+    await page.setViewportSize(size);
     await ui.screen('drill-done');
   });
 

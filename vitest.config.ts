@@ -10,6 +10,7 @@ const longLabTests = [
   'test/integration/dr/reprotect-cli.test.ts',
   'test/integration/cli/plan-ansible.test.ts',
   'test/lab/clouds/clouds.test.ts',
+  'test/integration/drill/drill-all.test.ts',
 ];
 
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,

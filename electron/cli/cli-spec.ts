@@ -329,6 +329,41 @@ export const commands: readonly CommandSpec[] = [
     ],
   },
   {
+    path: ['drill'],
+    summary: 'rehearse the DR into isolated drill projects, verify, then remove everything (exit 1 on any failure)',
+    positionals: [],
+    options: [
+      { ...profile, required: false, help: 'environment profile (name or id); not with --resume' },
+      {
+        name: 'workload',
+        type: 'string',
+        value: 'ID',
+        help: 'a workload to drill (repeatable)',
+        multiple: true,
+      },
+      { name: 'all', type: 'boolean', help: 'drill every workload on the synced share' },
+      { name: 'resume', type: 'string', value: 'DRILL', help: 'finish an interrupted drill (trilio-dr drills)' },
+      {
+        name: 'report',
+        type: 'string',
+        value: 'FILE',
+        help: 'also write the drill report; the format follows the name (.html, .pdf, .json)',
+        complete: 'file',
+      },
+    ],
+    notes: [
+      'Each workload goes through the single-workload DR into a trilio-drill-<drill>-<project> project with networks of its own (no router), is verified (Trilio restore available, instances in Nova, volumes in Cinder), then torn down with its copy, mounts, grants and drill project.',
+      'An inventory of both clouds and every node is taken before and after; the drill passes only when every workload passed and the two are identical.',
+      'Refused while a real DR run of the profile is open. Exit 0: passed; 1: a workload failed or something was left; 3: refused.',
+    ],
+  },
+  {
+    path: ['drills'],
+    summary: 'list the drills',
+    positionals: [],
+    options: [{ ...profile, required: false }],
+  },
+  {
     path: ['runs'],
     summary: 'list the runs',
     positionals: [],

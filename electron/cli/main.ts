@@ -16,6 +16,7 @@ import { planCommand } from './plan-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { reprotectCommand } from './reprotect-command.js';
+import { drillCommand, drillsCommand } from './drill-command.js';
 import { runCommand } from './run-command.js';
 import { runbookCommand } from './runbook-command.js';
 
@@ -102,6 +103,10 @@ function dispatch(ctx: CommandContext & { command: ParsedCommand }): Promise<num
       return runbookCommand(ctx);
     case 'reprotect':
       return reprotectCommand(ctx);
+    case 'drill':
+      return drillCommand(ctx);
+    case 'drills':
+      return drillsCommand(ctx);
     case '__complete':
       return completeNames(ctx);
     default:

@@ -1,11 +1,12 @@
 import type { LogRecord, StepProgress } from '../../shared/contract.js';
-import type { Action, StepKey, StepPlan } from '../../shared/run/plan-types.js';
+import type { StepKey } from '../../shared/run/plan-types.js';
 import type { RunView, StepState } from '../../shared/run/run-types.js';
 import { stepInfo } from '../../shared/run/step-catalog.js';
-import { displayCommand } from '../../shared/shell/quote.js';
 import { readRestoreOutcomeData, type RestoredWorkload } from '../../shared/report/restore-outcome.js';
 import type { Core } from '../core/core-types.js';
 import type { CliOutput } from './cli-output.js';
+
+export { describePlan } from '../../shared/run/describe-plan.js';
 
 /** What the run commands print on stdout at the end (logs go to stderr as they happen). */
 export interface RunSummaryOutput {
@@ -58,36 +59,6 @@ export function describeSummary(s: RunSummaryOutput): string {
       ),
     ]),
   ].join('\n');
-}
-
-/**
- * A step's plan as the terminal shows it: every command per host, every API call (with its body when
- * `bodies`), every manual action, then the read-only checks that verify it.
- */
-export function describePlan(
-  plan: StepPlan,
-  options: { hostName?: (id: string) => string; bodies?: boolean } = {},
-): string {
-  const hostName = options.hostName ?? ((id: string) => id);
-  const lines = [`## ${plan.title}`, plan.summary];
-  for (const w of plan.warnings) lines.push(`  ! ${w}`);
-  const show = (a: Action, check: boolean) => {
-    const tag = check ? 'check ' : '';
-    if (a.kind === 'remote')
-      lines.push(
-        `  ${tag}[${hostName(a.host)}] ${a.description}`,
-        ...(a.destructive ? [`      ! deletes ${a.destructive} (confirmed by --yes)`] : []),
-        `      $ ${displayCommand(a.argv)}`,
-      );
-    else if (a.kind === 'api') {
-      lines.push(`  ${tag}[api] ${a.description}`, `      ${a.method} ${a.path}`);
-      if (options.bodies && a.body !== undefined) lines.push(`      ${JSON.stringify(a.body)}`);
-    } else lines.push(`  [manual] ${a.description}`, `      ${a.instructions}`);
-  };
-  for (const a of plan.actions) show(a, false);
-  if (plan.actions.length === 0) lines.push('  (nothing to change)');
-  for (const a of plan.verify) show(a, true);
-  return lines.join('\n');
 }
 
 /** Streams the run's log lines and step changes to stderr while a command runs. */

@@ -6,7 +6,10 @@ import { EventBus } from './event-bus.js';
 import type { Handler, HandlerMap } from './handlers/handler-types.js';
 import { profileHandlers } from './handlers/profile-handlers.js';
 import { openStore, storeFileIn } from './store/database.js';
-import { createDrEngine } from './dr/dr-engine.js';
+import { createDrEngine, operatorName, servicesFor } from './dr/dr-engine.js';
+import { closeRunServices } from './dr/run-services.js';
+import { DrillEngine } from './drill/drill-engine.js';
+import { DrillRepo } from './store/drill-repo.js';
 import { hostHandlers } from './handlers/host-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
 import { mappingHandlers } from './handlers/mapping-handlers.js';
@@ -68,6 +71,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const engine = createDrEngine(state, runs, logs);
   // A run that was mid-step when the process died resumes at that step (steps are safe to repeat).
   engine.recoverInterrupted();
+  const drillLog = (record: Parameters<typeof logs.write>[0]) => {
+    const clean = { ...record, text: state.scrubber.scrub(record.text) };
+    logs.write(clean);
+    state.bus.log(clean);
+  };
+  const drills = new DrillEngine({
+    state,
+    engine,
+    runs,
+    drills: new DrillRepo(store.value),
+    openServices: (profile, signal, sink) => servicesFor(state, profile, signal, sink),
+    closeServices: closeRunServices,
+    log: drillLog,
+    emit: (progress) => state.bus.emit('drill', progress),
+    operator: operatorName(),
+  });
+  drills.recoverInterrupted();
   const names = new NameCache();
   const handlers: HandlerMap = {
     'app.info': () => ok(state.info()),
@@ -86,7 +106,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...onboardingHandlers(state),
     ...previewHandlers(state, runs),
     ...nameHandlers(state, engine, names),
-    ...drillHandlers(state),
+    ...drillHandlers(state, drills),
   };
 
   return {

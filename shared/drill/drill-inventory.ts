@@ -21,6 +21,11 @@ export interface CloudInventory {
   roleAssignments: string[];
   networks: string[];
   subnets: string[];
+  /**
+   * `name:id:project` of every security group: Neutron makes a project's `default` group by itself, and
+   * it outlives the project (absent in inventories taken before it was read: compared as empty).
+   */
+  securityGroups?: string[];
   /** `id:project_id:status` of every Trilio workload. */
   workloads: string[];
   /** `id:status` of every restore. */
@@ -80,10 +85,11 @@ export function compareInventories(before: DrillInventory, after: DrillInventory
       'roleAssignments',
       'networks',
       'subnets',
+      'securityGroups',
       'workloads',
       'restores',
     ] as const)
-      out.push(...diffList(`${side} cloud ${key}`, b[key], a[key]));
+      out.push(...diffList(`${side} cloud ${key}`, b[key] ?? [], a[key] ?? []));
   }
   const hosts = [...new Set([...before.nodes, ...after.nodes].map((n) => n.host))];
   for (const host of hosts) {

@@ -22,7 +22,14 @@ export type DrillStatus =
   | 'refused';
 
 /** The drill's phases, in order; the Rehearse screen and the report show them as a list. */
-export const drillPhaseKeys = ['checks', 'inventory-before', 'isolate', 'workloads', 'teardown', 'inventory-after'] as const;
+export const drillPhaseKeys = [
+  'checks',
+  'inventory-before',
+  'isolate',
+  'workloads',
+  'teardown',
+  'inventory-after',
+] as const;
 export type DrillPhaseKey = (typeof drillPhaseKeys)[number];
 
 export interface DrillPhase {

@@ -195,6 +195,11 @@ export function profilePlans(s: ProfileSetting, recorded?: readonly ChangeView[]
         return planNotify(notifyFacts(s));
       case 'revert':
         return planRevert({ edits: revertEdits(recorded ?? log) }, s.profile.nfs.syncedCopy);
+      case 'drill-project':
+      case 'drill-networks':
+      case 'drill-teardown':
+        // A drill's own steps: not part of the DR runbook (stepsFor without a drill never lists them).
+        return fail({ code: 'internal', message: `${key} belongs to drills, not to the DR runbook.` });
     }
   };
   return stepsFor(s.kind, s.notifyOnly).map((key) => {

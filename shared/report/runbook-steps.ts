@@ -117,6 +117,9 @@ const why: Record<StepKey, (c: StepsContext) => Block[]> = {
           ),
         ]),
   ],
+  'drill-project': () => [p(stepInfo('drill-project').summary)],
+  'drill-networks': () => [p(stepInfo('drill-networks').summary)],
+  'drill-teardown': () => [p(stepInfo('drill-teardown').summary)],
   cleanup: () => [
     p(
       'The Trilio database follows the OpenStack standard of not deleting entries: a deleted workload, snapshot or restore is only marked as deleted. To be ready for another disaster recovery, the restored workloads are deleted from Trilio B and their entries purged completely with Trilio’s clean-up script (trilioData/solutions, openstack/CleanWlmDatabase). After all restores, the admin user’s roles on the target projects are removed again.',

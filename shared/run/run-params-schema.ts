@@ -56,6 +56,8 @@ export const singleRunParamsSchema = z.object({
   removeMountsOnCleanup: z.boolean().default(false),
   /** CLI `--reenable-schedules`; the wizard's "Re-enable job schedules" in the Reassign step. */
   reenableSchedules: z.boolean().default(false),
+  /** Set by the drill engine only (a workload of a DR drill). */
+  drill: z.object({ drillId: name }).optional(),
 });
 
 export const fullRunParamsSchema = z.object({

@@ -42,6 +42,11 @@ export interface SingleRunParams {
   removeMountsOnCleanup: boolean;
   /** Reassign turns the job schedules Trilio switched off (migrate_cloud) back on; absent = no. */
   reenableSchedules?: boolean;
+  /**
+   * This run is one workload of a DR drill: `targetProject` is the drill's own project, the run adds
+   * the drill steps, and clean-up removes the drill project too. Absent for a real DR.
+   */
+  drill?: { drillId: string };
 }
 
 export interface FullRunParams {

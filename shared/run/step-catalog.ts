@@ -40,6 +40,25 @@ const info: Record<StepKey, StepInfo> = {
     summary:
       'Make the source share’s base64 mount path exist on the Trilio VM and every compute node with mount --bind, and keep it in fstab.',
   },
+  'drill-project': {
+    key: 'drill-project',
+    title: 'Drill project',
+    summary:
+      'Drill only: create the isolated trilio-drill project that stands in for the target project, and give the admin user the trustee role there.',
+  },
+  'drill-networks': {
+    key: 'drill-networks',
+    title: 'Drill networks',
+    summary:
+      'Drill only: create networks and subnets like the snapshot’s in the drill project, with no router to anything outside.',
+  },
+  'drill-teardown': {
+    key: 'drill-teardown',
+    title: 'Drill tear-down',
+    summary:
+      'Drill only: check the restored instances and volumes in Nova and Cinder, then delete them, the restore records, and the drill networks.',
+    onDemand: true,
+  },
   access: {
     key: 'access',
     title: 'Access',
@@ -80,9 +99,27 @@ export function stepInfo(key: StepKey): StepInfo {
   return info[key];
 }
 
-/** The steps of a run, in runbook order. The notify step replaces restore when the user only notifies. */
-export function stepsFor(kind: RunKind, notifyOnly: boolean): StepKey[] {
+/**
+ * The steps of a run, in runbook order. The notify step replaces restore when the user only notifies.
+ * A drill (single-workload path only) restores into a drill project with networks of its own, then
+ * tears the restore down before the clean-up (which also removes the drill project).
+ */
+export function stepsFor(kind: RunKind, notifyOnly: boolean, drill = false): StepKey[] {
   const deliver: StepKey = notifyOnly ? 'notify' : 'restore';
+  if (kind === 'single' && drill)
+    return [
+      'preflight',
+      'find',
+      'copy',
+      'mount-paths',
+      'drill-project',
+      'access',
+      'reassign',
+      'drill-networks',
+      'restore',
+      'drill-teardown',
+      'cleanup',
+    ];
   if (kind === 'single')
     return ['preflight', 'find', 'copy', 'mount-paths', 'access', 'reassign', deliver, 'cleanup'];
   return [

@@ -73,7 +73,10 @@ export interface LabJson {
     /** Nova and Cinder read endpoints the emulator also serves (catalog types `compute`, `volumev3`). */
     computeUrl?: string;
     volumeUrl?: string;
-    /** Loopback-only test controls: `POST /_lab/faults`, `POST /_lab/reset`, `POST /_lab/purge`. */
+    /**
+     * Loopback-only test controls: `POST /_lab/faults`, `POST /_lab/reset`, `POST /_lab/purge`,
+     * `POST|GET|DELETE /_lab/restore-failures` (fail a workload's next restore), `GET /_lab/database`.
+     */
     labControlUrl?: string;
     /** The purge script on the TVM (`{ids}`: workload ids), what profiles before the CleanWlmDatabase folder ran. */
     purgeCommand?: string;

@@ -10,7 +10,7 @@ import type { DrContext } from './remote-action.js';
  * revokes), where no typed client call is attached.
  */
 export async function runApiAction(
-  ctx: DrContext,
+  ctx: Pick<DrContext, 'log' | 'signal'>,
   clients: CloudClients,
   action: ApiAction,
 ): Promise<Result<HttpResponse<unknown>>> {

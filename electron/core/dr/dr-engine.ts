@@ -78,7 +78,7 @@ export function servicesFor(
   );
 }
 
-function operatorName(): string {
+export function operatorName(): string {
   try {
     return `${os.userInfo().username}@${os.hostname()}`;
   } catch {

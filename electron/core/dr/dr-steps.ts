@@ -4,6 +4,9 @@ import type { RunServices } from './run-services.js';
 import { accessStep } from './steps/access-step.js';
 import { cleanupStep } from './steps/cleanup-step.js';
 import { copyStep } from './steps/copy-step.js';
+import { drillNetworksStep } from './steps/drill-networks-step.js';
+import { drillProjectStep } from './steps/drill-project-step.js';
+import { drillTeardownStep } from './steps/drill-teardown-step.js';
 import { findStep } from './steps/find-step.js';
 import { mountPathsStep } from './steps/mount-paths-step.js';
 import { notifyStep } from './steps/notify-step.js';
@@ -25,9 +28,12 @@ export const drSteps: Partial<Record<StepKey, AnyStep>> = {
   copy: copyStep as AnyStep,
   reconfigure: reconfigureStep as AnyStep,
   'mount-paths': mountPathsStep as AnyStep,
+  'drill-project': drillProjectStep as AnyStep,
   access: accessStep as AnyStep,
   reassign: reassignStep as AnyStep,
+  'drill-networks': drillNetworksStep as AnyStep,
   restore: restoreStep as AnyStep,
+  'drill-teardown': drillTeardownStep as AnyStep,
   notify: notifyStep as AnyStep,
   revert: revertStep as AnyStep,
   cleanup: cleanupStep as AnyStep,

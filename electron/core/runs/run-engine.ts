@@ -68,7 +68,8 @@ export class RunEngine<S> {
       });
     const id = `run-${this.now().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
     const notifyOnly = params.notifyOnly;
-    const steps: StepState[] = stepsFor(params.kind, notifyOnly).map((key) => ({
+    const drill = params.kind === 'single' && params.drill !== undefined;
+    const steps: StepState[] = stepsFor(params.kind, notifyOnly, drill).map((key) => ({
       key,
       status: 'pending',
       attempts: 0,

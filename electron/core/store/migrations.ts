@@ -108,6 +108,21 @@ CREATE INDEX log_lines_by_run ON log_lines (run_id, id);
 ALTER TABLE runs ADD COLUMN closed_at TEXT;
 `,
   },
+  {
+    version: 3,
+    // DR drills (issue 21): one record per drill, saved as it goes (phases, workloads, inventories).
+    name: 'drills',
+    sql: `
+CREATE TABLE drills (
+  id TEXT PRIMARY KEY,
+  profile_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  record TEXT NOT NULL
+) STRICT;
+CREATE INDEX drills_by_profile ON drills (profile_id, created_at);
+`,
+  },
 ];
 
 /** sha256 of the step's SQL; a changed step means the database no longer matches the code. */

@@ -87,6 +87,15 @@ describe('the lab Trilio imports nothing from the product', () => {
     expect(result.files).toBeGreaterThan(40);
   });
 
+  it('and neither does the drill tests’ own inventory (test/integration/drill/support)', () => {
+    const support = path.join(repo, 'test/integration/drill/support');
+    const entries = sourcesUnder(support);
+    expect(entries.map((f) => path.basename(f))).toContain('lab-inventory.ts');
+    const result = productImports(repo, entries);
+    expect(result.unresolved).toEqual([]);
+    expect(result.product).toEqual([]);
+  });
+
   describe('catches a product import two hops away', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emulator-imports-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -24,9 +24,17 @@ import { discoverDbCleanup, runDbCleanup } from './db-cleanup.js';
 
 /**
  * Changes clean-up always undoes besides the role grants; mount paths only when the user asked (other
- * runs may rely on them). Role grants are taken back separately, last.
+ * runs may rely on them). Role grants are taken back separately, last. A drill's own changes (its
+ * networks, trustee grant and project, newest first) go with its clean-up: the drill project is deleted
+ * after the workload records in it, and the admin role's revoke then finds it gone (404 = done).
  */
-const alwaysUndone = new Set(['staging-mount', dbInputsChangeKind]);
+const alwaysUndone = new Set([
+  'staging-mount',
+  dbInputsChangeKind,
+  'drill-network',
+  'drill-grant',
+  'drill-project',
+]);
 const mountKinds = new Set(['mkdir', 'bind-mount', 'fstab-line']);
 
 /** The changes of a run clean-up undoes (not undone yet; mount paths only with `removeMounts`). */

@@ -92,6 +92,13 @@ export async function cloudFindings(ctx: DrContext, targetProject: string): Prom
   findings.push(row('target cloud Keystone login', true, { detail: ctx.profile.clouds.target.authUrl }));
   const trilio = await target.value.trilio.listWorkloads({ signal: ctx.signal });
   findings.push(trilio.ok ? row('Trilio API answers', true) : fromError('Trilio API answers', trilio.error));
+  if (ctx.params.kind === 'single' && ctx.params.drill) {
+    // A drill restores into a project of its own, made by its Drill project step.
+    findings.push(
+      row('drill: the target project is the drill’s own (made later)', true, { detail: targetProject }),
+    );
+    return findings;
+  }
   if (!targetProject) {
     // Full-cloud DR maps many projects; the mapping is checked when the reassign step plans.
     if (ctx.params.kind === 'single')

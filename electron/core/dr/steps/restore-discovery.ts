@@ -30,9 +30,12 @@ export async function projectOffer(
   if (!info.ok) return info;
   const networks = await targetNetworks(ctx, clients, project.id);
   if (!networks.ok) return networks;
+  // A drill restores onto its project's own isolated networks only: a shared network of the same name
+  // (a provider or external network) is never offered, so nothing restored can reach it.
+  const drill = ctx.params.kind === 'single' && ctx.params.drill !== undefined;
   return ok({
     restoreAs: info.value.userName,
-    networks: networks.value,
+    networks: drill ? networks.value.filter((n) => !n.shared) : networks.value,
     availabilityZones: await zonesOf(ctx, clients),
     volumeTypes: await volumeTypesOf(ctx, clients),
     flavors: await flavorsOf(ctx, clients),

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GeneratedWorld } from '../world-types.js';
 import { applianceRoutes } from './appliance-routes.js';
+import { cinderVolumeRoutes } from './cinder-volume-routes.js';
 import { ApplianceDb, emptyState, nowText } from './appliance-db.js';
 import type { EmulatorConfig } from './emulator-config.js';
 import { Faults } from './faults.js';
@@ -11,7 +12,10 @@ import { KeystoneClient } from './keystone-client.js';
 import { LabHosts } from './lab-hosts.js';
 import { labRoutes } from './lab-routes.js';
 import { NeutronClient } from './neutron-client.js';
+import { NovaCinderDb } from './nova-cinder-db.js';
 import { novaCinderRoutes } from './nova-cinder-routes.js';
+import { novaServerRoutes } from './nova-server-routes.js';
+import { RestoreFailures } from './restore-failures.js';
 import { RestoreRunner } from './restore-runner.js';
 import { restoreRoutes } from './restore-routes.js';
 import { compileRoute, matchRoute, type CompiledRoute, type RequestContext } from './routing.js';
@@ -30,6 +34,9 @@ export class EmulatorApp {
   readonly neutron: NeutronClient;
   readonly hosts: LabHosts;
   readonly faults = new Faults();
+  readonly restoreFailures = new RestoreFailures();
+  /** Cloud B's Nova servers and Cinder volumes that restores made (`nova-cinder.json` beside the database). */
+  readonly novaCinder: NovaCinderDb;
   readonly runner: RestoreRunner;
   readonly baseUrl: string;
   /** The release and installer this appliance plays (defaults = today's lab). */
@@ -39,6 +46,10 @@ export class EmulatorApp {
   constructor(readonly config: EmulatorConfig) {
     this.profile = resolveTrilioProfile(config);
     this.db = new ApplianceDb(config.stateFile);
+    this.novaCinder = new NovaCinderDb(
+      path.join(path.dirname(config.stateFile), 'nova-cinder.json'),
+      config.restoreStepMs,
+    );
     this.keystone = new KeystoneClient(config);
     this.neutron = new NeutronClient(config.neutronUrl, () => this.keystone.serviceToken());
     this.hosts = new LabHosts(config, this.profile);
@@ -51,11 +62,14 @@ export class EmulatorApp {
       ...snapshotRoutes(this),
       ...restoreRoutes(this),
       ...novaCinderRoutes(this),
+      ...novaServerRoutes(this),
+      ...cinderVolumeRoutes(this),
     ].map(compileRoute);
   }
 
   /** Loads the database (or makes the generated world's); restores cut off by a restart end in error. */
   async start(): Promise<void> {
+    await this.novaCinder.load();
     if (!(await this.db.load())) await this.resetToWorld();
     let changed = false;
     for (const restore of Object.values(this.db.state.restores))
@@ -83,11 +97,14 @@ export class EmulatorApp {
 
   /**
    * The appliance as the lab generated it: its database holds exactly its own (managed) workloads,
-   * imported from their folders on the share; no restores, trusts or injected faults.
+   * imported from their folders on the share; no restores, trusts or injected faults, and no servers
+   * or volumes in Nova and Cinder.
    */
   async resetToWorld(): Promise<{ workloads: number }> {
     this.runner.stopAll();
     this.faults.clear();
+    this.restoreFailures.clear();
+    await this.novaCinder.clear();
     const state = emptyState();
     const world = JSON.parse(await readFile(this.config.worldFile, 'utf8')) as GeneratedWorld;
     const registry = JSON.parse(await readFile(this.config.exportsRegistry, 'utf8')) as Record<

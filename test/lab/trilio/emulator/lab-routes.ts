@@ -3,8 +3,9 @@ import { badRequest, isRecord } from './http-kit.js';
 import type { Route } from './routing.js';
 
 /**
- * Loopback-only lab controls (no token): fault injection, reset to the generated world, and the
- * database purge the TVM's purge script calls. Not part of Trilio's API.
+ * Loopback-only lab controls (no token): fault injection, restores made to fail, reset to the
+ * generated world, the database purge the TVM's purge script calls, and a read of the appliance's
+ * whole database (soft-deleted rows too) for the tests' inventories. Not part of Trilio's API.
  */
 
 /** CleanWlmDatabase's tables, child tables first (trilio-api.md). */
@@ -60,6 +61,30 @@ export function labRoutes(app: EmulatorApp): Route[] {
       handler: async () => ({ status: 200, body: { cleared: app.faults.clear() } }),
     },
     {
+      method: 'GET',
+      pattern: '/_lab/restore-failures',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: { restoreFailures: app.restoreFailures.list() } }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/restore-failures',
+      auth: 'loopback',
+      handler: async (ctx) => ({ status: 201, body: { restoreFailure: app.restoreFailures.add(ctx.body) } }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_lab/restore-failures',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: { cleared: app.restoreFailures.clear() } }),
+    },
+    {
+      method: 'GET',
+      pattern: '/_lab/database',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: databaseRows(app) }),
+    },
+    {
       method: 'POST',
       pattern: '/_lab/reset',
       auth: 'loopback',
@@ -82,6 +107,25 @@ export function labRoutes(app: EmulatorApp): Route[] {
       },
     },
   ];
+}
+
+/**
+ * Every row of the appliance's database, soft-deleted ones included (what the API hides and only the
+ * purge removes): workloads, snapshots and restores without their per-VM details, trusts, settings and
+ * the global job scheduler.
+ */
+function databaseRows(app: EmulatorApp): Record<string, unknown> {
+  const state = app.db.state;
+  return {
+    workloads: Object.values(state.workloads),
+    snapshots: Object.values(state.snapshots).map(({ instances: _instances, ...row }) => row),
+    restores: Object.values(state.restores).map(
+      ({ instances: _instances, restore_options: _options, ...row }) => row,
+    ),
+    trusts: Object.values(state.trusts),
+    settings: Object.values(state.settings),
+    globalJobScheduler: state.globalJobScheduler,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { RequestContext, Route } from './routing.js';
  * The read-only Nova and Cinder calls the wizard needs on cloud B, served from the same process
  * (catalog types `compute` at /compute/v2.1 and `volumev3` at /volume/v3/{project}): availability
  * zones, flavors, volume types and hypervisors (one per lab compute host, state from its datamover).
+ * The servers and volumes restores leave are in nova-server-routes.ts and cinder-volume-routes.ts.
  */
 
 /** Cloud B's Nova flavors (ephemeral 0, no swap). */

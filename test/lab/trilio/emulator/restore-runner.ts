@@ -3,6 +3,7 @@ import { availabilityZones, targetVolumeTypes } from '../workload-specs.js';
 import { nowText, type RestoreRow, type RestoredInstance, type SnapshotRow } from './appliance-db.js';
 import type { EmulatorApp } from './emulator-app.js';
 import { allFlavors } from './nova-cinder-routes.js';
+import { restoredResources } from './restored-resources.js';
 import {
   diskProblem,
   disksToRestore,
@@ -23,7 +24,9 @@ import {
  * compute-1) at `<datamover mount root>/<folder of the workload's backup_media_target>/<vault_url>`.
  * A chain that does not open there (a moved workload's absolute backing paths before the bind
  * mounts) ends the restore in `error` with qemu-img's words. The restored instances are recorded
- * with their flavor, NICs and volumes.
+ * with their flavor, NICs and volumes, and an `available` restore leaves its servers and volumes in
+ * Nova and Cinder (`restored-resources.ts`). A failure injected for the workload
+ * (`restore-failures.ts`) ends the restore in `error` after its network step.
  */
 
 class RestoreFailure extends Error {}
@@ -38,7 +41,8 @@ export class RestoreRunner {
 
   start(row: RestoreRow, snapshot: SnapshotRow, options: Record<string, unknown>): void {
     this.running.add(row.id);
-    void this.run(row, snapshot, options)
+    const injected = this.app.restoreFailures.take(row.workload_id);
+    void this.run(row, snapshot, options, injected)
       .catch(async (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         if (!(error instanceof RestoreFailure)) console.error(`restore ${row.id}: ${String(error)}`);
@@ -68,7 +72,12 @@ export class RestoreRunner {
     return true;
   }
 
-  private async run(row: RestoreRow, snapshot: SnapshotRow, options: Record<string, unknown>): Promise<void> {
+  private async run(
+    row: RestoreRow,
+    snapshot: SnapshotRow,
+    options: Record<string, unknown>,
+    injectedFailure: string | undefined,
+  ): Promise<void> {
     const started = Date.now();
     if (!(await this.step(row, 0, 'Restore from snapshot is starting'))) return;
     const plans = instancesToRestore(snapshot, options);
@@ -86,6 +95,7 @@ export class RestoreRunner {
     if (!(await this.step(row, 2, 'Restoring network resources'))) return;
     const nics = new Map<InstancePlan, RestoredInstance['nics']>();
     for (const plan of plans) nics.set(plan, await this.restoreNics(row, plan, options));
+    if (injectedFailure !== undefined) throw new RestoreFailure(injectedFailure);
 
     const totalDisks = plans.reduce((sum, p) => sum + disksToRestore(p).length, 0) || 1;
     let done = 0;
@@ -161,7 +171,11 @@ export class RestoreRunner {
     if (!(await this.step(row, 98, 'Finalizing restore'))) return;
     row.time_taken = Math.round((Date.now() - started) / 1000);
     row.uploaded_size = row.size;
-    await this.finish(row, 'available', null, 'Restore from snapshot is complete');
+    const made = await restoredResources(row, snapshot, async (id) => {
+      const network = await this.app.neutron.network(id);
+      return network?.name || id;
+    });
+    await this.finish(row, 'available', null, 'Restore from snapshot is complete', made);
   }
 
   /** `restore_vm_networks` for one instance: each NIC's port on the target network and subnet. */
@@ -246,8 +260,11 @@ export class RestoreRunner {
     status: RestoreRow['status'],
     errorMsg: string | null,
     message?: string,
+    made?: Awaited<ReturnType<typeof restoredResources>>,
   ): Promise<void> {
     if (this.app.db.state.restores[row.id] !== row) return; // reset or purged meanwhile
+    // Nova and Cinder first: a client that sees `available` finds the servers and volumes listed.
+    if (made) await this.app.novaCinder.add(made.servers, made.volumes);
     row.status = status;
     row.error_msg = errorMsg;
     // Trilio's manager sets 100 % and an empty message on error too.

@@ -30,6 +30,7 @@ let lab: LabJson;
 let web: LabWorkload;
 let ui: LabBrowser;
 let page: Page;
+let w: WizardDriver;
 const byTest = (id: string) => page.getByTestId(id);
 
 interface World {
@@ -74,6 +75,7 @@ beforeAll(async () => {
   before = await world();
   ui = await openLabBrowser({ prefix: 'trilio-dr-drill-e2e-', passphrase: PASSPHRASE });
   page = ui.page;
+  w = wizardDriver(ui, 170_000);
 }, 300_000);
 
 afterAll(async () => {
@@ -109,6 +111,38 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
   it('refuses to start with no workload chosen, saying what to do', async () => {
     await byTest('drill-start').click();
     await expect.poll(() => byTest('drill-error').innerText()).toMatch(/Choose at least one workload/);
+  });
+
+  it('refuses beside an open real DR run, with the message and the hint of the core', async () => {
+    // A real single-workload run that has started (its pre-flight ran) is open.
+    await byTest('run-kind-single').check();
+    await byTest('run-target-project').fill('finance-dr');
+    await byTest('run-start').click();
+    await expect.poll(() => byTest('run-header').isVisible(), { timeout: 10_000 }).toBe(true);
+    await w.plan('preflight');
+    await w.run('preflight', 'drill-00-real-run-preflight');
+    await byTest('run-close').click();
+    await byTest('run-kind-drill').check();
+    await byTest('drill-workload-ids').fill(web.id);
+    await byTest('drill-start').click();
+    await expect
+      .poll(() => byTest('drill-error').innerText(), { timeout: 10_000 })
+      .toMatch(/A real DR run of this profile is open .*a drill never runs beside a real DR/);
+    expect(await byTest('drill-error').getAttribute('data-code')).toBe('precondition');
+    expect(await byTest('drill-error').locator('.error-hint').innerText()).toMatch(/close it/);
+    expect(await byTest('drill-screen').count()).toBe(0);
+    await ui.screen('drill-refused');
+    // Closing the real run lifts the refusal.
+    await byTest('run-kind-single').check();
+    await expect.poll(() => byTest('run-row').count(), { timeout: 10_000 }).toBe(1);
+    await byTest('run-open').click();
+    await expect.poll(() => byTest('run-header').isVisible(), { timeout: 10_000 }).toBe(true);
+    await byTest('run-close-for-good').click();
+    await w.confirmGate();
+    await expect.poll(() => byTest('run-phase').innerText(), { timeout: 10_000 }).toMatch(/abandoned/);
+    await byTest('run-close').click();
+    await byTest('run-kind-drill').check();
+    await expect.poll(() => byTest('drill-setup').isVisible()).toBe(true);
   });
 
   it('starts a drill of fin-web and follows its phases and log to a passed verdict', async () => {

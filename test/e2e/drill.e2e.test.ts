@@ -8,6 +8,7 @@ import { readLabJson } from '../lab/lab.js';
 import type { LabJson, LabWorkload } from '../lab/lab-json.js';
 import { seriousAxeFindings } from './support/axe.js';
 import { horizontalOverflow } from './support/layout-checks.js';
+import { wizardDriver, type WizardDriver } from './support/wizard-driver.js';
 import {
   importProfileFile,
   openLabBrowser,

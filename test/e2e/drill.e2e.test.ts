@@ -144,6 +144,10 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
     await byTest('run-close').click();
     await byTest('run-kind-drill').check();
     await expect.poll(() => byTest('drill-setup').isVisible()).toBe(true);
+    // Back on the setup the refusal no longer shows; no Find has listed workloads yet (the run stopped
+    // after its pre-flight), so they are typed.
+    await expect.poll(() => byTest('drill-error').count()).toBe(0);
+    await expect.poll(() => byTest('drill-known-none').isVisible(), { timeout: 10_000 }).toBe(true);
   });
 
   it('starts a drill of fin-web and follows its phases and log to a passed verdict', async () => {
@@ -204,10 +208,8 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
     expect(await row.getByTestId('drill-workload-name').innerText()).toBe('fin-web');
     expect(await row.getByTestId('drill-workload-rto').innerText()).toMatch(/\d+ (ms|s|min|h)/);
     expect(await row.getByTestId('drill-workload-rpo').innerText()).toMatch(/\d+ (ms|s|min|h)/);
-    // The isolated project it made is listed as removed.
-    const projects = await byTest('drill-projects').innerText();
-    expect(projects).toMatch(/trilio-drill-\S+/);
-    expect(projects).toContain('removed');
+    // The isolated project it made is named (that it is gone, the lab itself says in the next test).
+    expect(await byTest('drill-projects').innerText()).toMatch(/trilio-drill-\S+-finance/);
     expect(await byTest('log-row').count()).toBeGreaterThan(0);
     await noSeriousAxe('the finished drill');
     // Nothing makes the page scroll sideways, down to the smallest window the wizard supports.
@@ -237,6 +239,11 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
     expect(await byTest('drill-row').getAttribute('data-verdict')).toBe('passed');
     expect(await byTest('drill-row-verdict').innerText()).toBe('passed');
     expect(await byTest('drill-row-workloads').innerText()).toBe('1 (1 passed, 0 failed)');
+    // The drill's own Find listed the synced copy: its workloads can now be ticked instead of typed.
+    await expect.poll(() => byTest('drill-known-row').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    expect(
+      await page.locator(`[data-testid="drill-known-row"][data-workload-id="${web.id}"]`).innerText(),
+    ).toContain('fin-web');
     await ui.screen('drill-history');
     // After a reload, as after closing the app: the history is read from the store.
     await page.reload();

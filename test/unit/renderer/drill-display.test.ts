@@ -101,7 +101,9 @@ describe('drill display helpers', () => {
 
   it('words RTO/RPO seconds, resources and the failed step', () => {
     expect(formatSeconds(125)).toBe('2 min 05 s');
-    expect(formatSeconds(2 * 86_400)).toBe('48 h 00 min');
+    expect(formatSeconds(2 * 86_400 - 60)).toBe('47 h 59 min');
+    expect(formatSeconds(2 * 86_400)).toBe('2 d 00 h');
+    expect(formatSeconds(15_371 * 3600 + 46 * 60)).toBe('640 d 11 h');
     expect(formatSeconds(undefined)).toBe('—');
     expect(formatSeconds(-1)).toBe('—');
     expect(

@@ -331,6 +331,18 @@ describe('DrillState: setup and start', () => {
     expect(await state.start()).toBe(false);
     expect(state.drill).toBeNull();
     expect(state.error).toMatchObject({ code: 'precondition', hint: /Finish or close run r7/ });
+    // Shown again later (the real run closed, a Find ran meanwhile): the refusal is gone, the list is new.
+    core.runs = [runSummary('r8', '2026-12-07T11:00:00.000Z')];
+    core.runViews.set(
+      'r8',
+      runView('r8', {
+        workloads: [scanned('w-web', 'fin-web', ['fin-web-1'])],
+        finishedAt: '2026-12-07T11:01:00.000Z',
+      }),
+    );
+    await state.showSetup();
+    expect(state.error).toBeNull();
+    expect(state.known?.rows.map((r) => r.id)).toEqual(['w-web']);
   });
 
   it('a drill recorded as refused is not opened: its error shows on the setup, and it is in the history', async () => {

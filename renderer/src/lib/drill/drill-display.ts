@@ -96,9 +96,14 @@ export function drillPhases(drill: Pick<DrillView, 'phases'>): (DrillPhase & { t
   }));
 }
 
-/** Seconds as the UI words durations ("3 min 05 s"); '—' when not measured. */
+/**
+ * Seconds as the UI words durations ("3 min 05 s"); from two days on in days and hours ("640 d 11 h"),
+ * as a snapshot's age (RPO) often is. '—' when not measured.
+ */
 export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds >= 2 * 86_400)
+    return `${Math.floor(seconds / 86_400)} d ${String(Math.floor((seconds % 86_400) / 3600)).padStart(2, '0')} h`;
   return formatDuration(seconds * 1000);
 }
 

@@ -114,6 +114,15 @@ export class DrillState {
     await Promise.all([this.refreshList(), this.loadKnownWorkloads()]);
   }
 
+  /**
+   * The setup is shown (again): a refusal of an earlier start no longer holds, and the history and the
+   * last Find's workloads are read anew (a drill that ended meanwhile brought both).
+   */
+  async showSetup(): Promise<void> {
+    this.error = null;
+    await Promise.all([this.refreshList(), this.loadKnownWorkloads()]);
+  }
+
   async refreshList(): Promise<void> {
     const profileId = this.profileId;
     if (!profileId) return;

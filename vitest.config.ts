@@ -11,6 +11,10 @@ const longLabTests = [
   'test/integration/cli/plan-ansible.test.ts',
   'test/lab/clouds/clouds.test.ts',
   'test/integration/drill/drill-all.test.ts',
+  // The drill witness's own checks (the drill tests in npm test use it) and the full-cloud CLI run
+  // (crash-full's baseline and the matrix run full-cloud DR through the CLI as well).
+  'test/integration/drill/lab-inventory.test.ts',
+  'test/integration/dr/full-cli.test.ts',
 ];
 
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,

@@ -44,6 +44,8 @@ const figureSuite =
 type Op =
   | { kind: 'single'; workload: string; removeMounts: boolean }
   | { kind: 'full'; removeMounts: boolean }
+  /** A DR drill of one workload (issue 21): leaves the cloud and hosts as it found them. */
+  | { kind: 'drill'; workload: string }
   | {
       kind: 'kill';
       of: 'single' | 'full';
@@ -75,8 +77,9 @@ function chooseSequences(rand: () => number, sources: LabWorkload[]): Op[][] {
       const r = rand();
       const removeMounts = rand() < 0.5;
       const workload = pick(sources).name;
-      if (r < 0.45) ops.push({ kind: 'single', workload, removeMounts });
-      else if (r < 0.65) ops.push({ kind: 'full', removeMounts });
+      if (r < 0.4) ops.push({ kind: 'single', workload, removeMounts });
+      else if (r < 0.55) ops.push({ kind: 'full', removeMounts });
+      else if (r < 0.7) ops.push({ kind: 'drill', workload });
       else {
         const of = rand() < 0.6 ? 'single' : 'full';
         const phase: Phase =
@@ -103,7 +106,9 @@ function chooseSequences(rand: () => number, sources: LabWorkload[]): Op[][] {
 const label = (op: Op): string =>
   op.kind === 'kill'
     ? `kill ${op.of}${op.of === 'single' ? ` ${op.workload}` : ''} at line ${op.lines} of ${op.phase}${op.removeMounts ? ' (--remove-mounts)' : ''}`
-    : `${op.kind}${op.kind === 'single' ? ` ${op.workload}` : ''}${op.removeMounts ? ' --remove-mounts' : ''}`;
+    : op.kind === 'drill'
+      ? `drill ${op.workload}`
+      : `${op.kind}${op.kind === 'single' ? ` ${op.workload}` : ''}${op.removeMounts ? ' --remove-mounts' : ''}`;
 
 let lab: LabJson;
 let world: FullWorld;
@@ -157,7 +162,34 @@ async function must(dir: string, args: string[], what: string): Promise<string> 
   return runIdOf(run) ?? '';
 }
 
+/**
+ * A drill must pass and leave no trace, or — when an earlier run kept bind mounts on the source share's
+ * path that point elsewhere — fail that workload at Mount paths, saying so, and still leave no trace.
+ */
+async function drillOp(dir: string, workload: string): Promise<void> {
+  const w = world.sources.find((x) => x.name === workload)!;
+  const run = await cli(dir, ['drill', '--profile', 'lab', '--workload', w.id, '--json']);
+  const out = JSON.parse(run.stdout || '{}') as {
+    value?: {
+      status: string;
+      inventory: { differences: unknown[] };
+      workloads: { failedStep?: string; error?: { message: string } }[];
+    };
+  };
+  const drill = out.value;
+  if (!drill) throw new Error(`drill: ${failureOf(run)}`);
+  if (drill.inventory.differences.length > 0)
+    throw new Error(`drill left traces: ${JSON.stringify(drill.inventory.differences)}`);
+  if (run.code === 0 && drill.status === 'passed') return;
+  const keptElsewhere = drill.workloads.every(
+    (x) => x.failedStep === 'mount-paths' && /bound elsewhere by run/.test(x.error?.message ?? ''),
+  );
+  if (run.code === 1 && keptElsewhere) return;
+  throw new Error(`drill ${drill.status}: ${drill.workloads.map((x) => x.error?.message ?? '').join('; ')}`);
+}
+
 async function runOp(dir: string, op: Op): Promise<void> {
+  if (op.kind === 'drill') return drillOp(dir, op.workload);
   const mounts = (removeMounts: boolean) => (removeMounts ? ['--remove-mounts'] : []);
   const w = world.sources.find((x) => x.name === (op.kind === 'full' ? '' : op.workload));
   const start =

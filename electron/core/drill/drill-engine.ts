@@ -51,6 +51,8 @@ const activePhases = new Set(['in-progress', 'running', 'interrupted', 'failed',
  */
 export class DrillEngine {
   private readonly active = new Map<string, AbortController>();
+  /** The step each run was last asked to plan or run (a plan refused leaves the step's status as it was). */
+  private readonly lastStep = new Map<string, StepKey>();
   /** Host id → name of the profile being drilled, for the plans shown in the log. */
   private hostNames = new Map<string, string>();
 
@@ -321,6 +323,7 @@ export class DrillEngine {
       await this.drillWorkload(drillId, w.workloadId);
       await this.tearDown(drillId, w.workloadId, ctx);
     }
+    this.update(drillId, (d) => ({ ...d, projects: d.projects.map((p) => this.projectState(d, p)) }));
     const after = this.view(drillId);
     const failed = after.workloads.filter((w) => w.status !== 'passed');
     this.setPhase(
@@ -491,6 +494,7 @@ export class DrillEngine {
     for (const step of run.steps) {
       if (only ? !only.includes(step.key) : step.status === 'succeeded' || stepInfo(step.key).onDemand)
         continue;
+      this.lastStep.set(runId, step.key);
       const planned = await this.deps.engine.plan(runId, step.key);
       if (!planned.ok)
         return fail({ ...planned.error, message: `${stepInfo(step.key).title}: ${planned.error.message}` });
@@ -544,7 +548,10 @@ export class DrillEngine {
     const row = readRestoreOutcomeData(run.steps.find((s) => s.key === 'restore')?.outcome?.data)
       ?.workloads[0];
     const times = drillTimes(startedAt, row);
-    const failedStep = run.steps.find((s) => s.status === 'failed' || s.status === 'cancelled')?.key;
+    // The step that stopped the run: failed while it ran, or refused when it was planned.
+    const failedStep =
+      run.steps.find((s) => s.status === 'failed' || s.status === 'cancelled')?.key ??
+      this.lastStep.get(run.id);
     this.setWorkload(drillId, workloadId, {
       status: done.ok ? 'passed' : 'failed',
       ...(startedAt ? { startedAt } : {}),
@@ -555,6 +562,29 @@ export class DrillEngine {
       ...times,
       ...(done.ok ? {} : { error: done.error, ...(failedStep ? { failedStep } : {}) }),
     });
+  }
+
+  /**
+   * A drill project's id (from the Drill project step of a run that made it) and whether it is gone:
+   * every run that made it has its creation undone (deleted by that run's clean-up).
+   */
+  private projectState(d: DrillView, project: DrillView['projects'][number]): DrillView['projects'][number] {
+    const runs = d.workloads
+      .filter((w) => w.drillProject === project.name && w.runId)
+      .map((w) => this.deps.runs.getRun(w.runId!))
+      .filter((r): r is RunView => r !== undefined);
+    const made = runs.flatMap((r) => r.changes.filter((c) => c.kind === 'drill-project'));
+    const data = runs
+      .map(
+        (r) =>
+          r.steps.find((s) => s.key === 'drill-project')?.outcome?.data as { projectId?: string } | undefined,
+      )
+      .find((x) => x?.projectId);
+    return {
+      ...project,
+      ...(data?.projectId ? { id: data.projectId } : {}),
+      removed: made.every((c) => c.undoneAt !== undefined),
+    };
   }
 
   private cleanedUp(runId: string): boolean {

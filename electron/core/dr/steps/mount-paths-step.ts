@@ -74,7 +74,25 @@ export const mountPathsStep: StepDefinition<MountPathsFacts, RunServices> = {
       ),
     });
   },
-  plan: (facts, ctx) => planMountPaths(facts, ctx.runId),
+  plan: (facts, ctx) => {
+    const plan = planMountPaths(facts, ctx.runId);
+    if (!plan.ok || ctx.params.kind !== 'single' || !ctx.params.drill) return plan;
+    // A drill leaves what it finds: it never re-points a mount a real run keeps (its clean-up would
+    // then remove it). The owner of those mounts decides first.
+    const kept = [
+      ...new Set(
+        plan.value.actions.flatMap((a) =>
+          a.kind === 'remote' ? (a.takesOver ?? []).map((t) => t.runId).filter((r) => r !== ctx.runId) : [],
+        ),
+      ),
+    ];
+    if (kept.length === 0) return plan;
+    return fail({
+      code: 'precondition',
+      message: `The source share's mount path is bound elsewhere by run(s) ${kept.join(', ')}, which kept their mounts; a drill would have to re-point them.`,
+      hint: `Clean up ${kept.length > 1 ? 'those runs' : 'that run'} with --remove-mounts (trilio-dr cleanup --run ${kept[0]} --remove-mounts --yes) or let the real DR finish, then drill again.`,
+    });
+  },
   async execute(plan, facts, ctx) {
     const ran = await executeRemoteActions(ctx, plan.actions, 'Making the mount paths available');
     if (!ran.ok) return ran;

@@ -208,8 +208,10 @@ describe('a DR drill in the wizard (browser mode, lab)', () => {
     expect(await row.getByTestId('drill-workload-name').innerText()).toBe('fin-web');
     expect(await row.getByTestId('drill-workload-rto').innerText()).toMatch(/\d+ (ms|s|min|h)/);
     expect(await row.getByTestId('drill-workload-rpo').innerText()).toMatch(/\d+ (ms|s|min|h)/);
-    // The isolated project it made is named (that it is gone, the lab itself says in the next test).
-    expect(await byTest('drill-projects').innerText()).toMatch(/trilio-drill-\S+-finance/);
+    // The isolated project it made is named and said removed (the lab itself checks that in the next test).
+    const projects = await byTest('drill-projects').innerText();
+    expect(projects).toMatch(/trilio-drill-\S+-finance/);
+    expect(await byTest('drill-project-state').allInnerTexts()).toEqual(['removed']);
     expect(await byTest('log-row').count()).toBeGreaterThan(0);
     await noSeriousAxe('the finished drill');
     // Nothing makes the page scroll sideways, down to the smallest window the wizard supports.

@@ -16,7 +16,7 @@ export async function downloadReport(
 ): Promise<AppError | null> {
   const report = await api.call('runs.report', { runId, format });
   if (!report.ok) return report.error;
-  saveDownload(report.value);
+  downloadFile(report.value);
   return null;
 }
 
@@ -28,11 +28,12 @@ export async function downloadRunbook(
   const { profileId, ...rest } = request;
   const doc = await api.call('profiles.runbook', { id: profileId, ...rest });
   if (!doc.ok) return doc.error;
-  saveDownload(doc.value);
+  downloadFile(doc.value);
   return null;
 }
 
-function saveDownload(file: FileDownload): void {
+/** Bytes the core made (a report, a runbook) handed to the browser as a download. */
+export function downloadFile(file: FileDownload): void {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   downloadBlob(new Blob([bytes], { type: file.mimeType }), file.fileName);
 }

@@ -5,6 +5,7 @@ import type { NameStore } from '../app/name-store.svelte.js';
 import { PaneLayout } from '../layout/pane-layout.svelte.js';
 import { LogView } from '../log/log-view.svelte.js';
 import { MatrixView } from '../run/matrix-view.svelte.js';
+import { DrillState } from '../drill/drill-state.svelte.js';
 import { WizardState } from './wizard-state.svelte.js';
 
 /** The wizard tab's component, loaded with this module (app.svelte imports both on demand). */
@@ -15,6 +16,8 @@ export interface WizardPart {
   log: LogView;
   matrix: MatrixView;
   panes: PaneLayout;
+  /** The Rehearse choice: the open profile's drills, following `drill` and `log` events. */
+  drill: DrillState;
 }
 
 /**
@@ -30,5 +33,6 @@ export function createWizardPart(
   const matrix = new MatrixView();
   const panes = new PaneLayout(typeof localStorage === 'undefined' ? undefined : localStorage);
   const wizard = new WizardState(api, { ...options, log, matrix });
-  return { wizard, log, matrix, panes };
+  const drill = new DrillState(api, { log: new LogView() });
+  return { wizard, log, matrix, panes, drill };
 }

@@ -43,6 +43,9 @@ export interface RunSetupForm {
   restoreConcurrency: number;
 }
 
+/** What the setup offers: a DR run of one workload or of the lost cloud, or a rehearsal (a drill). */
+export type SetupChoice = RunKind | 'drill';
+
 /** The limits of the run params schema (fullRunParamsSchema.restoreConcurrency). */
 export const CONCURRENCY_MIN = 1;
 export const CONCURRENCY_MAX = 50;
@@ -81,6 +84,17 @@ export class WizardState {
   detailView = $state<'step' | 'matrix' | 'summary'>('step');
   /** 'start' or the id of the run being opened, while that call is under way. */
   opening = $state<string | null>(null);
+  /** The Rehearse choice is on: the drill setup, history and open drill show instead of runs. */
+  rehearse = $state(false);
+
+  /** The setup's choice as its radio group binds it: the run kind, or `drill`. */
+  get choice(): SetupChoice {
+    return this.rehearse ? 'drill' : this.setup.kind;
+  }
+  set choice(value: SetupChoice) {
+    this.rehearse = value === 'drill';
+    if (value !== 'drill') this.setup.kind = value;
+  }
 
   readonly steps: WizardStepView[] = $derived.by(() => {
     const session = this.session;
@@ -156,6 +170,7 @@ export class WizardState {
       this.profileId = profileId;
       this.#drop();
       this.setup = blankSetup();
+      this.rehearse = false;
       this.runs = [];
       this.runsLoaded = false;
     }

@@ -15,6 +15,10 @@ const longLabTests = [
   // (crash-full's baseline and the matrix run full-cloud DR through the CLI as well).
   'test/integration/drill/lab-inventory.test.ts',
   'test/integration/dr/full-cli.test.ts',
+  // Onboarding's discover-and-check matrix against broken hosts, and the CLI's conventions (exit codes,
+  // envelopes, Ctrl-C): each about a minute; npm test keeps the single-workload CLI and the wizard.
+  'test/integration/onboarding/discover-check.test.ts',
+  'test/integration/cli/cli-conventions.test.ts',
 ];
 
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,

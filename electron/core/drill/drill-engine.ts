@@ -583,7 +583,7 @@ export class DrillEngine {
     return {
       ...project,
       ...(data?.projectId ? { id: data.projectId } : {}),
-      removed: made.every((c) => c.undoneAt !== undefined),
+      ...(made.length > 0 ? { removed: made.every((c) => c.undoneAt !== undefined) } : {}),
     };
   }
 

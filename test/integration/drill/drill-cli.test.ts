@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLabJson } from '../../lab/lab.js';
-import type { LabJson } from '../../lab/lab-json.js';
-import { cli, resetDrWorld, startCli } from '../dr/support/dr-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cli, startCli } from '../dr/support/dr-cli.js';
+import { useDrillWorld, type DrillJson } from './support/drill-world.js';
 import { diffLabInventory, takeLabInventory } from './support/lab-inventory.js';
 
 /**
@@ -13,48 +9,14 @@ import { diffLabInventory, takeLabInventory } from './support/lab-inventory.js';
  * node's fstab, mounts and config files, the shares), taken independently of the wizard, must be the
  * same as before.
  */
-interface DrillJson {
-  ok: boolean;
-  exitCode: number;
-  value: {
-    id: string;
-    status: string;
-    workloads: {
-      workloadId: string;
-      name: string;
-      status: string;
-      drillProject: string;
-      rtoSeconds?: number;
-      rpoSeconds?: number;
-      failedStep?: string;
-      error?: { message: string; hint?: string };
-      resources: { kind: string; listed: boolean; removed: boolean }[];
-    }[];
-    inventory: { differences: unknown[] };
-  };
-}
-
-let lab: LabJson;
-let dataDir: string;
-
-beforeAll(async () => {
-  lab = await readLabJson();
-  await resetDrWorld(lab);
-  dataDir = await mkdtemp(join(tmpdir(), 'trilio-dr-drill-'));
-  const imported = await cli(dataDir, ['profile', 'import', lab.profileFile]);
-  expect(imported.stderr).toBe('');
-}, 300_000);
-
-afterAll(async () => {
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const world = useDrillWorld();
 
 describe('trilio-dr drill (lab)', () => {
   it('a drill whose restore fails reports that workload failed, still tears everything down, exits 1', async () => {
-    const bad = lab.workloads.find((x) => x.name === 'fin-web')!;
-    const good = lab.workloads.find((x) => x.name === 'eng-ci')!;
+    const bad = world.lab.workloads.find((x) => x.name === 'fin-web')!;
+    const good = world.lab.workloads.find((x) => x.name === 'eng-ci')!;
     const armed = await fetch(
-      `${lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`,
+      `${world.lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -62,9 +24,9 @@ describe('trilio-dr drill (lab)', () => {
       },
     );
     expect(armed.status).toBe(201);
-    const before = await takeLabInventory(lab);
+    const before = await takeLabInventory(world.lab);
     try {
-      const result = await cli(dataDir, [
+      const result = await cli(world.dataDir, [
         'drill',
         '--profile',
         'lab',
@@ -84,19 +46,19 @@ describe('trilio-dr drill (lab)', () => {
       expect(drill.workloads.find((w) => w.workloadId === good.id)?.status).toBe('passed');
       // Torn down all the same: nothing left, by the wizard's inventory and by the lab's own.
       expect(drill.inventory.differences).toEqual([]);
-      expect(diffLabInventory(before, await takeLabInventory(lab))).toEqual([]);
+      expect(diffLabInventory(before, await takeLabInventory(world.lab))).toEqual([]);
     } finally {
-      await fetch(`${lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`, {
+      await fetch(`${world.lab.trilio.labControlUrl ?? 'http://127.0.0.1:8780/_lab'}/restore-failures`, {
         method: 'DELETE',
       });
     }
   }, 600_000);
 
   it('refuses while a real DR run of the profile is open, changing nothing', async () => {
-    const w = lab.workloads.find((x) => x.name === 'fin-erp')!;
+    const w = world.lab.workloads.find((x) => x.name === 'fin-erp')!;
     // A real run stopped right after its pre-flight: open, nothing changed yet.
     const real = startCli(
-      dataDir,
+      world.dataDir,
       ['run', 'single', '--profile', 'lab', '--workload', w.id, '--target-project', 'finance-dr', '--yes'],
       {
         onStderr: (all, child) => {
@@ -105,15 +67,15 @@ describe('trilio-dr drill (lab)', () => {
       },
     );
     await real.done;
-    const before = await takeLabInventory(lab);
-    const refused = await cli(dataDir, ['drill', '--profile', 'lab', '--workload', w.id, '--json']);
+    const before = await takeLabInventory(world.lab);
+    const refused = await cli(world.dataDir, ['drill', '--profile', 'lab', '--workload', w.id, '--json']);
     expect(refused.code, refused.stderr.slice(-2000)).toBe(3);
     expect(refused.stdout).toContain('A real DR run of this profile is open');
-    expect(diffLabInventory(before, await takeLabInventory(lab))).toEqual([]);
+    expect(diffLabInventory(before, await takeLabInventory(world.lab))).toEqual([]);
     // Closing it (clean-up: it changed nothing) lets drills run again.
-    const runs = await cli(dataDir, ['runs', '--profile', 'lab', '--json']);
+    const runs = await cli(world.dataDir, ['runs', '--profile', 'lab', '--json']);
     const open = (JSON.parse(runs.stdout) as { value: { id: string; kind: string }[] }).value[0]!;
-    const cleaned = await cli(dataDir, ['cleanup', '--run', open.id, '--yes']);
+    const cleaned = await cli(world.dataDir, ['cleanup', '--run', open.id, '--yes']);
     expect(cleaned.code, cleaned.stderr.slice(-2000)).toBe(0);
   }, 300_000);
 });

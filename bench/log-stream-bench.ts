@@ -1,20 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
-import { ROOT, startBrowserMode } from '../test/e2e/support/browser-mode.js';
-import { launchChromium } from '../test/e2e/support/chromium.js';
+import type { Page } from 'playwright-core';
+import {
+  heapUsed,
+  mib,
+  openLogStreamWorld,
+  pagePanelCounts,
+  runStreamStep,
+  type StreamReport,
+} from './log-stream-world.js';
+import { STREAM_HOSTS, STREAM_RATE } from './stream-load.js';
 import { type BenchRow, millis, percentile } from './rows.js';
 
 /** The stream issue 20 names: 1M lines at 20k lines/s from 100 hosts (BENCH_STREAM_LINES for a short trial). */
 const LINES = Number(process.env.BENCH_STREAM_LINES ?? 1_000_000);
-const RATE = 20_000;
-const HOSTS = 100;
+const RATE = STREAM_RATE;
+const HOSTS = STREAM_HOSTS;
 export const STREAM_TARGET = 'p95 < 50 ms at 20k lines/s, memory bounded';
 /** "Memory bounded": the heap after a GC at the end within this of the heap after a GC before. */
 const HEAP_GROWTH_LIMIT = 50 * 2 ** 20;
-
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 interface PageProbe {
   frames: number[];
@@ -34,17 +36,8 @@ interface PageProbe {
  * read once per frame from its toolbar.
  */
 function installProbe(expected: number): void {
-  const received = () => {
-    const kept = Number(
-      /^(\d+) lines/.exec(
-        document.querySelector('[data-testid="log-count"]')?.textContent?.trim() ?? '',
-      )?.[1] ?? 0,
-    );
-    const dropped = Number(
-      /^(\d+) older/.exec(document.querySelector('.log-dropped')?.textContent?.trim() ?? '')?.[1] ?? 0,
-    );
-    return { kept, total: kept + dropped };
-  };
+  const received = () =>
+    (globalThis as unknown as { __panelCounts: () => { total: number } }).__panelCounts();
   const probe = {
     frames: [] as number[],
     longTasks: [] as number[],
@@ -68,38 +61,21 @@ function installProbe(expected: number): void {
   requestAnimationFrame(frame);
 }
 
-function readProbe(page: Page): Promise<PageProbe> {
-  return page.evaluate(() => {
-    const probe = (window as unknown as { __probe: PageProbe & { running: boolean } }).__probe;
-    probe.running = false;
-    const kept = Number(
-      /^(\d+) lines/.exec(
-        document.querySelector('[data-testid="log-count"]')?.textContent?.trim() ?? '',
-      )?.[1] ?? 0,
-    );
-    const dropped = Number(
-      /^(\d+) older/.exec(document.querySelector('.log-dropped')?.textContent?.trim() ?? '')?.[1] ?? 0,
-    );
+async function readProbe(page: Page): Promise<PageProbe> {
+  const probe = await page.evaluate(() => {
+    const p = (window as unknown as { __probe: PageProbe & { running: boolean } }).__probe;
+    p.running = false;
     return {
-      frames: probe.frames,
-      longTasks: probe.longTasks,
-      before: probe.before,
-      allShownMs: probe.allShownMs,
-      received: kept + dropped - probe.before,
-      kept,
+      frames: p.frames,
+      longTasks: p.longTasks,
+      before: p.before,
+      allShownMs: p.allShownMs,
       rows: document.querySelectorAll('[data-testid="log-row"]').length,
     };
   });
+  const counts = await page.evaluate(pagePanelCounts);
+  return { ...probe, received: counts.total - probe.before, kept: counts.kept };
 }
-
-/** The page's JS heap in use, after a full garbage collection when `collect` (CDP, outside the page). */
-async function heapUsed(cdp: CDPSession, collect: boolean): Promise<number> {
-  if (collect) await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-}
-
-const visible = (page: Page, id: string, timeout = 30_000) =>
-  page.waitForSelector(`[data-testid="${id}"]`, { state: 'visible', timeout });
 
 /**
  * The log view fed through browser mode's real event stream: a server process with the app's core
@@ -108,37 +84,9 @@ const visible = (page: Page, id: string, timeout = 30_000) =>
  * on its EventSource. One round (about a minute of the machine).
  */
 export async function logStreamRow(log: (line: string) => void): Promise<BenchRow> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
-  const server = await startBrowserMode({
-    dataDir,
-    passphrase: 'bench passphrase',
-    entry: join(ROOT, 'bench', 'log-stream-server.ts'),
-    env: {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim(),
-      BENCH_STREAM_LINES: String(LINES),
-      BENCH_STREAM_RATE: String(RATE),
-      BENCH_STREAM_HOSTS: String(HOSTS),
-    },
-    timeoutMs: 60_000,
-  });
-  const browser = await launchChromium();
+  const world = await openLogStreamWorld({ lines: LINES, rate: RATE, hosts: HOSTS });
+  const { server, page, cdp } = world;
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    // tsx keeps function names with a `__name` helper the page does not have: give it a no-op one.
-    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await page.goto(server.url);
-    await visible(page, 'tab-wizard');
-    await page.getByTestId('tab-wizard').click();
-    await visible(page, 'run-setup');
-    await page.getByTestId('run-target-project').fill('finance-dr');
-    await page.getByTestId('run-start').click();
-    await visible(page, 'run-header');
-    await visible(page, 'log-panel');
-    await page.getByTestId('step-plan').click();
-    await page.waitForSelector('[data-testid="step-run"]:not([disabled])', { timeout: 30_000 });
-
     const heapStart = await heapUsed(cdp, true);
     let heapPeak = heapStart;
     await page.evaluate(installProbe, LINES);
@@ -149,7 +97,7 @@ export async function logStreamRow(log: (line: string) => void): Promise<BenchRo
       );
     }, 1_000);
     const started = performance.now();
-    await page.getByTestId('step-run').click();
+    await runStreamStep(page);
     // The server says when its step sent every line; the page, when its panel had them all.
     const deadline = started + ((LINES / RATE) * 3 + 60) * 1000;
     let serverLine: string | undefined;
@@ -166,18 +114,11 @@ export async function logStreamRow(log: (line: string) => void): Promise<BenchRo
     const probe = await readProbe(page);
     const heapEnd = await heapUsed(cdp, true);
     const wallMs = performance.now() - started;
-    await context.close();
     if (!serverLine)
       throw new Error(
         `the stream server did not finish within ${((deadline - started) / 1000).toFixed(0)} s:\n${server.output()}`,
       );
-    const sent = JSON.parse(serverLine) as {
-      sendSeconds: number;
-      delivered: number;
-      batches: number;
-      largestBatch: number;
-      peakRssMiB: number;
-    };
+    const sent = JSON.parse(serverLine) as StreamReport;
 
     const frames = probe.frames;
     const p95 = percentile(frames, 95);
@@ -218,8 +159,6 @@ export async function logStreamRow(log: (line: string) => void): Promise<BenchRo
         `${mib(HEAP_GROWTH_LIMIT)} (keeping every line would take several hundred MiB); grew by ${mib(Math.max(0, growth))}.`,
     };
   } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await world.close();
   }
 }

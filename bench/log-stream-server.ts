@@ -9,7 +9,9 @@
  *   node --import tsx bench/log-stream-server.ts --port 0 --data-dir DIR   (TRILIO_DR_PASSPHRASE set)
  *
  * Prints the URL as browser mode does, with the synthetic profile saved (its hosts are the stream's);
- * when the step has sent every line, prints one `bench-stream {json}` line with what the core sent.
+ * when the step has sent every line (or BENCH_STREAM_SECONDS passed), prints one `bench-stream {json}`
+ * line with what the core sent. With BENCH_STREAM_SAMPLE_MS, from the step's first line on it also
+ * prints a `bench-sample {json}` line at that interval (the soak: this process's memory over an hour).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,31 +22,26 @@ import type { StepDefinition } from '../electron/core/runs/step-definition.js';
 import { startBrowserServer } from '../electron/serve/browser-server.js';
 import { ok } from '../shared/result.js';
 import { syntheticProfile } from '../test/e2e/support/synthetic-run.js';
+import type { StreamReport } from './log-stream-world.js';
+import { serverSample } from './soak-server-sample.js';
 
 const LINES = Number(process.env.BENCH_STREAM_LINES ?? 1_000_000);
 const RATE = Number(process.env.BENCH_STREAM_RATE ?? 20_000);
 const HOSTS = Number(process.env.BENCH_STREAM_HOSTS ?? 100);
+/** The step stops sending after this long, whatever is left (0: only when every line is sent). */
+const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 0);
+const SAMPLE_MS = Number(process.env.BENCH_STREAM_SAMPLE_MS ?? 0);
 /** How often the step wakes to send the lines now due (SSH output arrives in many small chunks too). */
 const TICK_MS = 5;
 
 const lineText = (host: string, n: number) =>
   `${host}: mount --bind /var/triliovault-mounts/MTAuMjAuMy4yMjovdXBzdHJlYW1fdGFyZ2V0 /var/lib/nova/x line ${n} ok`;
 
-interface StreamReport {
-  lines: number;
-  hosts: number;
-  rate: number;
-  /** From the first line to the last, as sent by the step. */
-  sendSeconds: number;
-  /** Log lines and batches the core's event bus delivered to the server (narration included). */
-  delivered: number;
-  batches: number;
-  largestBatch: number;
-  /** This process's peak RSS while streaming (the store, the bus, the stream's write buffers). */
-  peakRssMiB: number;
-}
-
-function stormStep(hosts: readonly string[], report: StreamReport): StepDefinition<unknown, RunServices> {
+function stormStep(
+  hosts: readonly string[],
+  report: StreamReport,
+  onStart: () => void,
+): StepDefinition<unknown, RunServices> {
   return {
     key: 'preflight',
     discover: async () => ok({}),
@@ -59,13 +56,16 @@ function stormStep(hosts: readonly string[], report: StreamReport): StepDefiniti
       }),
     async execute(_plan, _facts, ctx) {
       const started = performance.now();
+      const stopAt = SECONDS > 0 ? started + SECONDS * 1000 : Infinity;
+      onStart();
       let sent = 0;
-      while (sent < LINES && !ctx.signal.aborted) {
+      while (sent < LINES && !ctx.signal.aborted && performance.now() < stopAt) {
         const due = Math.min(LINES, Math.floor(((performance.now() - started) / 1000) * RATE));
         for (; sent < due; sent++) {
           const host = hosts[sent % hosts.length]!;
           ctx.log(lineText(host, sent), { host, stream: 'stdout' });
         }
+        report.sent = sent;
         await new Promise((resolve) => setTimeout(resolve, TICK_MS));
       }
       report.sendSeconds = (performance.now() - started) / 1000;
@@ -91,18 +91,29 @@ async function main(): Promise<void> {
     hosts: HOSTS,
     rate: RATE,
     sendSeconds: 0,
+    sent: 0,
     delivered: 0,
     batches: 0,
     largestBatch: 0,
     peakRssMiB: 0,
   };
+  // The soak's samples: this process's memory and what it has sent, on a clock started with the step.
+  let samples: NodeJS.Timeout | undefined;
+  function startSampling(): void {
+    if (SAMPLE_MS <= 0 || samples) return;
+    const started = performance.now();
+    samples = setInterval(() => {
+      const sample = serverSample(started, report);
+      process.stdout.write(`bench-sample ${JSON.stringify(sample)}\n`);
+    }, SAMPLE_MS);
+  }
   const core = await createCore({
     dataDir,
     cipher: null,
     passphrase,
     mode: 'browser',
     version: 'bench',
-    steps: { ...drSteps, preflight: stormStep(hosts, report) },
+    steps: { ...drSteps, preflight: stormStep(hosts, report, startSampling) },
   });
   const saved = await core.handle('profiles.save', { profile, secrets: {} });
   if (!saved.ok) throw new Error(`the synthetic profile was refused: ${JSON.stringify(saved.error)}`);
@@ -121,6 +132,7 @@ async function main(): Promise<void> {
     const ended = step.status === 'succeeded' || step.status === 'failed' || step.status === 'cancelled';
     if (event === 'step' && step.step === 'preflight' && ended) {
       if (sampler) clearInterval(sampler);
+      if (samples) clearInterval(samples);
       sample();
       // After the step's last lines left the bus (a step event flushes them first).
       setImmediate(() => process.stdout.write(`bench-stream ${JSON.stringify(report)}\n`));

@@ -9,6 +9,7 @@ import { importProfileFile } from '../test/e2e/support/lab-browser.js';
 import { readLab } from './fanout-bench.js';
 import { loadAverage } from './machine.js';
 import { atMost, type BenchRow, median, millis, notMeasured, percentile, spread } from './rows.js';
+import { startRunInWizard } from './wizard-run.js';
 
 const SCREEN_RUNS = 5;
 /** The stream the issue names, in the batches the core's event bus sends (one per 50 ms). */
@@ -269,12 +270,7 @@ async function openRun(page: Page, url: string, profileFile: string): Promise<st
   }
   if (!(await page.getByTestId('tab-wizard').isVisible()))
     await page.getByTestId('profile-item').first().click();
-  await page.getByTestId('tab-wizard').click();
-  await visible(page, 'run-setup');
-  await page.getByTestId('run-target-project').fill('finance-dr');
-  await page.getByTestId('run-start').click();
-  await visible(page, 'run-header');
-  await visible(page, 'log-panel');
+  await startRunInWizard(page);
   const runs = await page.evaluate(async () => {
     const r = await fetch('api/call/runs.list', {
       method: 'POST',

@@ -3,7 +3,7 @@
  * each selected part against its peers, and records the part's rows with the commit, the machine and
  * the date in bench/results.json, from which bench/RESULTS.md is rewritten.
  *
- *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy] [-- --render-only]
+ *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy,soak] [-- --render-only]
  *
  * Fails (exit 1, neither file written) when the build or any selected part fails or cannot run: a
  * partial table is never written. `--only` replaces just those parts' records, so parts can be run one
@@ -23,6 +23,7 @@ import { logsRows } from './logs-bench.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { browserRows, bundleRow } from './renderer-bench.js';
 import { logStreamRow } from './log-stream-bench.js';
+import { soakRows } from './soak-bench.js';
 import {
   BenchFailure,
   checkRows,
@@ -109,6 +110,7 @@ const runners: Record<Part, () => Promise<Group[]>> = {
     await logStreamRow(log),
   ]),
   copy: single('copy', () => copyRows(log)),
+  soak: single('soak', () => soakRows(log)),
 };
 
 async function main(): Promise<void> {
@@ -137,7 +139,8 @@ async function main(): Promise<void> {
     `bench ${parts.join(', ')} at ${tree.commit}${tree.dirty.length ? ` (dirty: ${tree.dirty.join(', ')})` : ''}`,
   );
 
-  if (!opts['no-build'] && parts.includes('renderer')) {
+  // The renderer and soak parts run the built page and the node code it is served with.
+  if (!opts['no-build'] && (parts.includes('renderer') || parts.includes('soak'))) {
     for (const script of ['build:node', 'build:preload', 'build:renderer']) {
       const code = await npmRun(script);
       if (code !== 0) throw new BenchFailure(`\`npm run ${script}\` exited ${code}`);

@@ -130,7 +130,7 @@ describe('results file', () => {
     expect(md).toContain('2026-12-07 09:30 UTC');
     expect(md).toContain('3 rounds');
     expect(md).toMatch(/\| fanout \(no successful run recorded\) \| not measured .* \| not measured \|/);
-    expect(md).toMatch(/\| Soak .* \| not measured \|/);
-    expect(md).not.toMatch(/Soak[^\n]*\| yes \|/);
+    expect(md).toMatch(/\| soak \(no successful run recorded\) \| not measured .* \| not measured \|/);
+    expect(md).not.toMatch(/soak[^\n]*\| yes \|/i);
   });
 });

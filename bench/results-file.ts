@@ -101,6 +101,37 @@ export const UNMEASURED: readonly BenchRow[] = [
   ),
 ];
 
+/**
+ * Causes found after a row was measured, by a diagnosis run outside the part (the part's run record
+ * stays what it measured): keyed by the start of the row's benchmark name, printed after its note
+ * and marked as found afterwards.
+ */
+export const FINDINGS: Readonly<Record<string, string>> = {
+  'Soak (1 h,':
+    "browser mode's event stream writes every frame to every open page whatever the page has read " +
+    '(electron/serve/browser-server.ts: `stream.write(frame)` for each stream, its return value and `writableLength` ' +
+    "ignored), so frames a page has not read wait in the server's heap, without bound. In this run the page fell " +
+    "behind twice, at minutes 49 and 55, when others' suites pushed the load average to 15–26 on the 2 cores: the " +
+    "panel received 14,143 and 17,441 lines/s, then caught up at 26,464 and 22,571; the server's heap after gc() was " +
+    '77 and 41 MiB against 19–20 MiB in every other minute, its RSS 386 MiB (minute 50) and 404 MiB (minute 56). ' +
+    "Reproduced by bench/stream-stall-probe.ts (same world, the page's main thread paused 42 s with CDP " +
+    "Debugger.pause): the server's heap after gc() went from 19 MiB to 177 MiB while paused and to 283 MiB while " +
+    'the page caught up (RSS up to 783 MiB); a heap snapshot diff (bench/heap-snapshot-summary.ts) puts +122 MiB of ' +
+    "the growth in 346 strings that are the stream's `log` frames, and nothing else grew by more than 2 KiB. A page " +
+    'that stops reading (a frozen tab, a starved machine) thus grows the server until it runs out of memory. After ' +
+    'each spike the heap went back to 19 MiB, but RSS settled at 170–191 MiB (freed memory not returned to the ' +
+    'system), itself 1.24× minute 10. The server heap as it stands also swings with uncollected garbage (23–39 MiB ' +
+    'before minute 49, 1.18× at minute 22). The page misses by its own swing: its heap as it stands 10–35 MiB, after a ' +
+    'collection 10–12 MiB from minute 1 to 60 with a constant 2,549 DOM nodes (1.20× at minute 54 is 12 MiB against ' +
+    '10 MiB), no trend. Fix, not made in this work (it changes the event contract and the log panel): a bound per ' +
+    'stream on unread bytes; past it, log batches for that page are counted instead of sent, and the page is told how ' +
+    "many lines it did not get live (they are in the store, where the panel's “load older” reads them); step and run " +
+    'events always go through.',
+};
+
+const findingFor = (row: BenchRow): string | undefined =>
+  Object.entries(FINDINGS).find(([prefix]) => row.benchmark.startsWith(prefix))?.[1];
+
 const placeholder = (part: Part): BenchRow =>
   notMeasured(`${part} (no successful run recorded)`, '—', `run \`npm run bench -- --only ${part}\`.`);
 
@@ -191,7 +222,11 @@ export function renderResults(file: ResultsFile): string {
     '',
     ...rows
       .filter((r) => r.row.note)
-      .map((r) => `- **${r.row.benchmark}**${r.key ? ` (run: ${r.key})` : ''}: ${r.row.note}`),
+      .map((r) => {
+        const finding = findingFor(r.row);
+        const cause = finding ? ` **Cause found after this run** (not part of its record): ${finding}` : '';
+        return `- **${r.row.benchmark}**${r.key ? ` (run: ${r.key})` : ''}: ${r.row.note}${cause}`;
+      }),
     ...scaleLines(file),
     '',
     "Reproduce: `npm run lab -- up` (the discovery part runs its SSH rows through the lab's tvm-1), then " +

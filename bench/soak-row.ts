@@ -1,5 +1,6 @@
 import { STREAM_HOSTS as HOSTS, STREAM_RATE as RATE } from './stream-load.js';
 import type { BenchRow } from './rows.js';
+import { garbageSwingCause } from './soak-cause.js';
 import type { PageSample } from './soak-page-sample.js';
 import type { ServerSample } from './soak-server-sample.js';
 import {
@@ -61,6 +62,11 @@ export function soakRow(run: SoakRun): BenchRow {
   const span = minutes === 60 ? '1 h' : `${minutes} min`;
   const evaluable = judged.every((v) => v.evaluable);
 
+  const causes = [
+    garbageSwingCause('The server heap', heap, heapGc),
+    garbageSwingCause('The page heap', pageHeap, pageHeapGc),
+  ].filter((c): c is string => c !== null);
+
   const ours =
     `RSS ${describeSeries(rss, vRss)}, heap ${describeSeries(heap, vHeap)}, page heap ` +
     `${describeSeries(pageHeap, vPage)} over ${minutes} min; ${kLines(achieved)} achieved` +
@@ -82,6 +88,7 @@ export function soakRow(run: SoakRun): BenchRow {
       `heap in use ${verdictText(vPage)} — all three as they stand, no collection forced (the server's ` +
       `process.memoryUsage(); the page's CDP Runtime.getHeapUsage).` +
       (evaluable ? '' : ` Not evaluable: only ${minutes} minute(s) were sampled; this trial is no verdict.`),
+    ...causes,
     `Samples, one per minute from minute 1 (MiB): ${list('server RSS', rss)}; ${list('server heap', heap)}; ` +
       `${list('page heap', pageHeap)}.`,
     `After a forced full collection (taken right after the sample above, diagnostic, not judged): ` +

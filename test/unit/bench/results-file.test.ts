@@ -133,4 +133,15 @@ describe('results file', () => {
     expect(md).toMatch(/\| soak \(no successful run recorded\) \| not measured .* \| not measured \|/);
     expect(md).not.toMatch(/soak[^\n]*\| yes \|/i);
   });
+
+  it('prints a cause found after a run after the row note, marked as such, and nowhere else', () => {
+    const soak = row({ benchmark: 'Soak (1 h, 20k lines/s from 100 hosts, UI open)', note: 'measured.' });
+    const md = renderResults(
+      mergeRuns(emptyResults(), [run('soak', [soak]), run('logs', [row({ note: 'x.' })])]),
+    );
+    expect(md).toMatch(
+      /\*\*Soak \(1 h, .*\(run: soak\): measured\. \*\*Cause found after this run\*\* .*stream\.write/,
+    );
+    expect(md.match(/Cause found after this run/g)).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@ import { markdownTable } from '../../../bench/rows.js';
 import type { PageSample } from '../../../bench/soak-page-sample.js';
 import { soakRow } from '../../../bench/soak-row.js';
 import type { ServerSample } from '../../../bench/soak-server-sample.js';
+import { garbageSwingCause } from '../../../bench/soak-cause.js';
 import { describeSeries, judgeSeries, overallVerdict } from '../../../bench/soak-series.js';
 
 const MiB = 2 ** 20;
@@ -37,6 +38,25 @@ describe('the soak rule: after minute 10, max ≤ 1.10 × the minute-10 sample',
     expect(overallVerdict([judgeSeries(series(60, 200)), judgeSeries(series(60, 200, { 30: 300 }))])).toBe(
       false,
     );
+  });
+});
+
+describe('why a heap series missed', () => {
+  const swinging = Array.from({ length: 60 }, (_, i) => (i % 3 === 1 ? 35 : 20) * MiB);
+  const flat = series(60, 19);
+
+  it('names uncollected garbage when the after-GC series is flat, with the two halves side by side', () => {
+    const cause = garbageSwingCause('The page heap', swinging, flat);
+    expect(cause).toContain('swing between 20 and 35 MiB');
+    expect(cause).toContain('within 19–19 MiB (met)');
+    expect(cause).toMatch(/minutes 11–35 and \d+ MiB over minutes 36–60/);
+  });
+
+  it('says nothing when the series met the rule, or when the after-GC series grew as well (a leak)', () => {
+    expect(garbageSwingCause('x', series(60, 20), flat)).toBeNull();
+    const creeping = Array.from({ length: 60 }, (_, i) => (19 + i) * MiB);
+    expect(garbageSwingCause('x', swinging, creeping)).toBeNull();
+    expect(garbageSwingCause('x', swinging.slice(0, 5), flat.slice(0, 5))).toBeNull();
   });
 });
 

@@ -10,10 +10,13 @@ import { pythonStdinArgv } from './python-stdin.js';
  * Run as `python3 -I -S - [--jobs N] -- ROOT...` with the script on stdin (`scanWorkloadsArgv`): the roots are
  * plain arguments, so no share path is ever parsed as code. Python >= 3.6, standard library only
  * (the appliance has nothing else we can count on).
+ *
+ * Its output is byte for byte that of the first version (main at cdb8b16), which
+ * test/unit/discovery/script-identity.test.ts checks on hostile shares against that version, kept in
+ * test/unit/discovery/fixtures/reference/.
  */
-export const scanWorkloadsScript = String.raw`import json
-import os
-import selectors
+export const scanWorkloadsScript = String.raw`import os
+import select
 import sys
 
 # Reads Trilio workload folders on a backup target and prints JSON lines:
@@ -24,12 +27,90 @@ import sys
 # Arguments: [--jobs N] [--] ROOT...  (N worker processes, default 4). Python >= 3.6, standard
 # library only. A broken file is reported in the workload's "errors" and the scan goes on. ASCII-only
 # output (json escapes the rest) so a C locale cannot break the writer.
+#
+# Most of a big scan's time is the kernel's (listing every folder, a stat or a read per file), shared
+# by the workers. What is Python's is kept small: JSON is read and written by the C functions of the
+# json package without importing json itself, which imports re (as long to start as a small scan).
 
 VERSION = 1
 # The *_db files are a few KiB; anything this big is something else under that name.
 MAX_DB_BYTES = 64 << 20
 # Below malloc's mmap threshold: a bigger buffer costs an mmap and page faults per read.
 READ_SIZE = 64 << 10
+
+
+# JSON is read and written by the C functions json.loads and json.dumps use, set up as they set them
+# up (same values, same bytes), without importing json: it imports re, which alone costs as much as
+# scanning a small share. json itself is imported only for an error message in its own words, or on
+# an interpreter without the C module.
+try:
+    from _json import encode_basestring_ascii, make_encoder, make_scanner
+except ImportError:
+    make_scanner = None
+
+JSON_SPACE = ' \t\n\r'
+
+
+class DecoderSettings(object):
+    # What the C scanner reads from a json.JSONDecoder: json.loads' defaults.
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {'-Infinity': float('-inf'), 'Infinity': float('inf'), 'NaN': float('nan')}.__getitem__
+
+
+def not_serializable(value):  # json.JSONEncoder.default; never called for what was read from JSON
+    raise TypeError('Object of type %s is not JSON serializable' % type(value).__name__)
+
+
+def json_module():
+    import json
+    return json
+
+
+if make_scanner is not None:
+    scan_once = make_scanner(DecoderSettings())
+    # json.dumps(value, separators=(',', ':')) and json.dumps(value, sort_keys=True); no check for
+    # circular references, which nothing read from JSON has.
+    compact_encoder = make_encoder(None, not_serializable, encode_basestring_ascii, None, ':', ',', False, False, True)
+    sorted_encoder = make_encoder(None, not_serializable, encode_basestring_ascii, None, ': ', ', ', True, False, True)
+
+    # Up to Python 3.11 how deep a JSON value may nest counts against the same limit as Python calls.
+    # Reading therefore goes through as many Python calls as json.loads does (loads -> decode ->
+    # raw_decode) to the C scanner: a deeply nested file is read, or fails, at exactly the depth it
+    # did with json. (Writing needs no such care: what is written was read at a deeper call and with
+    # more nesting around it, so it never comes near the limit.)
+    def loads(text):
+        # json.loads(text), or an exception of any kind for anything json.loads would not take as it is
+        # (the caller then asks json.loads).
+        if text.startswith('\ufeff'):
+            raise ValueError('BOM')
+        return decode(text)
+
+    def decode(text):
+        value, end = raw_decode(text, len(text) - len(text.lstrip(JSON_SPACE)))
+        if text[end:].strip(JSON_SPACE):
+            raise ValueError('extra data')
+        return value
+
+    def raw_decode(text, start):
+        return scan_once(text, start)
+
+    def compact_json(value):
+        return ''.join(compact_encoder(value, 0))
+
+    def sorted_json(value):
+        return ''.join(sorted_encoder(value, 0))
+else:
+    loads = None
+
+    def compact_json(value):
+        return json_module().dumps(value, separators=(',', ':'))
+
+    def sorted_json(value):
+        return json_module().dumps(value, sort_keys=True)
 
 
 def usage(message):
@@ -83,7 +164,13 @@ def read_json(path, rel, errors, sizes):
         errors.append(problem(rel, 'unreadable', describe(error)))
         return UNREAD
     try:
-        return json.loads(raw.decode('utf-8'))
+        text = raw.decode('utf-8')
+        if loads is not None:
+            try:
+                return loads(text)
+            except Exception:
+                pass  # json.loads says what is wrong
+        return json_module().loads(text)
     except UnicodeDecodeError as error:
         errors.append(problem(rel, 'invalid-json', 'not UTF-8 text (byte %d)' % error.start))
     except RecursionError:
@@ -147,7 +234,7 @@ def scalar_text(value):
         return ''
     if isinstance(value, str):
         return value
-    return json.dumps(value, sort_keys=True)
+    return sorted_json(value)
 
 
 def metadata_of(value):
@@ -290,7 +377,7 @@ def workload_folders(root):
 
 
 def line(obj):
-    return json.dumps(obj, separators=(',', ':')).encode('ascii') + b'\n'
+    return compact_json(obj).encode('ascii') + b'\n'
 
 
 def scan_serially(root, names):
@@ -318,20 +405,21 @@ def scan_in_workers(root, names, jobs):
                 os._exit(status)
         os.close(write_end)
         workers.append((pid, read_end, share))
-    # Read every pipe as it fills, so no worker waits on a full pipe.
+    # Read every pipe as it fills, so no worker waits on a full pipe (poll: selectors costs an import).
     received = dict((fd, []) for _, fd, _ in workers)
-    selector = selectors.DefaultSelector()
-    for _, fd, _ in workers:
-        selector.register(fd, selectors.EVENT_READ)
-    while selector.get_map():
-        for key, _ in selector.select():
-            data = os.read(key.fd, 1 << 16)
+    poller = select.poll()
+    for fd in received:
+        poller.register(fd, select.POLLIN)
+    left = len(received)
+    while left:
+        for fd, _ in poller.poll():
+            data = os.read(fd, 1 << 16)
             if data:
-                received[key.fd].append(data)
+                received[fd].append(data)
             else:
-                selector.unregister(key.fd)
-                os.close(key.fd)
-    selector.close()
+                poller.unregister(fd)
+                os.close(fd)
+                left -= 1
     results = []
     for pid, fd, share in workers:
         _, status = os.waitpid(pid, 0)

@@ -300,6 +300,31 @@ describe('discovery scripts print exactly what their first versions printed', ()
     await expectSameScans([str(share), pathJoin(work, 'no-such-share'), str(join(share, 'workload_file')), str(share)]);
   }, 120_000);
 
+  it('chain check: a worker that dies leaves the end line out (the output reads as cut off); a fork that fails is done in-process', async () => {
+    const root = pathJoin(work, 'workers');
+    for (let w = 0; w < 70; w++) put(join(root, `workload_${w}`, 'disk'), qcow2());
+    const argv = chainCheckArgv({ paths: [root], jobs: 3 });
+    const start = '                own = Report(checker, Output(wait_on))';
+    expect(chainCheckScript).toContain(start);
+    const dies = chainCheckScript.replace(start, `                if k == 1: os._exit(3)\n${start}`);
+    const died = await run(localPython, argv, dies);
+    expect(died.code).toBe(1);
+    expect(died.stderr).toContain('a worker process failed');
+    const parsed = parseChainReport(died.stdout);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.message).toContain('cut off');
+
+    const old = await run(localPython, chainCheckArgv({ paths: [root] }), oldChainCheck);
+    for (const failing of [1, 2, 3]) {
+      const forkFails =
+        `import os\n_fork, _calls = os.fork, []\n` +
+        `def _failing_fork():\n    _calls.append(1)\n` +
+        `    if len(_calls) == ${failing}:\n        raise OSError(11, 'Resource temporarily unavailable')\n    return _fork()\n` +
+        `os.fork = _failing_fork\n${chainCheckScript}`;
+      expect({ failing, ...(await run(localPython, argv, forkFails)) }).toEqual({ failing, ...old });
+    }
+  });
+
   it('chain check: random chains between random images (fast-check)', async () => {
     let n = 0;
     const image = fc.record({

@@ -423,8 +423,9 @@ def expand(tasks, match):
 
 def split(tasks, jobs):
     # Contiguous runs of the tasks with as many folders to walk each, so that images backing each
-    # other (a workload's, in one folder) stay with one worker.
+    # other (a workload's, in one folder) stay with one worker; no more runs than folders.
     trees = [i for i, task in enumerate(tasks) if task[0] == TREE]
+    jobs = min(jobs, len(trees))
     cuts = [0] + [trees[len(trees) * k // jobs] for k in range(1, jobs)] + [len(tasks)]
     return [tasks[cuts[k]:cuts[k + 1]] for k in range(jobs)]
 
@@ -523,9 +524,12 @@ def main(argv):
             if arg == '--name':
                 patterns.append(value)
             elif arg == '--jobs':
-                if not value.isdigit() or int(value) < 1:
+                try:
+                    jobs = int(value)
+                except ValueError:
+                    jobs = 0
+                if jobs < 1:
                     usage('--jobs needs a positive number')
-                jobs = int(value)
             else:
                 mount_roots.append(value.rstrip('/') + '/')
         elif arg == '--':

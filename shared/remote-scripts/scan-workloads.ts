@@ -386,10 +386,11 @@ def scan_serially(root, names):
     return [line(safe_scan(root, name)) for name in names]
 
 
-def scan_in_workers(root, names, jobs):
+def scan_in_workers(root, names, jobs, out):
     # Forked workers, not threads: the walk is CPU-bound in Python and threads would share one core;
     # on an NFS share several workers also overlap the round trips. Worker k takes names k, k+jobs, ...
-    # so big and small workloads spread evenly; the lines are put back in name order here.
+    # so big and small workloads spread evenly. Their lines are written here in name order as soon as
+    # each is in (line i is worker i % jobs's), so the output flows while the scan goes on.
     workers = []
     for k in range(jobs):
         share = names[k::jobs]
@@ -399,40 +400,60 @@ def scan_in_workers(root, names, jobs):
             status = 1
             try:
                 os.close(read_end)
-                with os.fdopen(write_end, 'wb') as out:
+                with os.fdopen(write_end, 'wb') as pipe:
                     for name in share:
-                        out.write(line(safe_scan(root, name)))
+                        pipe.write(line(safe_scan(root, name)))
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
         workers.append((pid, read_end, share))
+    worker_of = dict((fd, k) for k, (_, fd, _) in enumerate(workers))
+    lines = [[] for _ in workers]  # complete lines from each worker; None once written
+    partial = [b''] * jobs  # the start of a line still coming
+    written = 0
+
+    def write_ready():
+        # Writes, in name order, the lines that are in; returns how many lines are written so far.
+        done = written
+        while done < len(names):
+            got = lines[done % jobs]
+            j = done // jobs
+            if j >= len(got):
+                break
+            out.write(got[j])
+            got[j] = None
+            done += 1
+        return done
+
     # Read every pipe as it fills, so no worker waits on a full pipe (poll: selectors costs an import).
-    received = dict((fd, []) for _, fd, _ in workers)
     poller = select.poll()
-    for fd in received:
+    for fd in worker_of:
         poller.register(fd, select.POLLIN)
-    left = len(received)
+    left = len(worker_of)
     while left:
         for fd, _ in poller.poll():
+            k = worker_of[fd]
             data = os.read(fd, 1 << 16)
             if data:
-                received[fd].append(data)
+                parts = (partial[k] + data).split(b'\n')
+                partial[k] = parts.pop()
+                lines[k].extend(part + b'\n' for part in parts)
             else:
                 poller.unregister(fd)
                 os.close(fd)
                 left -= 1
-    results = []
-    for pid, fd, share in workers:
+        written = write_ready()
+    for k, (pid, _, share) in enumerate(workers):
         _, status = os.waitpid(pid, 0)
-        lines = b''.join(received[fd]).splitlines(True)
-        if status != 0 or len(lines) != len(share):
-            lines = scan_serially(root, share)  # a worker died: do its share here
-        results.append(lines)
-    ordered = []
-    for i in range(len(names)):
-        ordered.append(results[i % jobs][i // jobs])
-    return ordered
+        got = len(lines[k])
+        if got < len(share):
+            # A worker died: its share from its first missing line on is done here (what it had
+            # sent is whole lines, each as this process would have written it).
+            lines[k].extend(scan_serially(root, share[got:]))
+    written = write_ready()
+    out.flush()
+    return written
 
 
 def main(argv):
@@ -463,9 +484,12 @@ def main(argv):
         out.write(line({'kind': 'root', 'path': root, 'error': None}))
         out.flush()  # nothing buffered may be inherited by the workers
         workers = min(jobs, len(names))
-        lines = scan_in_workers(root, names, workers) if workers > 1 else scan_serially(root, names)
-        out.writelines(lines)
-        count += len(lines)
+        if workers > 1:
+            count += scan_in_workers(root, names, workers, out)
+        else:
+            lines = scan_serially(root, names)
+            out.writelines(lines)
+            count += len(lines)
     out.write(line({'kind': 'end', 'workloads': count}))
     out.flush()
 

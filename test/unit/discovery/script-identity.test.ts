@@ -325,6 +325,33 @@ describe('discovery scripts print exactly what their first versions printed', ()
     }
   });
 
+  it('workload scan: a worker that dies mid-line has the rest of its share scanned by the parent, same output', async () => {
+    const share = join(work, 'scan-workers');
+    for (let w = 0; w < 60; w++)
+      put(join(share, `workload_${String(w).padStart(2, '0')}`, 'workload_db'), JSON.stringify({ id: `w${w}` }));
+    const argv = scanWorkloadsArgv([str(share)], { jobs: 4 });
+    const old = await run(localPython, argv, oldScan);
+    const loop = '                    for name in share:\n                        pipe.write(line(safe_scan(root, name)))';
+    expect(scanWorkloadsScript).toContain(loop);
+    for (const [worker, at] of [
+      [1, 7],
+      [2, 0],
+      [3, 14],
+    ]) {
+      const dies = scanWorkloadsScript.replace(
+        loop,
+        '                    for i, name in enumerate(share):\n' +
+          '                        data = line(safe_scan(root, name))\n' +
+          `                        if k == ${worker} and i == ${at}:\n` +
+          '                            pipe.write(data[:40])\n' +
+          '                            pipe.flush()\n' +
+          '                            os._exit(5)\n' +
+          '                        pipe.write(data)',
+      );
+      expect({ worker, ...(await run(localPython, argv, dies)) }).toEqual({ worker, ...old });
+    }
+  });
+
   it('chain check: random chains between random images (fast-check)', async () => {
     let n = 0;
     const image = fc.record({

@@ -43,10 +43,6 @@ READ_SIZE = 64 << 10
 # up (same values, same bytes), without importing json: it imports re, which alone costs as much as
 # scanning a small share. json itself is imported only for an error message in its own words, or on
 # an interpreter without the C module.
-try:
-    from _json import encode_basestring_ascii, make_encoder, make_scanner
-except ImportError:
-    make_scanner = None
 
 JSON_SPACE = ' \t\n\r'
 
@@ -70,12 +66,35 @@ def json_module():
     return json
 
 
-if make_scanner is not None:
-    scan_once = make_scanner(DecoderSettings())
-    # json.dumps(value, separators=(',', ':')) and json.dumps(value, sort_keys=True); no check for
-    # circular references, which nothing read from JSON has.
-    compact_encoder = make_encoder(None, not_serializable, encode_basestring_ascii, None, ':', ',', False, False, True)
-    sorted_encoder = make_encoder(None, not_serializable, encode_basestring_ascii, None, ': ', ', ', True, False, True)
+def c_json():
+    # The C scanner and encoders, or None. They are private to json, so an interpreter whose functions
+    # take other arguments or answer otherwise (a future Python, a patched build) must not break the
+    # scan: each is tried on a sample whose json answer is known, and json itself is used if any
+    # differs or fails.
+    try:
+        from _json import encode_basestring_ascii, make_encoder, make_scanner
+        scan = make_scanner(DecoderSettings())
+        # json.dumps(value, separators=(',', ':')) and json.dumps(value, sort_keys=True); no check for
+        # circular references, which nothing read from JSON has.
+        compact = make_encoder(None, not_serializable, encode_basestring_ascii, None, ':', ',', False, False, True)
+        by_key = make_encoder(None, not_serializable, encode_basestring_ascii, None, ': ', ', ', True, False, True)
+        sample = ' {"b": [1, -2.5e3, null, true, "\\u00e9\\n"], "a": {"x": 1e400}}'
+        value = {'b': [1, -2500.0, None, True, '\u00e9\n'], 'a': {'x': float('inf')}}
+        if scan(sample, 1) != (value, len(sample)):
+            return None
+        if ''.join(compact(value, 0)) != '{"b":[1,-2500.0,null,true,"\\u00e9\\n"],"a":{"x":Infinity}}':
+            return None
+        if ''.join(by_key(value, 0)) != '{"a": {"x": Infinity}, "b": [1, -2500.0, null, true, "\\u00e9\\n"]}':
+            return None
+        return scan, compact, by_key
+    except Exception:
+        return None
+
+
+C_JSON = c_json()
+
+if C_JSON is not None:
+    scan_once, compact_encoder, sorted_encoder = C_JSON
 
     # Up to Python 3.11 how deep a JSON value may nest counts against the same limit as Python calls.
     # Reading therefore goes through as many Python calls as json.loads does (loads -> decode ->

@@ -62,7 +62,7 @@ async function expectSameChainReports(paths: string[], extra: { mountRoots?: str
   }
 }
 
-async function expectSameScans(roots: string[]) {
+async function expectSameScans(roots: string[], script = scanWorkloadsScript) {
   for (const python of pythons) {
     for (const jobs of [1, 2, 4]) {
       const argv = scanWorkloadsArgv(roots, { jobs });
@@ -70,7 +70,7 @@ async function expectSameScans(roots: string[]) {
       expect(old.code).toBe(0);
       const parsed = parseWorkloadScan(old.stdout);
       if (!parsed.ok) throw new Error(parsed.error.message);
-      const now = await run(python, argv, scanWorkloadsScript);
+      const now = await run(python, argv, script);
       expect({ python, jobs, ...now }).toEqual({ python, jobs, ...old });
     }
   }
@@ -298,6 +298,17 @@ describe('discovery scripts print exactly what their first versions printed', ()
   it('workload scan: every field, error message and size on a hostile share, serially and in workers', async () => {
     const share = scanTree(pathJoin(work, 'scan'));
     await expectSameScans([str(share), pathJoin(work, 'no-such-share'), str(join(share, 'workload_file')), str(share)]);
+  }, 120_000);
+
+  it('workload scan: json’s private C functions answering otherwise (another Python) are not used; same output', async () => {
+    const share = scanTree(pathJoin(work, 'scan-fallback'));
+    const cImport = 'from _json import encode_basestring_ascii, make_encoder, make_scanner';
+    expect(scanWorkloadsScript).toContain(cImport);
+    // An encoder that takes the arguments but writes other separators, and one that takes other arguments.
+    const otherSeparators = `${cImport}\n        make_encoder = (lambda real: lambda *a: real(*(a[:4] + ('=', ';') + a[6:])))(make_encoder)`;
+    const otherArguments = `${cImport}\n        make_encoder = (lambda real: lambda *a: real(*a[:-1]))(make_encoder)`;
+    for (const patched of [otherSeparators, otherArguments])
+      await expectSameScans([str(share)], scanWorkloadsScript.replace(cImport, patched));
   }, 120_000);
 
   it('chain check: a worker that dies leaves the end line out (the output reads as cut off); a fork that fails is done in-process', async () => {

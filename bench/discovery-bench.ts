@@ -8,11 +8,12 @@
  * Chains (on this machine's disk): K qcow2 files in chains of length L (every 20th chain lost its full
  * image, as after a move between shares). Ours: the chain-check script. Peer: `qemu-img info
  * --backing-chain` on the leaf files only, `xargs -P $(nproc)`, verdicts compared on every leaf.
- * Lower bound: one process (this one) reading every file's qcow2 header and following the backing
- * names. Scan (`--ssh`, through the lab's tvm-1, which sees this machine's /tmp): N workloads × M
- * snapshots in Trilio's layout; ours: the scan script over one exec; peer: one SSH session running
- * one shell loop over the workload folders (`cat` of the metadata, `du -sb`). The last line printed
- * is `RESULT <json>` for discovery-rows.ts.
+ * Lower bound: one process (this one) listing every folder below the mount root (as ours must, to find
+ * the images) and reading every file's qcow2 header, following the backing names. Scan (`--ssh`,
+ * through the lab's tvm-1, which sees this machine's /tmp): N workloads × M snapshots in Trilio's
+ * layout; ours: the scan script over one exec; peer: one SSH session running one shell loop over the
+ * workload folders (`cat` of the metadata, `du -sb`). The last line printed is `RESULT <json>` for
+ * discovery-rows.ts.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -20,6 +21,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   rmSync,
@@ -224,8 +226,26 @@ async function qemuLeaves(listFile: string, leaves: readonly string[]): Promise<
 }
 
 /**
- * The lower bound for ours: one process reads every file's qcow2 header once (magic, backing file
- * offset and size) and follows the backing names, a file ok when its whole chain opens.
+ * The first half of the lower bound for ours: every folder below `root` listed (one readdir each, file
+ * types from the listing), as ours must to find the images it is given no list of. Returns the files.
+ */
+function listFolders(root: string): string[] {
+  const files: string[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  }
+  return files;
+}
+
+/**
+ * The second half of the lower bound for ours: one process reads every file's qcow2 header once (magic,
+ * backing file offset and size) and follows the backing names, a file ok when its whole chain opens.
  */
 function headerWalk(files: readonly string[]): Map<string, boolean> {
   const backingOf = new Map<string, string | null | 'bad'>();
@@ -288,7 +308,8 @@ interface Result {
   files: number;
   leaves: number;
   notOk: number;
-  chain: { ours: number[]; qemuLeaves: number[]; headers: number[]; oursCpu: string[] };
+  /** headers: the lower bound (listing + header reads); listing: its folder listing alone. */
+  chain: { ours: number[]; qemuLeaves: number[]; headers: number[]; listing: number[]; oursCpu: string[] };
   qemuDisagree: number;
   headerDisagree: number;
   scan?: { workloads: number; ours: number[]; loop: number[]; chainOverSsh: number[] };
@@ -312,7 +333,7 @@ async function main() {
       files: files.length,
       leaves: leaves.length,
       notOk: 0,
-      chain: { ours: [], qemuLeaves: [], headers: [], oursCpu: [] },
+      chain: { ours: [], qemuLeaves: [], headers: [], listing: [], oursCpu: [] },
       qemuDisagree: 0,
       headerDisagree: 0,
     };
@@ -339,12 +360,16 @@ async function main() {
       ).length;
 
       t = now();
-      const walked = headerWalk(files);
+      const listed = listFolders(mountRoot);
+      result.chain.listing.push(now() - t);
+      const walked = headerWalk(listed);
       result.chain.headers.push(now() - t);
+      if (listed.length !== files.length) throw new Error(`listing found ${listed.length} of ${files.length} files`);
       result.headerDisagree = files.filter((f) => walked.get(f) !== (byPath.get(f)!.verdict === 'ok')).length;
       console.log(
         `chains round ${round + 1}: ours ${secs(result.chain.ours.at(-1)!)} (${chainOut.cpu}), qemu-img leaves ` +
-          `${secs(result.chain.qemuLeaves.at(-1)!)}, header walk ${secs(result.chain.headers.at(-1)!)}; ` +
+          `${secs(result.chain.qemuLeaves.at(-1)!)}, lower bound ${secs(result.chain.headers.at(-1)!)} ` +
+          `(listing ${secs(result.chain.listing.at(-1)!)}); ` +
           `${result.notOk} not ok; disagree: qemu-img ${result.qemuDisagree}/${leaves.length}, headers ${result.headerDisagree}/${files.length} (load ${load()})`,
       );
     }

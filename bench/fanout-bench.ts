@@ -34,6 +34,11 @@ const SCALE = (process.env.BENCH_FANOUT_SCALE ?? process.env.BENCH_FANOUT_COMPUT
   .map((n) => Number(n.trim()))
   .filter((n) => Number.isInteger(n) && n > 0);
 const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 3);
+/**
+ * BENCH_FANOUT_ANSIBLE=no measures ours and the physical limit only: at 500 and 1,000 hosts Ansible's four
+ * configurations would take most of an hour per round on 2 cores, ours and the limit a minute or two.
+ */
+const WITH_ANSIBLE = process.env.BENCH_FANOUT_ANSIBLE !== 'no';
 const ANSIBLE_TARGET = '≤ 1/3 of Ansible';
 const BOUND_TARGET = '≤ 2× the physical limit';
 
@@ -257,7 +262,7 @@ interface ScalePoint {
   computes: number;
   hosts: number;
   oursMs: number;
-  expertMs: number;
+  expertMs?: number;
   rows: BenchRow[];
 }
 
@@ -278,10 +283,9 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
     writeAnsibleFiles(dir, world.hosts, job);
     // The expert's forks: ours (the profile's concurrency) and wider settings, the best one reported.
     const expertForks = [...new Set([concurrency, 50, 100].filter((f) => f <= Math.max(concurrency, hosts)))];
-    const configs: AnsibleConfig[] = [
-      ...expertForks.map((forks) => ({ kind: 'expert' as const, forks })),
-      { kind: 'today', forks: ANSIBLE_FORKS },
-    ];
+    const configs: AnsibleConfig[] = WITH_ANSIBLE
+      ? [...expertForks.map((forks) => ({ kind: 'expert' as const, forks })), { kind: 'today', forks: ANSIBLE_FORKS }]
+      : [];
     const restarts: string[] = [];
     /**
      * Runs a round; when it failed because a host's sshd was gone (killed from outside), boots it
@@ -343,11 +347,6 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
     const boundMs = med(bound.map((b) => b.ms));
     const timesOf = (c: AnsibleConfig) => ansible.get(c)!.map((a) => a.ms);
     const cpuOf = (c: AnsibleConfig) => med(ansible.get(c)!.map((a) => a.hostCpuMs));
-    const matched = configs[0]!;
-    const best = configs
-      .filter((c) => c.kind === 'expert')
-      .reduce((a, c) => (med(timesOf(c)) < med(timesOf(a)) ? c : a));
-    const today = configs.find((c) => c.kind === 'today')!;
     const first = ours[0]!.step;
     const size = `${computes} computes + TVM`;
     const oursCell = spread(oursTimes, secs);
@@ -401,12 +400,23 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
             ? `; ${restarts.length} host sshd(s) were killed from outside the bench (${restarts.join(', ')}), booted again and the round repeated.`
             : '.'),
       },
+    ];
+    if (configs.length === 0) {
+      rows[0]!.note += ` Ansible was not run at this point (BENCH_FANOUT_ANSIBLE=no; ${ROUNDS} round(s)).`;
+      return { computes, hosts, oursMs, rows };
+    }
+    const matched = configs[0]!;
+    const best = configs
+      .filter((c) => c.kind === 'expert')
+      .reduce((a, c) => (med(timesOf(c)) < med(timesOf(a)) ? c : a));
+    const today = configs.find((c) => c.kind === 'today')!;
+    rows.push(
       ansibleRow(matched, `expert, forks ${matched.forks} (= our concurrency)`),
       ...(best !== matched
         ? [ansibleRow(best, `expert, its best forks (${best.forks}, of ${expertForks.join('/')})`)]
         : []),
       ansibleRow(today, "today's configuration (issue 9)"),
-    ];
+    );
     if (best === matched && expertForks.length > 1)
       rows[1]!.note += ` Forks tried: ${expertForks.map((f) => `${f}: ${secs(med(timesOf(configs.find((c) => c.kind === 'expert' && c.forks === f)!)))}`).join(', ')}; ${matched.forks} was the best.`;
     return { computes, hosts, oursMs, expertMs: med(timesOf(best)), rows };
@@ -420,7 +430,7 @@ async function scalePoint(computes: number, log: (line: string) => void): Promis
 export interface FanoutGroup {
   key: string;
   rows: BenchRow[];
-  scale: { hosts: number; oursMs: number; ansibleMs: number };
+  scale: { hosts: number; oursMs: number; ansibleMs?: number };
 }
 
 /**
@@ -440,7 +450,7 @@ export async function fanOutGroups(log: (line: string) => void): Promise<FanoutG
     groups.push({
       key: `fanout@${computes}`,
       rows: p.rows,
-      scale: { hosts: p.hosts, oursMs: p.oursMs, ansibleMs: p.expertMs },
+      scale: { hosts: p.hosts, oursMs: p.oursMs, ...(p.expertMs === undefined ? {} : { ansibleMs: p.expertMs }) },
     });
   }
   return groups;

@@ -16,6 +16,7 @@ import type { ChangeView, RunParams, StepOutcome } from '../shared/run/run-types
 import type { LabHost } from '../test/lab/lab-json.js';
 import type { FanoutWorld } from './fanout-world.js';
 import { fanoutWorkloadId } from './fanout-world.js';
+import { stepAbortController } from '../electron/core/runs/step-abort.js';
 
 /**
  * Runs the product's mount-path step (electron/core/dr/steps/mount-paths-step.ts) on the fan-out
@@ -63,7 +64,7 @@ export function openHarness(world: FanoutWorld, profile: Profile, runId: string)
   for (const h of world.hosts) if (h.password) secrets.set(hostSecretKey(h.name, 'password'), h.password);
   const known = importKnownHosts(world.hosts.map((h) => `${h.address} ${h.hostKey}`).join('\n'));
   const counts = new Map<LogRecord['stream'], number>();
-  const controller = new AbortController();
+  const controller = stepAbortController(profile) // as the run engine makes it;
   const services = openRunServices(
     profile,
     {

@@ -17,7 +17,7 @@ export interface PartRun {
   /** The record's key: the part, or `fanout@N` for one scale point of the fan-out. */
   key: string;
   /** Fan-out scale points: hosts and the medians (ms), for the per-host cost fitted over all points. */
-  scale?: { hosts: number; oursMs: number; ansibleMs: number };
+  scale?: { hosts: number; oursMs: number; ansibleMs?: number };
   /** `git rev-parse HEAD` when the part ran. */
   commit: string;
   /** Paths `git status --porcelain` listed (bench/RESULTS.md and bench/results.json not counted). */
@@ -173,15 +173,20 @@ function scaleLines(file: ResultsFile): string[] {
       `- Fan-out scale: ${points.length} point(s) measured (${points.map((p) => `${p.hosts} hosts`).join(', ') || 'none'}); ` +
         'a cost per host needs two or more.',
     ];
-  const fit = (pick: (p: (typeof points)[number]) => number) =>
-    `${perHostSlope(points.map((p) => ({ hosts: p.hosts, ms: pick(p) }))).toFixed(1)} ms`;
+  // Ansible is not run at every point (BENCH_FANOUT_ANSIBLE=no at the largest): its fit uses its own points.
+  const withAnsible = points.flatMap((p) => (p.ansibleMs === undefined ? [] : [{ hosts: p.hosts, ms: p.ansibleMs }]));
+  const fit = (series: { hosts: number; ms: number }[]) =>
+    series.length < 2
+      ? 'not fitted (fewer than two points)'
+      : `${perHostSlope(series).toFixed(1)} ms (over ${series.map((p) => p.hosts).join(', ')} hosts)`;
   return [
-    `- Fan-out scale: cost per host fitted (least squares over the medians at ${points.map((p) => p.hosts).join(', ')} hosts): ` +
-      `ours ${fit((p) => p.oursMs)}, Ansible (expert, best forks) ${fit((p) => p.ansibleMs)}. Points: ` +
+    `- Fan-out scale: cost per host fitted (least squares over the medians): ` +
+      `ours ${fit(points.map((p) => ({ hosts: p.hosts, ms: p.oursMs })))}, Ansible (expert, best forks) ${fit(withAnsible)}. Points: ` +
       points
         .map(
           (p) =>
-            `${p.hosts} hosts: ours ${(p.oursMs / 1000).toFixed(2)} s, Ansible ${(p.ansibleMs / 1000).toFixed(1)} s`,
+            `${p.hosts} hosts: ours ${(p.oursMs / 1000).toFixed(2)} s, ` +
+            (p.ansibleMs === undefined ? 'Ansible not run' : `Ansible ${(p.ansibleMs / 1000).toFixed(1)} s`),
         )
         .join('; ') +
       '.',

@@ -10,10 +10,13 @@ import { pythonStdinArgv } from './python-stdin.js';
  * Run as `python3 -I -S - [--jobs N] -- ROOT...` with the script on stdin (`scanWorkloadsArgv`): the roots are
  * plain arguments, so no share path is ever parsed as code. Python >= 3.6, standard library only
  * (the appliance has nothing else we can count on).
+ *
+ * Its output is byte for byte that of the first version (main at cdb8b16), which
+ * test/unit/discovery/script-identity.test.ts checks on hostile shares against that version, kept in
+ * test/unit/discovery/fixtures/reference/.
  */
-export const scanWorkloadsScript = String.raw`import json
-import os
-import selectors
+export const scanWorkloadsScript = String.raw`import os
+import select
 import sys
 
 # Reads Trilio workload folders on a backup target and prints JSON lines:
@@ -24,12 +27,109 @@ import sys
 # Arguments: [--jobs N] [--] ROOT...  (N worker processes, default 4). Python >= 3.6, standard
 # library only. A broken file is reported in the workload's "errors" and the scan goes on. ASCII-only
 # output (json escapes the rest) so a C locale cannot break the writer.
+#
+# Most of a big scan's time is the kernel's (listing every folder, a stat or a read per file), shared
+# by the workers. What is Python's is kept small: JSON is read and written by the C functions of the
+# json package without importing json itself, which imports re (as long to start as a small scan).
 
 VERSION = 1
 # The *_db files are a few KiB; anything this big is something else under that name.
 MAX_DB_BYTES = 64 << 20
 # Below malloc's mmap threshold: a bigger buffer costs an mmap and page faults per read.
 READ_SIZE = 64 << 10
+
+
+# JSON is read and written by the C functions json.loads and json.dumps use, set up as they set them
+# up (same values, same bytes), without importing json: it imports re, which alone costs as much as
+# scanning a small share. json itself is imported only for an error message in its own words, or on
+# an interpreter without the C module.
+
+JSON_SPACE = ' \t\n\r'
+
+
+class DecoderSettings(object):
+    # What the C scanner reads from a json.JSONDecoder: json.loads' defaults.
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {'-Infinity': float('-inf'), 'Infinity': float('inf'), 'NaN': float('nan')}.__getitem__
+
+
+def not_serializable(value):  # json.JSONEncoder.default; never called for what was read from JSON
+    raise TypeError('Object of type %s is not JSON serializable' % type(value).__name__)
+
+
+def json_module():
+    import json
+    return json
+
+
+def c_json():
+    # The C scanner and encoders, or None. They are private to json, so an interpreter whose functions
+    # take other arguments or answer otherwise (a future Python, a patched build) must not break the
+    # scan: each is tried on a sample whose json answer is known, and json itself is used if any
+    # differs or fails.
+    try:
+        from _json import encode_basestring_ascii, make_encoder, make_scanner
+        scan = make_scanner(DecoderSettings())
+        # json.dumps(value, separators=(',', ':')) and json.dumps(value, sort_keys=True); no check for
+        # circular references, which nothing read from JSON has.
+        compact = make_encoder(None, not_serializable, encode_basestring_ascii, None, ':', ',', False, False, True)
+        by_key = make_encoder(None, not_serializable, encode_basestring_ascii, None, ': ', ', ', True, False, True)
+        sample = ' {"b": [1, -2.5e3, null, true, "\\u00e9\\n"], "a": {"x": 1e400}}'
+        value = {'b': [1, -2500.0, None, True, '\u00e9\n'], 'a': {'x': float('inf')}}
+        if scan(sample, 1) != (value, len(sample)):
+            return None
+        if ''.join(compact(value, 0)) != '{"b":[1,-2500.0,null,true,"\\u00e9\\n"],"a":{"x":Infinity}}':
+            return None
+        if ''.join(by_key(value, 0)) != '{"a": {"x": Infinity}, "b": [1, -2500.0, null, true, "\\u00e9\\n"]}':
+            return None
+        return scan, compact, by_key
+    except Exception:
+        return None
+
+
+C_JSON = c_json()
+
+if C_JSON is not None:
+    scan_once, compact_encoder, sorted_encoder = C_JSON
+
+    # Up to Python 3.11 how deep a JSON value may nest counts against the same limit as Python calls.
+    # Reading therefore goes through as many Python calls as json.loads does (loads -> decode ->
+    # raw_decode) to the C scanner: a deeply nested file is read, or fails, at exactly the depth it
+    # did with json. (Writing needs no such care: what is written was read at a deeper call and with
+    # more nesting around it, so it never comes near the limit.)
+    def loads(text):
+        # json.loads(text), or an exception of any kind for anything json.loads would not take as it is
+        # (the caller then asks json.loads).
+        if text.startswith('\ufeff'):
+            raise ValueError('BOM')
+        return decode(text)
+
+    def decode(text):
+        value, end = raw_decode(text, len(text) - len(text.lstrip(JSON_SPACE)))
+        if text[end:].strip(JSON_SPACE):
+            raise ValueError('extra data')
+        return value
+
+    def raw_decode(text, start):
+        return scan_once(text, start)
+
+    def compact_json(value):
+        return ''.join(compact_encoder(value, 0))
+
+    def sorted_json(value):
+        return ''.join(sorted_encoder(value, 0))
+else:
+    loads = None
+
+    def compact_json(value):
+        return json_module().dumps(value, separators=(',', ':'))
+
+    def sorted_json(value):
+        return json_module().dumps(value, sort_keys=True)
 
 
 def usage(message):
@@ -83,7 +183,13 @@ def read_json(path, rel, errors, sizes):
         errors.append(problem(rel, 'unreadable', describe(error)))
         return UNREAD
     try:
-        return json.loads(raw.decode('utf-8'))
+        text = raw.decode('utf-8')
+        if loads is not None:
+            try:
+                return loads(text)
+            except Exception:
+                pass  # json.loads says what is wrong
+        return json_module().loads(text)
     except UnicodeDecodeError as error:
         errors.append(problem(rel, 'invalid-json', 'not UTF-8 text (byte %d)' % error.start))
     except RecursionError:
@@ -147,7 +253,7 @@ def scalar_text(value):
         return ''
     if isinstance(value, str):
         return value
-    return json.dumps(value, sort_keys=True)
+    return sorted_json(value)
 
 
 def metadata_of(value):
@@ -187,7 +293,8 @@ def folder_suffix(name, prefix):
 
 def snapshot_of(folder, name, errors, sizes):
     rel = name + '/snapshot_db'
-    db = json_object(read_json(os.path.join(folder, 'snapshot_db'), rel, errors, sizes), rel, errors) or {}
+    # folder is a scandir entry's path: no trailing slash, so this is os.path.join, without its cost.
+    db = json_object(read_json(folder + '/snapshot_db', rel, errors, sizes), rel, errors) or {}
     return {
         'id': text(db.get('id')) or folder_suffix(name, 'snapshot_'),
         'name': text(db.get('display_name')),
@@ -242,10 +349,11 @@ def scan_workload(root, name):
         errors.append(problem('.', 'unreadable', describe(error)))
         first_level = []
     sizes = {}
-    db = read_json(os.path.join(folder, 'workload_db'), 'workload_db', errors, sizes)
+    # folder ends with a folder name: joined by hand (os.path.join costs more than the read's setup).
+    db = read_json(folder + '/workload_db', 'workload_db', errors, sizes)
     db = json_object(db, 'workload_db', errors)
     db = db or {}
-    vms = read_json(os.path.join(folder, 'workload_vms_db'), 'workload_vms_db', errors, sizes)
+    vms = read_json(folder + '/workload_vms_db', 'workload_vms_db', errors, sizes)
     vms = vms_of(vms, 'workload_vms_db', errors)
     snapshots = []
     for entry in first_level:
@@ -290,17 +398,18 @@ def workload_folders(root):
 
 
 def line(obj):
-    return json.dumps(obj, separators=(',', ':')).encode('ascii') + b'\n'
+    return compact_json(obj).encode('ascii') + b'\n'
 
 
 def scan_serially(root, names):
     return [line(safe_scan(root, name)) for name in names]
 
 
-def scan_in_workers(root, names, jobs):
+def scan_in_workers(root, names, jobs, out):
     # Forked workers, not threads: the walk is CPU-bound in Python and threads would share one core;
     # on an NFS share several workers also overlap the round trips. Worker k takes names k, k+jobs, ...
-    # so big and small workloads spread evenly; the lines are put back in name order here.
+    # so big and small workloads spread evenly. Their lines are written here in name order as soon as
+    # each is in (line i is worker i % jobs's), so the output flows while the scan goes on.
     workers = []
     for k in range(jobs):
         share = names[k::jobs]
@@ -310,39 +419,60 @@ def scan_in_workers(root, names, jobs):
             status = 1
             try:
                 os.close(read_end)
-                with os.fdopen(write_end, 'wb') as out:
+                with os.fdopen(write_end, 'wb') as pipe:
                     for name in share:
-                        out.write(line(safe_scan(root, name)))
+                        pipe.write(line(safe_scan(root, name)))
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
         workers.append((pid, read_end, share))
-    # Read every pipe as it fills, so no worker waits on a full pipe.
-    received = dict((fd, []) for _, fd, _ in workers)
-    selector = selectors.DefaultSelector()
-    for _, fd, _ in workers:
-        selector.register(fd, selectors.EVENT_READ)
-    while selector.get_map():
-        for key, _ in selector.select():
-            data = os.read(key.fd, 1 << 16)
+    worker_of = dict((fd, k) for k, (_, fd, _) in enumerate(workers))
+    lines = [[] for _ in workers]  # complete lines from each worker; None once written
+    partial = [b''] * jobs  # the start of a line still coming
+    written = 0
+
+    def write_ready():
+        # Writes, in name order, the lines that are in; returns how many lines are written so far.
+        done = written
+        while done < len(names):
+            got = lines[done % jobs]
+            j = done // jobs
+            if j >= len(got):
+                break
+            out.write(got[j])
+            got[j] = None
+            done += 1
+        return done
+
+    # Read every pipe as it fills, so no worker waits on a full pipe (poll: selectors costs an import).
+    poller = select.poll()
+    for fd in worker_of:
+        poller.register(fd, select.POLLIN)
+    left = len(worker_of)
+    while left:
+        for fd, _ in poller.poll():
+            k = worker_of[fd]
+            data = os.read(fd, 1 << 16)
             if data:
-                received[key.fd].append(data)
+                parts = (partial[k] + data).split(b'\n')
+                partial[k] = parts.pop()
+                lines[k].extend(part + b'\n' for part in parts)
             else:
-                selector.unregister(key.fd)
-                os.close(key.fd)
-    selector.close()
-    results = []
-    for pid, fd, share in workers:
+                poller.unregister(fd)
+                os.close(fd)
+                left -= 1
+        written = write_ready()
+    for k, (pid, _, share) in enumerate(workers):
         _, status = os.waitpid(pid, 0)
-        lines = b''.join(received[fd]).splitlines(True)
-        if status != 0 or len(lines) != len(share):
-            lines = scan_serially(root, share)  # a worker died: do its share here
-        results.append(lines)
-    ordered = []
-    for i in range(len(names)):
-        ordered.append(results[i % jobs][i // jobs])
-    return ordered
+        got = len(lines[k])
+        if got < len(share):
+            # A worker died: its share from its first missing line on is done here (what it had
+            # sent is whole lines, each as this process would have written it).
+            lines[k].extend(scan_serially(root, share[got:]))
+    written = write_ready()
+    out.flush()
+    return written
 
 
 def main(argv):
@@ -373,9 +503,12 @@ def main(argv):
         out.write(line({'kind': 'root', 'path': root, 'error': None}))
         out.flush()  # nothing buffered may be inherited by the workers
         workers = min(jobs, len(names))
-        lines = scan_in_workers(root, names, workers) if workers > 1 else scan_serially(root, names)
-        out.writelines(lines)
-        count += len(lines)
+        if workers > 1:
+            count += scan_in_workers(root, names, workers, out)
+        else:
+            lines = scan_serially(root, names)
+            out.writelines(lines)
+            count += len(lines)
     out.write(line({'kind': 'end', 'workloads': count}))
     out.flush()
 

@@ -127,8 +127,8 @@ beforeAll(async () => {
   lab = await readLabJson();
   workload = lab.workloads.find((w) => w.name === 'fin-web') ?? lab.workloads[0]!;
   const dir = await freshWorld();
-  const first = startCli(dir, [...runArgs(), '--json']);
-  const done = await first.done;
+  const uninterrupted = startCli(dir, [...runArgs(), '--json']);
+  const done = await uninterrupted.done;
   expect(done.code, done.stderr.slice(-2000)).toBe(0);
   baselineLines = done.stderr.split('\n').length;
   baseline = await endState(JSON.parse(done.stdout) as Summary);

@@ -55,6 +55,11 @@ export interface GrantResult {
 }
 
 type Opts = { signal?: AbortSignal };
+/** What a domain holds that the wizard lists, by Keystone's collection name. */
+interface DomainCollections {
+  projects: KeystoneProject;
+  users: KeystoneUser;
+}
 
 export class KeystoneClient {
   constructor(private readonly session: KeystoneSession) {}
@@ -86,70 +91,63 @@ export class KeystoneClient {
 
   /** Projects of a domain (name or id), sorted by name. */
   async listProjects(domain: string, opts: Opts = {}): Promise<Result<KeystoneProject[]>> {
-    const found = await this.findDomain(domain, opts);
-    if (!found.ok) return found;
-    const answer = await this.session.identity<{ projects: KeystoneProject[] }>({
-      method: 'GET',
-      path: '/projects',
-      query: { domain_id: found.value.id },
-      signal: opts.signal,
-    });
-    return answer.ok ? ok(byName(answer.value.body.projects)) : answer;
+    const found = await this.inDomain('projects', domain, undefined, opts);
+    return found.ok ? ok(byName(found.value.items)) : found;
   }
 
   /** The project `name` in `domain` (name or id). */
   async findProject(name: string, domain: string, opts: Opts = {}): Promise<Result<KeystoneProject>> {
-    const found = await this.findDomain(domain, opts);
+    const found = await this.inDomain('projects', domain, name, opts);
     if (!found.ok) return found;
-    const answer = await this.session.identity<{ projects: KeystoneProject[] }>({
-      method: 'GET',
-      path: '/projects',
-      query: { domain_id: found.value.id, name },
-      signal: opts.signal,
-    });
-    if (!answer.ok) return answer;
-    const project = answer.value.body.projects.find((p) => p.name === name);
+    const project = found.value.items.find((p) => p.name === name);
     return project
       ? ok(project)
       : fail({
           code: 'not-found',
-          message: `Project "${name}" does not exist in domain ${found.value.name}.`,
+          message: `Project "${name}" does not exist in domain ${found.value.domain.name}.`,
           hint: 'Create the project on the target cloud first, or fix its name in the project mapping.',
         });
   }
 
   /** Users of a domain (name or id), sorted by name. */
   async listUsers(domain: string, opts: Opts = {}): Promise<Result<KeystoneUser[]>> {
-    const found = await this.findDomain(domain, opts);
-    if (!found.ok) return found;
-    const answer = await this.session.identity<{ users: KeystoneUser[] }>({
-      method: 'GET',
-      path: '/users',
-      query: { domain_id: found.value.id },
-      signal: opts.signal,
-    });
-    return answer.ok ? ok(byName(answer.value.body.users)) : answer;
+    const found = await this.inDomain('users', domain, undefined, opts);
+    return found.ok ? ok(byName(found.value.items)) : found;
   }
 
   /** The user `name` in `domain` (name or id). */
   async findUser(name: string, domain: string, opts: Opts = {}): Promise<Result<KeystoneUser>> {
-    const found = await this.findDomain(domain, opts);
+    const found = await this.inDomain('users', domain, name, opts);
     if (!found.ok) return found;
-    const answer = await this.session.identity<{ users: KeystoneUser[] }>({
-      method: 'GET',
-      path: '/users',
-      query: { domain_id: found.value.id, name },
-      signal: opts.signal,
-    });
-    if (!answer.ok) return answer;
-    const user = answer.value.body.users.find((u) => u.name === name);
+    const user = found.value.items.find((u) => u.name === name);
     return user
       ? ok(user)
       : fail({
           code: 'not-found',
-          message: `User "${name}" does not exist in domain ${found.value.name}.`,
+          message: `User "${name}" does not exist in domain ${found.value.domain.name}.`,
           hint: 'Check the user name (case-sensitive) and the domain in the profile.',
         });
+  }
+
+  /**
+   * A domain's projects or users: the domain resolved first (the profile may name it or give its id),
+   * then Keystone's list filtered by its id, and by `name` when given (Keystone matches names exactly).
+   */
+  private async inDomain<C extends keyof DomainCollections>(
+    collection: C,
+    domain: string,
+    name: string | undefined,
+    opts: Opts,
+  ): Promise<Result<{ domain: KeystoneDomain; items: DomainCollections[C][] }>> {
+    const found = await this.findDomain(domain, opts);
+    if (!found.ok) return found;
+    const answer = await this.session.identity<Record<C, DomainCollections[C][]>>({
+      method: 'GET',
+      path: `/${collection}`,
+      query: { domain_id: found.value.id, name },
+      signal: opts.signal,
+    });
+    return answer.ok ? ok({ domain: found.value, items: answer.value.body[collection] }) : answer;
   }
 
   /** Global roles, sorted by name. */

@@ -25,6 +25,7 @@ import type { RunEngine } from '../runs/run-engine.js';
 import type { RunStore } from '../runs/run-store.js';
 import type { DrillRepo } from '../store/drill-repo.js';
 import { collectInventory, type DrillContext } from './drill-inventory-collect.js';
+import { stepAbortController } from '../runs/step-abort.js';
 
 export interface DrillEngineDeps {
   state: CoreState;
@@ -160,7 +161,7 @@ export class DrillEngine {
 
   private launch(drillId: string, profile: Profile): void {
     this.hostNames = new Map(profile.hosts.map((h) => [h.id, h.name]));
-    const controller = new AbortController();
+    const controller = stepAbortController(profile);
     this.active.set(drillId, controller);
     void this.work(drillId, profile, controller.signal)
       .catch((e: unknown) => {

@@ -9,6 +9,7 @@ import { closeRunServices } from '../dr/run-services.js';
 import { previewRun } from '../runs/plan-preview.js';
 import type { RunStore } from '../runs/run-store.js';
 import type { PartialHandlers } from './handler-types.js';
+import { stepAbortController } from '../runs/step-abort.js';
 
 /**
  * `runs.preview`: the complete plan of a run that is not created (`trilio-dr plan`). Nothing reaches the
@@ -23,7 +24,7 @@ export function previewHandlers(
     'runs.preview': async ({ profileId, params }): Promise<Result<RunPreview>> => {
       const profile = state.profiles.get(profileId);
       if (!profile.ok) return profile;
-      const controller = new AbortController();
+      const controller = stepAbortController(profile.value);
       const show = (record: LogRecord) =>
         state.bus.log({ ...record, text: state.scrubber.scrub(record.text) });
       const services = servicesFor(state, profile.value, controller.signal, show);

@@ -10,6 +10,7 @@ import type { LogSink } from '../log-sink.js';
 import { phaseLines } from '../../../shared/report/run-log.js';
 import type { RunStore } from './run-store.js';
 import type { StepContext, StepDefinition } from './step-definition.js';
+import { stepAbortController } from './step-abort.js';
 
 export interface RunEngineDeps<S> {
   store: RunStore;
@@ -267,7 +268,7 @@ export class RunEngine<S> {
     const profile = this.deps.loadProfile(run.value.profileId);
     if (!profile.ok) return profile;
 
-    const controller = new AbortController();
+    const controller = stepAbortController(profile.value);
     const active: Active<S> = { controller, services: null };
     this.active.set(runId, active);
     try {

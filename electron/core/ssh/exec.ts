@@ -149,7 +149,9 @@ export async function runCommand(
         capturedBytes += part.length;
         if (part.length < chunk.length) truncated = true;
       } else truncated = true;
-      emitStdout(stdoutLines.push(chunk));
+      // Quiet output is not logged: no need to decode it and cut it into lines (discovery scripts
+      // print megabytes).
+      if (!command.quietStdout) emitStdout(stdoutLines.push(chunk));
     });
     channel.stderr.on('data', (chunk: Buffer) => emitStderr(stderrLines.push(chunk)));
 
@@ -200,7 +202,7 @@ export async function runCommand(
       finished = true;
       clearTimeout(timer);
       ctx.signal?.removeEventListener('abort', onAbort);
-      emitStdout(stdoutLines.end());
+      if (!command.quietStdout) emitStdout(stdoutLines.end());
       emitStderr(stderrLines.end());
       const durationMs = Math.round(performance.now() - started);
       const exitCode = exit.code;

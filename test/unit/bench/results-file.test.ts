@@ -107,9 +107,9 @@ describe('results file', () => {
   });
 
   it('keeps fan-out scale points apart and fits the cost per host over them', () => {
-    const point = (hosts: number, oursMs: number, ansibleMs: number) => ({
+    const point = (hosts: number, oursMs: number, ansibleMs?: number) => ({
       ...run('fanout', [row({ benchmark: `Fan-out ${hosts}` })], [], `fanout@${hosts - 1}`),
-      scale: { hosts, oursMs, ansibleMs },
+      scale: { hosts, oursMs, ...(ansibleMs === undefined ? {} : { ansibleMs }) },
     });
     const one = mergeRuns(emptyResults(), [point(101, 6_000, 50_000)]);
     expect(renderResults(one)).toContain('a cost per host needs two or more');
@@ -117,8 +117,12 @@ describe('results file', () => {
     const md = renderResults(two);
     // Table order by size, whatever order they were measured in.
     expect(md.indexOf('| Fan-out 51 |')).toBeLessThan(md.indexOf('| Fan-out 101 |'));
-    expect(md).toContain('ours 60.0 ms, Ansible (expert, best forks) 500.0 ms');
+    expect(md).toContain('ours 60.0 ms (over 51, 101 hosts), Ansible (expert, best forks) 500.0 ms (over 51, 101 hosts)');
     expect(perHostSlope([{ hosts: 1, ms: 5 }])).toBeNaN();
+    // A point where Ansible was not run (BENCH_FANOUT_ANSIBLE=no) counts for ours only.
+    const three = renderResults(mergeRuns(two, [point(501, 30_000)]));
+    expect(three).toContain('ours 60.0 ms (over 51, 101, 501 hosts), Ansible (expert, best forks) 500.0 ms (over 51, 101 hosts)');
+    expect(three).toContain('501 hosts: ours 30.00 s, Ansible not run');
   });
 
   it('names the commit, the tree state, the machine and the rounds; unmeasured parts say so', () => {

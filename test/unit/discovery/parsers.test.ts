@@ -228,5 +228,7 @@ describe('command builders', () => {
       '--',
       '/x',
     ]);
+    expect(chainCheckArgv({ paths: ['-y'], jobs: 0 })).toEqual(['python3', '-I', '-S', '-', '--jobs', '1', '--', '-y']);
+    expect(chainCheckArgv({ paths: [], jobs: 2.7 })).toEqual(['python3', '-I', '-S', '-', '--jobs', '2', '--']);
   });
 });

@@ -6,6 +6,7 @@ import type { EventName, Events } from '../../shared/contract.js';
 import type { Core } from '../core/core-types.js';
 import { CONTENT_SECURITY_POLICY } from '../window-options.js';
 import { checkRequest, sessionCookieName } from './request-guard.js';
+import { PageStream } from './page-stream.js';
 import { readStaticFile } from './static-files.js';
 
 /**
@@ -19,6 +20,8 @@ export interface BrowserServerOptions {
   port?: number;
   /** Fixed token for tests; random otherwise. */
   token?: string;
+  /** Unread bytes a page may leave on its event stream before its log lines are held back (page-stream.ts). */
+  unreadCapBytes?: number;
 }
 
 export interface BrowserServer {
@@ -33,12 +36,11 @@ const maxBodyBytes = 8 * 1024 * 1024;
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = path.resolve(options.rendererDir);
-  const streams = new Set<ServerResponse>();
+  const streams = new Set<PageStream>();
   let port = 0;
 
   const unsubscribe = options.core.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const stream of streams) stream.send(event, payload);
   });
 
   const server: Server = createServer((request, response) => {
@@ -116,11 +118,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       connection: 'keep-alive',
     });
     response.write(': connected\n\n');
-    streams.add(response);
+    const stream = new PageStream(response, options.unreadCapBytes);
+    streams.add(stream);
     const keepalive = setInterval(() => response.write(': keepalive\n\n'), 15_000);
     request.on('close', () => {
       clearInterval(keepalive);
-      streams.delete(response);
+      streams.delete(stream);
     });
   }
 

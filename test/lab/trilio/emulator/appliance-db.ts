@@ -220,6 +220,8 @@ export const emptyState = (): ApplianceState => ({
 export class ApplianceDb {
   state: ApplianceState = emptyState();
   private writing: Promise<void> = Promise.resolve();
+  /** A write asked for but not started yet (later saves join it). */
+  private queued: Promise<void> | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -235,15 +237,24 @@ export class ApplianceDb {
     }
   }
 
-  /** Writes the current state atomically; writes are serialised so the last one wins. */
+  /**
+   * Writes the current state atomically; writes are serialised so the last one wins. Saves asked for
+   * while a write is still waiting its turn share it (the state is serialised when it starts, so it
+   * holds every change made before any of those calls): a busy appliance with hundreds of restores
+   * stepping would otherwise serialise the whole database once per step.
+   */
   save(): Promise<void> {
-    const text = `${JSON.stringify(this.state, null, 2)}\n`;
-    this.writing = this.writing.then(async () => {
+    if (this.queued) return this.queued;
+    const queued = this.writing.then(async () => {
+      this.queued = undefined;
+      const text = `${JSON.stringify(this.state, null, 2)}\n`;
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFile(`${this.file}.tmp`, text);
       await rename(`${this.file}.tmp`, this.file);
     });
-    return this.writing;
+    this.queued = queued;
+    this.writing = queued;
+    return queued;
   }
 
   liveWorkloads(): WorkloadRow[] {

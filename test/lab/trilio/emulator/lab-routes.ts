@@ -3,7 +3,8 @@ import { badRequest, isRecord } from './http-kit.js';
 import type { Route } from './routing.js';
 
 /**
- * Loopback-only lab controls (no token): fault injection, restores made to fail, reset to the
+ * Loopback-only lab controls (no token): fault injection, restores made to fail, the benchmarks'
+ * load model (`/_lab/load`, load-model.ts), reset to the
  * generated world, the database purge the TVM's purge script calls, and a read of the appliance's
  * whole database (soft-deleted rows too) for the tests' inventories. Not part of Trilio's API.
  */
@@ -77,6 +78,27 @@ export function labRoutes(app: EmulatorApp): Route[] {
       pattern: '/_lab/restore-failures',
       auth: 'loopback',
       handler: async () => ({ status: 200, body: { cleared: app.restoreFailures.clear() } }),
+    },
+    {
+      method: 'GET',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: app.load.report() }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async (ctx) => ({ status: 200, body: { settings: app.load.configure(ctx.body) } }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async () => {
+        app.load.clear();
+        return { status: 200, body: { cleared: true } };
+      },
     },
     {
       method: 'GET',

@@ -85,6 +85,7 @@ export const cinderTime = (): string => `${new Date().toISOString().slice(0, 19)
 export class NovaCinderDb {
   state: NovaCinderState = emptyState();
   private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /**
@@ -119,14 +120,19 @@ export class NovaCinderDb {
     await this.save();
   }
 
+  /** Saves asked for while a write waits its turn share it (as ApplianceDb.save does, and why). */
   save(): Promise<void> {
-    const text = `${JSON.stringify(this.state, null, 2)}\n`;
-    this.writing = this.writing.then(async () => {
+    if (this.queued) return this.queued;
+    const queued = this.writing.then(async () => {
+      this.queued = undefined;
+      const text = `${JSON.stringify(this.state, null, 2)}\n`;
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFile(`${this.file}.tmp`, text);
       await rename(`${this.file}.tmp`, this.file);
     });
-    return this.writing;
+    this.queued = queued;
+    this.writing = queued;
+    return queued;
   }
 
   /** Records what a restore booted: its servers and their (attached) volumes. */

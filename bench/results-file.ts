@@ -9,7 +9,7 @@ import { type BenchRow, markdownTable, notMeasured } from './rows.js';
  */
 
 /** The parts of `npm run bench`, in the table's order. */
-export const PARTS = ['fanout', 'discovery', 'logs', 'renderer', 'copy'] as const;
+export const PARTS = ['fanout', 'discovery', 'logs', 'renderer', 'copy', 'scale'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface PartRun {
@@ -79,26 +79,6 @@ export function mergeRuns(file: ResultsFile, runs: readonly PartRun[]): ResultsF
 
 /** Rows of the issue no run here measures, with the reason (never claimed). */
 export const UNMEASURED: readonly BenchRow[] = [
-  notMeasured(
-    'Full-cloud DR at scale (500 workloads / 50 projects / 2,000 VMs, loaded emulator)',
-    'within 1.3× of the lower bound, ≥ 5× faster than serial',
-    'not built. What it needs (design, not done): (1) a load model in the Trilio emulator (test/lab/trilio/emulator, ' +
-      'its own seeded settings, nothing taken from the product): each restore takes a time drawn from a log-normal ' +
-      '(median and spread per GiB of the VM’s disks, scaled by the emulator’s clock as restoreStepMs scales it today), ' +
-      'at most K restores in `restoring` at once, past which POST …/restores answers 429 or 503 with Retry-After, and a ' +
-      'seeded share of slow calls on the read endpoints (the delays faults.ts injects, drawn instead of listed); ' +
-      '(2) the workload generator (7 workloads today) at 500 workloads in 50 projects, 4 VMs and 10 snapshots each: ' +
-      '20,000 sparse qcow2 chains on B2 and the Nova/Neutron/Cinder objects for 2,000 restored VMs in the lab clouds; ' +
-      '(3) the client side: http-client.ts retries 502/503/504 only for idempotent methods and never 429, and a ' +
-      'restore POST is not idempotent, so the restore step needs its own answer to “busy, retry after” (a 429/503 ' +
-      'that says nothing was started) before a loaded appliance can be driven at all; (4) a bench part that runs ' +
-      '`trilio-dr run full` on that lab and reads per-step wall times and each workload’s RTO (p50/p95/max) from the ' +
-      'report, the main process’s peak RSS and the store’s size; (5) the two references in the same run: the serial ' +
-      'runbook (the same restore calls one workload after another) and the lower bound (the emulator’s recorded ' +
-      'restore times packed into waves of K), the target being ≤ 1.3× the bound and ≥ 5× faster than serial. With ' +
-      'restores scaled to seconds the serial reference alone is 500 restores end to end, most of an hour of the ' +
-      'shared 2-core machine. No figure is claimed.',
-  ),
   notMeasured(
     'Soak (1 h, 20k lines/s from 100 hosts, UI open)',
     'RSS and heap: no growth > 10 % after the first 10 minutes',

@@ -49,7 +49,10 @@ export interface LoadReport {
 
 export class LoadModel {
   private settings: LoadSettings | null = null;
-  private random: () => number = Math.random;
+  /** Restore times and slow calls draw from their own generators, so a run with the same seed and the
+   *  same number of restores gets the same restore times whatever its reads (the serial reference). */
+  private restoreRandom: () => number = Math.random;
+  private callRandom: () => number = Math.random;
   private refusals = 0;
   private slowCalls = 0;
   private peakRunning = 0;
@@ -61,7 +64,8 @@ export class LoadModel {
 
   configure(value: unknown): LoadSettings {
     this.settings = parseSettings(value);
-    this.random = mulberry32(this.settings.seed);
+    this.restoreRandom = mulberry32(this.settings.seed);
+    this.callRandom = mulberry32(this.settings.seed ^ 0x5bd1e995);
     this.refusals = 0;
     this.slowCalls = 0;
     this.peakRunning = 0;
@@ -98,7 +102,7 @@ export class LoadModel {
   slowDelayMs(method: string): number {
     const s = this.settings;
     if (!s || method !== 'GET' || s.slowCallRate <= 0) return 0;
-    if (this.random() >= s.slowCallRate) return 0;
+    if (this.callRandom() >= s.slowCallRate) return 0;
     this.slowCalls += 1;
     return s.slowCallMs;
   }
@@ -108,7 +112,9 @@ export class LoadModel {
     const s = this.settings;
     if (!s) return undefined;
     this.peakRunning = Math.max(this.peakRunning, running);
-    const drawnMs = Math.round(s.restoreMs.median * Math.exp(s.restoreMs.sigma * gaussian(this.random)));
+    const drawnMs = Math.round(
+      s.restoreMs.median * Math.exp(s.restoreMs.sigma * gaussian(this.restoreRandom)),
+    );
     this.timings.set(restoreId, { restoreId, workloadId, drawnMs, startedAt: Date.now() });
     return drawnMs;
   }

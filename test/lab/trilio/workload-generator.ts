@@ -366,7 +366,17 @@ async function makeTemplate(sizeMiB: number, backingLength: number): Promise<Buf
     const file = path.join(dir, 'template');
     const placeholder = backingLength ? `/${'x'.repeat(backingLength - 1)}` : '';
     const backing = placeholder ? ['-F', 'qcow2', '-b', placeholder, '-u'] : [];
-    await runCommand('/usr/bin/qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, file, `${sizeMiB}M`]);
+    await runCommand('/usr/bin/qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-o',
+      'cluster_size=512',
+      ...backing,
+      file,
+      `${sizeMiB}M`,
+    ]);
     return await readFile(file);
   } finally {
     await rm(dir, { recursive: true, force: true });

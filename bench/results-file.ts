@@ -184,7 +184,10 @@ export function renderResults(file: ResultsFile): string {
       '`npm run bench` (all parts) or `npm run bench -- --only PART` (PART: ' +
       `${PARTS.join(', ')}). The fan-out measures 200 computes unless \`BENCH_FANOUT_SCALE=50,100,200\` names the ` +
       'scale points (each its own record; `BENCH_FANOUT_ROUNDS` changes the rounds, 3 by default); it needs root, ' +
-      'ansible-playbook, qemu-img and sshpass. A failed build or row exits non-zero and leaves both files as they were; ' +
+      'ansible-playbook, qemu-img and sshpass. The scale part needs the lab up and holds it for its whole run (it resets ' +
+      'the DR world before and after); `BENCH_SCALE_PROJECTS`, `BENCH_SCALE_WORKLOADS_PER_PROJECT`, `BENCH_SCALE_K`, ' +
+      '`BENCH_SCALE_RESTORE_MS` and `BENCH_SCALE_CONCURRENCY` change its shape (bench/scale-bench.ts). ' +
+      'A failed build or row exits non-zero and leaves both files as they were; ' +
       '`-- --render-only` rewrites this file from results.json.',
     '',
   ].join('\n');

@@ -183,7 +183,7 @@ export async function removeScaleWorld(
   let folders = 0;
   for (const dir of Object.values(lab.sharesDir)) {
     for (const entry of await readdir(dir).catch(() => [] as string[])) {
-      if (!/^(\.building-)?workload_/.test(entry)) continue;
+      if (!/^(\.building-|\.copying-)?workload_/.test(entry)) continue;
       const db = await readWorkloadName(path.join(dir, entry));
       if (db === undefined || !db.startsWith(prefix)) continue;
       await rm(path.join(dir, entry), { recursive: true, force: true });

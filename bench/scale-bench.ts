@@ -331,7 +331,7 @@ export async function scaleRows(log: (line: string) => void): Promise<BenchRow[]
   }
 }
 
-interface Measured {
+export interface Measured {
   shape: ScaleShape;
   load: ReturnType<typeof loadSettings>;
   concurrency: number;
@@ -348,7 +348,7 @@ interface Measured {
   cleanupMs: number;
 }
 
-function rowsOf(m: Measured): BenchRow[] {
+export function rowsOf(m: Measured): BenchRow[] {
   const { shape, load } = m;
   const k = load.maxConcurrentRestores;
   const restoreMs = m.report.steps.find((s) => s.key === 'restore')?.durationMs ?? NaN;

@@ -232,7 +232,7 @@ export async function scaleRows(log: (line: string) => void): Promise<BenchRow[]
   const lab = await readLabJson();
   const shape = scaleShape();
   const load = loadSettings();
-  const concurrency = envInt('BENCH_SCALE_CONCURRENCY', 12);
+  const concurrency = envInt('BENCH_SCALE_CONCURRENCY', 20);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-scale-'));
   const t0 = Date.now();
   try {
@@ -382,7 +382,7 @@ export function rowsOf(m: Measured): BenchRow[] {
     `Loaded emulator (test/lab/trilio/emulator/load-model.ts, seed ${load.seed}): at most K = ${k} restores running, HTTP ${load.busyStatus} with Retry-After ${load.retryAfterSeconds} s beyond; ` +
     `restore times log-normal, median ${load.restoreMs.median} ms, sigma ${load.restoreMs.sigma} (drawn sum ${secs(sumDrawn)}); ${load.slowCallRate * 100} % of GETs slowed by ${load.slowCallMs} ms. ` +
     `Scale factor: a real restore of a 4-VM workload takes tens of minutes; ${load.restoreMs.median} ms stands for about 30 min (×1/1,500), so the 2 s status poll of the restore step weighs far more here than on a real appliance. ` +
-    `Ours: \`trilio-dr run full --concurrency ${m.concurrency} --mapping …\` (the built CLI), whole run ${secs(m.run.ms)}; steps (report, execution only): ${steps}; as printed: ${stepTimes(m.run.marks)}; then revert ${secs(m.revertMs)}, cleanup ${secs(m.cleanupMs)}. ` +
+    `Ours: \`trilio-dr run full --concurrency ${m.concurrency} --mapping …\` (the built CLI; ${m.concurrency} restores asked for at once against an appliance that takes ${k}: the step waits when refused), whole run ${secs(m.run.ms)}; steps (report, execution only): ${steps}; as printed: ${stepTimes(m.run.marks)}; then revert ${secs(m.revertMs)}, cleanup ${secs(m.cleanupMs)}. ` +
     `The appliance refused ${m.loadReport.refusals} restore requests as busy (peak ${m.loadReport.peakRunning} running), slowed ${m.loadReport.slowCalls} GETs. ` +
     `RTO per workload from the restore step's start: ${pct(rto)}; from the run's start: ${pct(rtoRun)}. ` +
     `CLI main process peak RSS ${(m.run.peakRssKiB / 1024).toFixed(0)} MiB; store (data folder) ${(m.storeBytes / 1024 / 1024).toFixed(1)} MiB. ` +

@@ -244,6 +244,10 @@ describe('restore on a busy appliance', () => {
       `/v1/${admin.projectId}/restores/${firstId}`,
       { token: admin.token },
     );
+    // A new run of the same workload: access and reassign find their work done.
+    const busyRun = await world.startRun({ workloadId: eng.id, targetProject: 'engineering-dr' });
+    must(await world.engine.execute(busyRun, 'access'));
+    must(await world.engine.execute(busyRun, 'reassign'));
     // At most one restore at once; each takes 3 s. Another restore takes the only slot first.
     await labControl('POST', 'load', {
       maxConcurrentRestores: 1,
@@ -275,7 +279,6 @@ describe('restore on a busy appliance', () => {
       },
     );
     expect(occupying.status).toBe(202);
-    const busyRun = await world.startRun({ workloadId: eng.id, targetProject: 'engineering-dr' });
     const done = must(await world.engine.execute(busyRun, 'restore'));
     expect(done.status).toBe('succeeded');
     const data = done.outcome!.data as RestoreStepData;

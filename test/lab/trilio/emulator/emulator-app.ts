@@ -54,7 +54,11 @@ export class EmulatorApp {
       config.restoreStepMs,
     );
     this.keystone = new KeystoneClient(config);
-    this.neutron = new NeutronClient(config.neutronUrl, () => this.keystone.serviceToken());
+    this.neutron = new NeutronClient(
+      config.neutronUrl,
+      () => this.keystone.serviceToken(),
+      () => this.load.neutronCacheMs(),
+    );
     this.hosts = new LabHosts(config, this.profile);
     this.runner = new RestoreRunner(this);
     this.baseUrl = `http://${config.host}:${config.port}`;

@@ -98,6 +98,11 @@ export class LoadModel {
     };
   }
 
+  /** While the load model is on, the emulator's Neutron lookups are reused for a minute (see NeutronClient). */
+  neutronCacheMs(): number {
+    return this.settings ? 60_000 : 0;
+  }
+
   /** How long this GET waits before it is served (0 for most). */
   slowDelayMs(method: string): number {
     const s = this.settings;

@@ -19,12 +19,29 @@ export interface NeutronSubnet {
 }
 
 export class NeutronClient {
+  private readonly cache = new Map<string, { at: number; value: unknown }>();
+
+  /**
+   * `cacheMs`: how long an answer may be reused (0: never, the default). Only the benchmarks' loaded
+   * appliance sets it (load-model.ts): the lab's Neutron runs one API worker, and hundreds of
+   * restores asking it about every NIC would make a restore's time mostly that worker's queue.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly token: () => Promise<string>,
+    private readonly cacheMs: () => number = () => 0,
   ) {}
 
   private async get<T>(path: string): Promise<T | null> {
+    const ttl = this.cacheMs();
+    const hit = ttl > 0 ? this.cache.get(path) : undefined;
+    if (hit && Date.now() - hit.at < ttl) return hit.value as T | null;
+    const value = await this.fetch<T>(path);
+    if (ttl > 0) this.cache.set(path, { at: Date.now(), value });
+    return value;
+  }
+
+  private async fetch<T>(path: string): Promise<T | null> {
     const response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/v2.0${path}`, {
       headers: { 'X-Auth-Token': await this.token(), Accept: 'application/json' },
       signal: AbortSignal.timeout(15_000),

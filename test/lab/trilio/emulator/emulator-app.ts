@@ -120,6 +120,8 @@ export class EmulatorApp {
     this.faults.clear();
     this.restoreFailures.clear();
     this.load.clear();
+    await this.db.lazyWrites(0);
+    await this.novaCinder.lazyWrites(0);
     await this.novaCinder.clear();
     const state = emptyState();
     const world = JSON.parse(await readFile(this.config.worldFile, 'utf8')) as GeneratedWorld;

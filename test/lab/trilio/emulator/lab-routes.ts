@@ -89,7 +89,12 @@ export function labRoutes(app: EmulatorApp): Route[] {
       method: 'POST',
       pattern: '/_lab/load',
       auth: 'loopback',
-      handler: async (ctx) => ({ status: 200, body: { settings: app.load.configure(ctx.body) } }),
+      handler: async (ctx) => {
+        const settings = app.load.configure(ctx.body);
+        await app.db.lazyWrites(2000);
+        await app.novaCinder.lazyWrites(2000);
+        return { status: 200, body: { settings } };
+      },
     },
     {
       method: 'DELETE',
@@ -97,6 +102,8 @@ export function labRoutes(app: EmulatorApp): Route[] {
       auth: 'loopback',
       handler: async () => {
         app.load.clear();
+        await app.db.lazyWrites(0);
+        await app.novaCinder.lazyWrites(0);
         return { status: 200, body: { cleared: true } };
       },
     },

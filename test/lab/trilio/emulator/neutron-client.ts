@@ -19,7 +19,8 @@ export interface NeutronSubnet {
 }
 
 export class NeutronClient {
-  private readonly cache = new Map<string, { at: number; value: unknown }>();
+  /** Answers (or the request still in flight, so concurrent restores ask once) by path. */
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
   /**
    * `cacheMs`: how long an answer may be reused (0: never, the default). Only the benchmarks' loaded
@@ -32,12 +33,14 @@ export class NeutronClient {
     private readonly cacheMs: () => number = () => 0,
   ) {}
 
-  private async get<T>(path: string): Promise<T | null> {
+  private get<T>(path: string): Promise<T | null> {
     const ttl = this.cacheMs();
-    const hit = ttl > 0 ? this.cache.get(path) : undefined;
-    if (hit && Date.now() - hit.at < ttl) return hit.value as T | null;
-    const value = await this.fetch<T>(path);
-    if (ttl > 0) this.cache.set(path, { at: Date.now(), value });
+    if (ttl <= 0) return this.fetch<T>(path);
+    const hit = this.cache.get(path);
+    if (hit && Date.now() - hit.at < ttl) return hit.value as Promise<T | null>;
+    const value = this.fetch<T>(path);
+    this.cache.set(path, { at: Date.now(), value });
+    value.catch(() => this.cache.delete(path));
     return value;
   }
 

@@ -45,14 +45,21 @@ export class NeutronClient {
   }
 
   private async fetch<T>(path: string): Promise<T | null> {
-    const response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/v2.0${path}`, {
-      headers: { 'X-Auth-Token': await this.token(), Accept: 'application/json' },
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    if (response.status === 404) return null;
-    if (!response.ok) throw new Error(`Neutron answered GET ${path} with HTTP ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
+    // Loaded (benchmarks): the lab's one Neutron worker and its token checks queue behind a busy
+    // Keystone on this shared machine; a minute and one more try (a 401 there is a check that timed
+    // out) keep that lab limit from failing restores. Otherwise 15 s and no retry, as always.
+    const loaded = this.cacheMs() > 0;
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/v2.0${path}`, {
+        headers: { 'X-Auth-Token': await this.token(), Accept: 'application/json' },
+        signal: AbortSignal.timeout(loaded ? 60_000 : 15_000),
+      });
+      const text = await response.text();
+      if (response.status === 404) return null;
+      if (response.status === 401 && loaded && attempt === 1) continue;
+      if (!response.ok) throw new Error(`Neutron answered GET ${path} with HTTP ${response.status}: ${text}`);
+      return JSON.parse(text) as T;
+    }
   }
 
   async network(id: string): Promise<NeutronNetwork | null> {

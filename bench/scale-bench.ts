@@ -50,7 +50,7 @@ export function loadSettings() {
     maxConcurrentRestores: envInt('BENCH_SCALE_K', 10),
     busyStatus: envInt('BENCH_SCALE_BUSY_STATUS', 503) === 429 ? 429 : 503,
     retryAfterSeconds: envInt('BENCH_SCALE_RETRY_AFTER', 1),
-    restoreMs: { median: envInt('BENCH_SCALE_RESTORE_MS', 1200), sigma: 0.4 },
+    restoreMs: { median: envInt('BENCH_SCALE_RESTORE_MS', 800), sigma: 0.4 },
     slowCallRate: 0.02,
     slowCallMs: 300,
   };
@@ -227,6 +227,21 @@ async function labToken(lab: LabJson): Promise<{ token: string; projectId: strin
   return { token: response.headers.get('x-subject-token')!, projectId: body.token.project.id };
 }
 
+/** Cloud B's networks and subnets (the restores' targets), for the emulator to look up before timing. */
+async function targetNetworks(lab: LabJson): Promise<{ networks: string[]; subnets: string[] }> {
+  const admin = await labToken(lab);
+  const base = JSON.parse(
+    readFileSync(`${process.env.TRILIO_LAB_DIR ?? ''}/trilio/emulator-config.json`, 'utf8'),
+  ) as {
+    neutronUrl: string;
+  };
+  const list = async (kind: string) => {
+    const r = await fetch(`${base.neutronUrl}/v2.0/${kind}`, { headers: { 'X-Auth-Token': admin.token } });
+    return ((await r.json()) as Record<string, { id: string }[]>)[kind]!.map((x) => x.id);
+  };
+  return { networks: await list('networks'), subnets: await list('subnets') };
+}
+
 export async function scaleRows(log: (line: string) => void): Promise<BenchRow[]> {
   if (!existsSync(cliMain)) throw new BenchFailure(`${cliMain} is missing: npm run build:node first`);
   const lab = await readLabJson();
@@ -246,7 +261,8 @@ export async function scaleRows(log: (line: string) => void): Promise<BenchRow[]
     await writeFile(mappingFile, world.mappingCsv + labRows.map((l) => `${l}\n`).join(''));
     const imported = await cli(dataDir, ['profile', 'import', lab.profileFile]);
     if (imported.code !== 0) throw new BenchFailure(`profile import: ${imported.stderr}`);
-    await labControl('POST', 'load', load);
+    const warm = await targetNetworks(lab);
+    await labControl('POST', 'load', { ...load, neutronWarm: warm });
     const setupS = (Date.now() - t0) / 1000;
     log(
       `  DR: trilio-dr run full --concurrency ${concurrency} (${world.workloads.length} scale workloads + the lab's)`,
@@ -290,7 +306,7 @@ export async function scaleRows(log: (line: string) => void): Promise<BenchRow[]
 
     // The serial runbook: the same calls, one workload after another, the same seed (restore times).
     const recorded = await recordedRestores(lab, summary.runId);
-    await labControl('POST', 'load', load);
+    await labControl('POST', 'load', { ...load, neutronWarm: warm });
     log(`  serial runbook: ${recorded.length} restores one after another`);
     const serial = await serialRunbook(lab, recorded, log);
     const serialLoad = await labControl<LoadReport>('GET', 'load');
@@ -381,7 +397,7 @@ export function rowsOf(m: Measured): BenchRow[] {
     `(set up in ${m.setupS.toFixed(0)} s: identity ${m.world.identity.toFixed(0)} s, files ${m.world.files.toFixed(0)} s, sync ${m.world.sync.toFixed(0)} s). ` +
     `Loaded emulator (test/lab/trilio/emulator/load-model.ts, seed ${load.seed}): at most K = ${k} restores running, HTTP ${load.busyStatus} with Retry-After ${load.retryAfterSeconds} s beyond; ` +
     `restore times log-normal, median ${load.restoreMs.median} ms, sigma ${load.restoreMs.sigma} (drawn sum ${secs(sumDrawn)}); ${load.slowCallRate * 100} % of GETs slowed by ${load.slowCallMs} ms. ` +
-    `Scale factor: a real restore of a 4-VM workload takes tens of minutes; ${load.restoreMs.median} ms stands for about 30 min (×1/1,500), so the 2 s status poll of the restore step weighs far more here than on a real appliance. ` +
+    `Scale factor: a real restore of a 4-VM workload takes tens of minutes; ${load.restoreMs.median} ms stands for about 30 min (×1/${Math.round(1_800_000 / load.restoreMs.median).toLocaleString('en-US')}), so the 2 s status poll of the restore step weighs far more here than on a real appliance. ` +
     `Ours: \`trilio-dr run full --concurrency ${m.concurrency} --mapping …\` (the built CLI; ${m.concurrency} restores asked for at once against an appliance that takes ${k}: the step waits when refused), whole run ${secs(m.run.ms)}; steps (report, execution only): ${steps}; as printed: ${stepTimes(m.run.marks)}; then revert ${secs(m.revertMs)}, cleanup ${secs(m.cleanupMs)}. ` +
     `The appliance refused ${m.loadReport.refusals} restore requests as busy (peak ${m.loadReport.peakRunning} running), slowed ${m.loadReport.slowCalls} GETs. ` +
     `RTO per workload from the restore step's start: ${pct(rto)}; from the run's start: ${pct(rtoRun)}. ` +

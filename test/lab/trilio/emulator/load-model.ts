@@ -98,9 +98,9 @@ export class LoadModel {
     };
   }
 
-  /** While the load model is on, the emulator's Neutron lookups are reused for a minute (see NeutronClient). */
+  /** While the load model is on, the emulator's Neutron lookups are reused (see NeutronClient). */
   neutronCacheMs(): number {
-    return this.settings ? 60_000 : 0;
+    return this.settings ? 3_600_000 : 0;
   }
 
   /** How long this GET waits before it is served (0 for most). */

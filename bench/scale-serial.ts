@@ -31,8 +31,9 @@ export async function serialRunbook(
   pollMs = 250,
 ): Promise<SerialResult> {
   const tokens = new Map<string, string>();
-  const token = async (projectId: string): Promise<string> => {
-    let t = tokens.get(projectId);
+  // The lab's Keystone issues short-lived tokens: a 401 gets a fresh one.
+  const token = async (projectId: string, fresh = false): Promise<string> => {
+    let t = fresh ? undefined : tokens.get(projectId);
     if (!t) {
       t = await projectToken(lab, projectId);
       tokens.set(projectId, t);
@@ -46,19 +47,33 @@ export async function serialRunbook(
     const t0 = Date.now();
     const headers = { 'X-Auth-Token': await token(r.projectId), 'Content-Type': 'application/json' };
     const base = `${trilioBaseUrl}/v1/${r.projectId}`;
-    const post = await fetch(`${base}/snapshots/${r.snapshotId}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ restore: { name: r.name, description: r.description, options: r.options } }),
-    });
+    const send = () =>
+      fetch(`${base}/snapshots/${r.snapshotId}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ restore: { name: r.name, description: r.description, options: r.options } }),
+      });
+    let post = await send();
+    if (post.status === 401) {
+      headers['X-Auth-Token'] = await token(r.projectId, true);
+      post = await send();
+    }
     const posted = (await post.json()) as { restore?: { id: string } };
     if (post.status !== 202 || !posted.restore) {
       failed.push(`${r.snapshotId}: POST ${post.status}`);
       continue;
     }
+    const deadline = Date.now() + 600_000;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
       const got = await fetch(`${base}/restores/${posted.restore.id}`, { headers });
+      if (got.status === 401) headers['X-Auth-Token'] = await token(r.projectId, true);
+      if (got.status !== 200 && Date.now() > deadline) {
+        failed.push(
+          `${r.snapshotId}: restore ${posted.restore.id} not readable (HTTP ${got.status}) for 10 min`,
+        );
+        break;
+      }
       if (got.status !== 200) continue; // a slowed or refused read: poll again
       const status = ((await got.json()) as { restore: { status: string } }).restore.status;
       if (status === 'available' || status === 'error' || status === 'cancelled') {

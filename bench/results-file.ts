@@ -9,7 +9,7 @@ import { type BenchRow, markdownTable, notMeasured } from './rows.js';
  */
 
 /** The parts of `npm run bench`, in the table's order. */
-export const PARTS = ['fanout', 'discovery', 'logs', 'renderer', 'copy', 'soak'] as const;
+export const PARTS = ['fanout', 'discovery', 'logs', 'renderer', 'copy', 'soak', 'scale'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface PartRun {
@@ -78,28 +78,7 @@ export function mergeRuns(file: ResultsFile, runs: readonly PartRun[]): ResultsF
 }
 
 /** Rows of the issue no run here measures, with the reason (never claimed). */
-export const UNMEASURED: readonly BenchRow[] = [
-  notMeasured(
-    'Full-cloud DR at scale (500 workloads / 50 projects / 2,000 VMs, loaded emulator)',
-    'within 1.3× of the lower bound, ≥ 5× faster than serial',
-    'not built. What it needs (design, not done): (1) a load model in the Trilio emulator (test/lab/trilio/emulator, ' +
-      'its own seeded settings, nothing taken from the product): each restore takes a time drawn from a log-normal ' +
-      '(median and spread per GiB of the VM’s disks, scaled by the emulator’s clock as restoreStepMs scales it today), ' +
-      'at most K restores in `restoring` at once, past which POST …/restores answers 429 or 503 with Retry-After, and a ' +
-      'seeded share of slow calls on the read endpoints (the delays faults.ts injects, drawn instead of listed); ' +
-      '(2) the workload generator (7 workloads today) at 500 workloads in 50 projects, 4 VMs and 10 snapshots each: ' +
-      '20,000 sparse qcow2 chains on B2 and the Nova/Neutron/Cinder objects for 2,000 restored VMs in the lab clouds; ' +
-      '(3) the client side: http-client.ts retries 502/503/504 only for idempotent methods and never 429, and a ' +
-      'restore POST is not idempotent, so the restore step needs its own answer to “busy, retry after” (a 429/503 ' +
-      'that says nothing was started) before a loaded appliance can be driven at all; (4) a bench part that runs ' +
-      '`trilio-dr run full` on that lab and reads per-step wall times and each workload’s RTO (p50/p95/max) from the ' +
-      'report, the main process’s peak RSS and the store’s size; (5) the two references in the same run: the serial ' +
-      'runbook (the same restore calls one workload after another) and the lower bound (the emulator’s recorded ' +
-      'restore times packed into waves of K), the target being ≤ 1.3× the bound and ≥ 5× faster than serial. With ' +
-      'restores scaled to seconds the serial reference alone is 500 restores end to end, most of an hour of the ' +
-      'shared 2-core machine. No figure is claimed.',
-  ),
-];
+export const UNMEASURED: readonly BenchRow[] = [];
 
 /**
  * Causes found after a row was measured, by a diagnosis run outside the part (the part's run record
@@ -241,7 +220,10 @@ export function renderResults(file: ResultsFile): string {
       `${PARTS.join(', ')}). The fan-out measures 200 computes unless \`BENCH_FANOUT_SCALE=50,100,200\` names the ` +
       'scale points (each its own record; `BENCH_FANOUT_ROUNDS` changes the rounds, 3 by default); it needs root, ' +
       'ansible-playbook, qemu-img and sshpass. The soak streams for an hour unless `BENCH_SOAK_MINUTES` says otherwise ' +
-      '(fewer than 11 minutes cannot be judged and the row says so). A failed build or row exits non-zero and leaves both files as they were; ' +
+      '(fewer than 11 minutes cannot be judged and the row says so). The scale part needs the lab up and holds it for its whole run (it resets ' +
+      'the DR world before and after); `BENCH_SCALE_PROJECTS`, `BENCH_SCALE_WORKLOADS_PER_PROJECT`, `BENCH_SCALE_K`, ' +
+      '`BENCH_SCALE_RESTORE_MS` and `BENCH_SCALE_CONCURRENCY` change its shape (bench/scale-bench.ts). ' +
+      'A failed build or row exits non-zero and leaves both files as they were; ' +
       '`-- --render-only` rewrites this file from results.json.',
     '',
   ].join('\n');

@@ -3,7 +3,7 @@
  * each selected part against its peers, and records the part's rows with the commit, the machine and
  * the date in bench/results.json, from which bench/RESULTS.md is rewritten.
  *
- *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy,soak] [-- --render-only]
+ *   npm run bench [-- --no-build] [-- --only fanout,discovery,logs,renderer,copy,soak,scale] [-- --render-only]
  *
  * Fails (exit 1, neither file written) when the build or any selected part fails or cannot run: a
  * partial table is never written. `--only` replaces just those parts' records, so parts can be run one
@@ -17,6 +17,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyRows } from './copy-bench.js';
+import { scaleRows } from './scale-bench.js';
 import { discoveryRows } from './discovery-rows.js';
 import { answers, fanOutGroups, readLab } from './fanout-bench.js';
 import { logsRows } from './logs-bench.js';
@@ -111,6 +112,7 @@ const runners: Record<Part, () => Promise<Group[]>> = {
   ]),
   copy: single('copy', () => copyRows(log)),
   soak: single('soak', () => soakRows(log)),
+  scale: single('scale', () => scaleRows(log)),
 };
 
 async function main(): Promise<void> {
@@ -139,9 +141,13 @@ async function main(): Promise<void> {
     `bench ${parts.join(', ')} at ${tree.commit}${tree.dirty.length ? ` (dirty: ${tree.dirty.join(', ')})` : ''}`,
   );
 
-  // The renderer and soak parts run the built page and the node code it is served with.
-  if (!opts['no-build'] && (parts.includes('renderer') || parts.includes('soak'))) {
-    for (const script of ['build:node', 'build:preload', 'build:renderer']) {
+  if (!opts['no-build'] && (parts.includes('renderer') || parts.includes('soak') || parts.includes('scale'))) {
+    // The renderer and soak parts run the built page and the node code it is served with; the scale
+    // part the built CLI (out/electron/cli).
+    const scripts = parts.includes('renderer') || parts.includes('soak')
+      ? ['build:node', 'build:preload', 'build:renderer']
+      : ['build:node'];
+    for (const script of scripts) {
       const code = await npmRun(script);
       if (code !== 0) throw new BenchFailure(`\`npm run ${script}\` exited ${code}`);
     }

@@ -55,6 +55,8 @@ export interface AppError {
   /** `METHOD url` of an API request, never a token. */
   request?: string;
   httpStatus?: number;
+  /** Seconds the service asked to wait before trying again (HTTP `Retry-After`), when it said so. */
+  retryAfterSeconds?: number;
   fields?: FieldError[];
   /** For `ssh-host-key-unknown` / `ssh-host-key-mismatch`: the key the host presented, to show and trust. */
   hostKey?: HostKeyInfo;

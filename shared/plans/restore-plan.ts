@@ -301,6 +301,15 @@ export function parseRestoreChangeId(
   return match ? { snapshotId: match[1]!, restoreId: match[2]! } : undefined;
 }
 
+/**
+ * Trilio's restores of a snapshot (`restore-list --snapshot_id`), as shown in the plan and the log:
+ * read before a restore request is sent, and after Trilio refused one as busy, to tell whether a
+ * restore of this run exists already (a POST is not idempotent).
+ */
+export function restoreListRequest(snapshotId: string): string {
+  return `GET /restores/detail?snapshot_id=${encodeURIComponent(snapshotId)}`;
+}
+
 /** The body of `POST /snapshots/{id}`: Trilio's `{"restore": {name, description, options}}`. */
 export interface RestoreRequestBody {
   restore: { name: string; description: string; options: RestoreJson };
@@ -355,6 +364,7 @@ export function planRestore(facts: RestoreFacts, chosen: RestoreChoices | null):
   const warnings = [
     `The restore runs as ${facts.restoreAs} in project ${facts.targetProject.name}; the VMs are created there.`,
     'Running this step again follows a restore it started that is still running or available, instead of starting another.',
+    `When Trilio answers a restore request as busy (HTTP 429 or 503), the step waits (Retry-After, else a growing back-off; at most 30 min in all) and sends it again only after the snapshot's restores (${restoreListRequest('')}<snapshot id>) show the refused request started none.`,
     ...restoreWarnings(facts, choices).map((w) => w.message),
   ];
   return ok({

@@ -177,6 +177,7 @@ export class HttpClient {
           body: outcome.text,
           secrets,
           attempts,
+          retryAfter: outcome.headers['retry-after'],
         }),
       );
     const body = parseJson(outcome.text);

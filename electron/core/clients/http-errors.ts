@@ -98,8 +98,12 @@ export function httpStatusError(input: {
   body: string;
   secrets: Iterable<string>;
   attempts: number;
+  /** The answer's `Retry-After` header, if any. */
+  retryAfter?: string | string[] | undefined;
+  now?: number;
 }): AppError {
   const secrets = [...input.secrets];
+  const retryAfterSeconds = parseRetryAfter(input.retryAfter, input.now ?? Date.now());
   const request = `${input.method} ${redactUrl(input.url)}`;
   const said = scrub(serviceMessage(input.body), secrets);
   const retried = input.attempts > 1 ? ` (after ${input.attempts} attempts)` : '';
@@ -109,8 +113,22 @@ export function httpStatusError(input: {
     hint: statusHint(input.status, input.service),
     request,
     httpStatus: input.status,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     ...(input.body.trim() ? { output: scrub(input.body.slice(0, 4000), secrets) } : {}),
   };
+}
+
+/**
+ * `Retry-After` as seconds from now (RFC 9110 §10.2.3: delay-seconds or an HTTP-date); undefined when
+ * absent or unreadable. A date in the past is 0 (retry now).
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/[a-z]/i.test(text)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** The error for a request that got no HTTP answer (connection, TLS, timeout). */

@@ -11,7 +11,7 @@ import type { StepDefinition } from '../../../electron/core/runs/step-definition
 import type { RunServices } from '../../../electron/core/dr/run-services.js';
 import type { LabJson, LabWorkload } from '../../lab/lab-json.js';
 import { readLabJson } from '../../lab/lab.js';
-import { adminToken, call } from '../../lab/trilio/trilio-test-kit.js';
+import { adminToken, call, scopedToken } from '../../lab/trilio/trilio-test-kit.js';
 import {
   adminRoles,
   cliRolesOn,
@@ -20,6 +20,7 @@ import {
   clearFaults,
   copyToB1,
   injectFault,
+  labControl,
   pendingFaults,
   removeFromB1,
   resetEmulator,
@@ -231,6 +232,70 @@ describe('restore', () => {
     expect(changesOf(runId, 'restore')).toHaveLength(2);
     expect(world.logOf(runId, 'restore').join('\n')).toContain(`Following restore ${firstId}`);
   });
+});
+
+describe('restore on a busy appliance', () => {
+  it('waits while Trilio refuses the request as busy (429, Retry-After), checks nothing was started, then starts one restore', async () => {
+    const admin = await adminToken(lab);
+    const project = lab.clouds.B.projects['engineering-dr']!;
+    const firstId = changesOf(runId, 'restore').at(-1)!.actionId.split(':')[2]!;
+    const first = await call<{ restore: { snapshot_id: string; restore_options: unknown } }>(
+      'GET',
+      `/v1/${admin.projectId}/restores/${firstId}`,
+      { token: admin.token },
+    );
+    // A new run of the same workload: access and reassign find their work done.
+    const busyRun = await world.startRun({ workloadId: eng.id, targetProject: 'engineering-dr' });
+    must(await world.engine.execute(busyRun, 'access'));
+    must(await world.engine.execute(busyRun, 'reassign'));
+    // At most one restore at once; each takes 3 s. Another restore takes the only slot first.
+    await labControl('POST', 'load', {
+      maxConcurrentRestores: 1,
+      busyStatus: 429,
+      retryAfterSeconds: 1,
+      restoreMs: { median: 3000, sigma: 0 },
+    });
+    const engDr = await scopedToken(
+      lab,
+      {
+        name: lab.clouds.B.admin.username,
+        password: lab.clouds.B.admin.password,
+        domain: lab.clouds.B.admin.userDomain,
+      },
+      { name: 'engineering-dr', domain: lab.clouds.B.domain },
+    );
+    const occupying = await call<{ restore: { id: string } }>(
+      'POST',
+      `/v1/${project}/snapshots/${first.body.restore.snapshot_id}`,
+      {
+        token: engDr.token,
+        body: {
+          restore: {
+            name: 'slot taker',
+            description: 'not the run’s',
+            options: first.body.restore.restore_options,
+          },
+        },
+      },
+    );
+    expect(occupying.status).toBe(202);
+    const done = must(await world.engine.execute(busyRun, 'restore'));
+    expect(done.status).toBe('succeeded');
+    const data = done.outcome!.data as RestoreStepData;
+    expect(data.status).toBe('available');
+    const log = world.logOf(busyRun, 'restore').join('\n');
+    expect(log).toMatch(
+      /Trilio is busy: it answered the restore request with HTTP 429 .*and started nothing \(checked: GET \/restores\/detail\?snapshot_id=/,
+    );
+    expect(log).toMatch(/Sending it again in [\d.]+ s \(Trilio asked to retry after 1 s; refusal 1/);
+    expect(log).toMatch(/Trilio started restore \S+ \(restoring\) after \d+ busy refusal\(s\)\./);
+    // One restore of this run, recorded once; the appliance counted the refusals.
+    expect(changesOf(busyRun, 'restore')).toHaveLength(1);
+    const load = (await labControl('GET', 'load')) as { refusals: number; restores: { restoreId: string }[] };
+    expect(load.refusals).toBeGreaterThanOrEqual(1);
+    expect(load.restores.map((r) => r.restoreId)).toEqual([occupying.body.restore.id, data.restoreId]);
+    await labControl('DELETE', 'load');
+  }, 120_000);
 });
 
 describe('clean-up of access', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chown, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../clouds/local-command.js';
 import type { LabWorkload } from '../lab-json.js';
@@ -98,7 +99,16 @@ export function planWorld(
   input: Pick<GeneratorInput, 'projects' | 'users'>,
   writers: WorldWriters = writersOf(),
 ): WorldWorkload[] {
-  return workloadSpecs.map((spec, index) => planWorkload(spec, index, input, writers));
+  return planWorkloads(workloadSpecs, input, writers);
+}
+
+/** Any specs planned like the lab's (the scale bench plans its own hundreds of workloads). */
+export function planWorkloads(
+  specs: readonly WorkloadSpec[],
+  input: Pick<GeneratorInput, 'projects' | 'users'>,
+  writers: WorldWriters = writersOf(),
+): WorldWorkload[] {
+  return specs.map((spec, index) => planWorkload(spec, index, input, writers));
 }
 
 function planWorkload(
@@ -210,7 +220,19 @@ export async function isComplete(folder: string, digest: string): Promise<boolea
   return marker.trim() === digest;
 }
 
-async function ensureWorkloadFolder(shareDir: string, wl: WorldWorkload, limiter: Limiter): Promise<boolean> {
+/**
+ * How qcow2 files are made: `qemu` runs qemu-img (and qemu-io for a little data) per file, as the
+ * lab always does; `templates` copies two files qemu-img made once and rewrites the backing name
+ * (same header, no data), for worlds of tens of thousands of files (the scale bench).
+ */
+export type ImageMaker = 'qemu' | 'templates';
+
+export async function ensureWorkloadFolder(
+  shareDir: string,
+  wl: WorldWorkload,
+  limiter: Limiter,
+  images: ImageMaker = 'qemu',
+): Promise<boolean> {
   const folder = path.join(shareDir, `workload_${wl.id}`);
   if (await isComplete(folder, wl.digest)) return false;
   // Built beside the share's workloads and renamed into place, so a half-written folder never
@@ -233,7 +255,8 @@ async function ensureWorkloadFolder(shareDir: string, wl: WorldWorkload, limiter
         jobs.push(
           limiter(async () => {
             await mkdir(path.dirname(file), { recursive: true });
-            if (n === 0) await createFullImage(file, sizeMiB);
+            if (images === 'templates') await writeFile(file, await templateImage(sizeMiB, previous));
+            else if (n === 0) await createFullImage(file, sizeMiB);
             else await createIncrementalImage(file, sizeMiB, previous, n, n === wl.snapshots.length - 1);
             const size = (await stat(file)).size;
             snapshotSizes[n]! += size;
@@ -274,10 +297,10 @@ async function removeCopies(b1Dir: string, workloads: WorldWorkload[]): Promise<
       await rm(path.join(b1Dir, entry), { recursive: true, force: true });
 }
 
-type Limiter = <T>(job: () => Promise<T>) => Promise<T>;
+export type Limiter = <T>(job: () => Promise<T>) => Promise<T>;
 
 /** At most `limit` jobs at once (qemu-img processes on a 2-core machine). */
-function createLimiter(limit: number): Limiter {
+export function createLimiter(limit: number): Limiter {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(job: () => Promise<T>): Promise<T> => {
@@ -313,4 +336,49 @@ export function labWorkloads(world: GeneratedWorld = readWorld()): LabWorkload[]
     vms: wl.vms.map((vm) => ({ id: vm.id, name: vm.name, disks: vm.disks.length })),
     managed: wl.managed,
   }));
+}
+
+const templates = new Map<string, Promise<Buffer>>();
+
+/**
+ * A qcow2 file of `sizeMiB` whose backing file is `backing` ('' = none): a template qemu-img made once
+ * per size and backing-name length, with the name written over its placeholder (same length, so the
+ * header's offset and size stay right).
+ */
+async function templateImage(sizeMiB: number, backing: string): Promise<Buffer> {
+  const length = Buffer.byteLength(backing);
+  const key = `${sizeMiB}:${length}`;
+  let made = templates.get(key);
+  if (!made) {
+    made = makeTemplate(sizeMiB, length);
+    templates.set(key, made);
+  }
+  const image = Buffer.from(await made);
+  if (length === 0) return image;
+  const offset = Number(image.readBigUInt64BE(8));
+  image.write(backing, offset, 'utf8');
+  return image;
+}
+
+async function makeTemplate(sizeMiB: number, backingLength: number): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'lab-qcow2-'));
+  try {
+    const file = path.join(dir, 'template');
+    const placeholder = backingLength ? `/${'x'.repeat(backingLength - 1)}` : '';
+    const backing = placeholder ? ['-F', 'qcow2', '-b', placeholder, '-u'] : [];
+    await runCommand('/usr/bin/qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-o',
+      'cluster_size=512',
+      ...backing,
+      file,
+      `${sizeMiB}M`,
+    ]);
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

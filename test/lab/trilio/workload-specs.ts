@@ -101,6 +101,14 @@ export const snapshotNetworks: Record<string, { subnets: SubnetSpec[] }> = {
   'finance-dr-net': { subnets: [{ name: 'finance-dr-subnet', cidr: '10.2.1.0/24', gateway: '10.2.1.1' }] },
 };
 
+/**
+ * Networks of worlds generated beside the lab's (the scale bench's projects): registered before those
+ * workloads are planned and written, so their snapshots record them like the lab's own.
+ */
+export function addSnapshotNetworks(extra: Record<string, { subnets: SubnetSpec[] }>): void {
+  Object.assign(snapshotNetworks, extra);
+}
+
 const disk = (name: string, sizeMiB: number, volumeType: string): DiskSpec => ({
   name,
   sizeMiB,

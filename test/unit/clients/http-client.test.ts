@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpRequestLog } from '../../../electron/core/clients/http-client.js';
+import { parseRetryAfter } from '../../../electron/core/clients/http-errors.js';
 import { closedPort, json, LoopbackServer, type Handler } from './support/loopback-server.js';
 
 /** Retries, timeouts, cancellation and error shaping of the JSON HTTP client, on a loopback server. */
@@ -130,6 +131,30 @@ describe('retries', () => {
     const started = Date.now();
     expect((await c.request({ method: 'GET', url: server.url('/x') })).ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('busy answers', () => {
+  it('does not resend a POST refused with 429 or 503, and hands Retry-After to the caller', async () => {
+    for (const status of [429, 503]) {
+      const server = await serve((_req, res) =>
+        json(res, status, { error: { message: 'busy' } }, { 'Retry-After': '7' }),
+      );
+      const { c, log } = client();
+      const result = await c.request({ method: 'POST', url: server.url('/snapshots/s1'), body: {} });
+      expect(log).toHaveLength(1);
+      expect(!result.ok && result.error).toMatchObject({ httpStatus: status, retryAfterSeconds: 7 });
+    }
+  });
+
+  it('reads Retry-After as seconds or an HTTP-date, and ignores anything else', () => {
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120);
+    expect(parseRetryAfter('Mon, 07 Dec 2026 10:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('Mon, 07 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(['5', '9'], now)).toBe(5);
+    for (const junk of [undefined, '', '-3', '1.5', 'soon'])
+      expect(parseRetryAfter(junk, now)).toBeUndefined();
   });
 });
 

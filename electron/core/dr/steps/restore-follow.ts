@@ -1,6 +1,7 @@
 import {
   parseRestoreChangeId,
   restoreChangeId,
+  restoreListRequest,
   type RestoreFacts,
   type RestoreRequestBody,
 } from '../../../../shared/plans/restore-plan.js';
@@ -10,6 +11,7 @@ import type { ApiAction, StepPlan } from '../../../../shared/run/plan-types.js';
 import type { CloudClients } from '../../clients/index.js';
 import type { TrilioRestore } from '../../clients/trilio-types.js';
 import type { DrContext } from '../remote-action.js';
+import { postUnlessBusy } from './restore-busy.js';
 
 /**
  * One workload's restore: started once and recorded as `restore:<snapshot>:<restore id>`, then followed
@@ -59,31 +61,43 @@ export async function followOrStart(
       `Restore ${recorded.restoreId} of an earlier attempt ${earlier.ok ? `ended ${earlier.value.status}` : 'is gone'}: starting a new one.`,
     );
   }
-  const lost = await unrecordedRestore(ctx, clients, facts, body);
-  if (!lost.ok) return lost;
-  if (lost.value) {
+  const mine = await runRestores(ctx, clients, facts, body);
+  if (!mine.ok) return mine;
+  const lost = newestUsable(mine.value);
+  if (lost) {
     ctx.recordChange({
-      actionId: restoreChangeId(facts.snapshot.id, lost.value.id),
+      actionId: restoreChangeId(facts.snapshot.id, lost.id),
       host: '',
       kind: 'restore',
-      description: `${action.description}: restore ${lost.value.id}`,
+      description: `${action.description}: restore ${lost.id}`,
       undo: [],
     });
     report.log(
-      `Following restore ${lost.value.id} (${lost.value.status}): started by an earlier attempt of this run that stopped before recording it.`,
+      `Following restore ${lost.id} (${lost.status}): started by an earlier attempt of this run that stopped before recording it.`,
     );
-    return ok(lost.value.id);
+    return ok(lost.id);
   }
   report.log(`${action.method} ${action.path}: ${action.description}`);
-  const started = await clients.trilio.restoreSnapshot(
-    facts.snapshot.id,
+  const started = await postUnlessBusy(
     {
-      name: body.restore.name,
-      description: body.restore.description,
-      // restore.json is a plain JSON object; Trilio's client types it loosely.
-      options: body.restore.options as unknown as Record<string, unknown>,
+      post: () =>
+        clients.trilio.restoreSnapshot(
+          facts.snapshot.id,
+          {
+            name: body.restore.name,
+            description: body.restore.description,
+            // restore.json is a plain JSON object; Trilio's client types it loosely.
+            options: body.restore.options as unknown as Record<string, unknown>,
+          },
+          { signal: ctx.signal },
+        ),
+      ours: () => runRestores(ctx, clients, facts, body),
+      listRequest: restoreListRequest(facts.snapshot.id),
+      snapshotId: facts.snapshot.id,
+      log: (text) => report.log(text),
+      signal: ctx.signal,
     },
-    { signal: ctx.signal },
+    new Set(mine.value.map((r) => r.id)),
   );
   if (!started.ok)
     return fail({
@@ -93,7 +107,7 @@ export async function followOrStart(
           ? 'Trilio refused the restore request; its message names the part of restore.json. Adjust the restore form, plan again, then run.'
           : started.error.hint,
     });
-  const id = started.value.id;
+  const id = started.value.restore.id;
   ctx.recordChange({
     actionId: restoreChangeId(facts.snapshot.id, id),
     host: '',
@@ -101,7 +115,10 @@ export async function followOrStart(
     description: `${action.description}: restore ${id}`,
     undo: [],
   });
-  report.log(`Trilio started restore ${id} (${started.value.status}).`);
+  if (started.value.kind === 'started') {
+    const after = started.value.refusals ? ` after ${started.value.refusals} busy refusal(s)` : '';
+    report.log(`Trilio started restore ${id} (${started.value.restore.status})${after}.`);
+  }
   return ok(id);
 }
 
@@ -123,24 +140,29 @@ export function tagRestoreRequests(plan: StepPlan, runId: string): StepPlan {
 }
 
 /**
- * A restore of this snapshot that carries the run's tag and is restoring or available, which the run
- * never recorded: the process was killed while Trilio answered the POST. Following it instead of
- * starting another keeps every workload restored once.
+ * This run's restores of the snapshot (those carrying the run's tag), as Trilio lists them. A usable one
+ * the run never recorded means the process was killed while Trilio answered the POST; one that appears
+ * after a busy refusal was started by the refused request. Following it instead of starting another
+ * keeps every workload restored once. Without the tag (never, as planned) none can be told apart.
  */
-async function unrecordedRestore(
+async function runRestores(
   ctx: DrContext,
   clients: CloudClients,
   facts: RestoreFacts,
   body: RestoreRequestBody,
-): Promise<Result<TrilioRestore | undefined>> {
+): Promise<Result<TrilioRestore[]>> {
   const tag = restoreRunTag(ctx.runId);
-  if (!body.restore.description.includes(tag)) return ok(undefined);
+  if (!body.restore.description.includes(tag)) return ok([]);
   const listed = await clients.trilio.listRestores(facts.snapshot.id, { signal: ctx.signal });
   if (!listed.ok) return listed;
-  const usable = listed.value
-    .filter((r) => (r.description ?? '').includes(tag) && r.status !== 'error' && r.status !== 'cancelled')
-    .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
-  return ok(usable[0]);
+  return ok(listed.value.filter((r) => (r.description ?? '').includes(tag)));
+}
+
+/** The newest restoring or available one. */
+function newestUsable(restores: TrilioRestore[]): TrilioRestore | undefined {
+  return restores
+    .filter((r) => r.status !== 'error' && r.status !== 'cancelled')
+    .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
 }
 
 /** Reads the restore every `pollMs` until it is available, in error or cancelled; reports progress. */

@@ -7,6 +7,7 @@ import {
 import {
   planRestore,
   restoreActionId,
+  type RestoreFacts,
   type RestoreRequestBody,
 } from '../../../../shared/plans/restore-plan.js';
 import type {
@@ -118,6 +119,9 @@ export function createRestoreStep(
   };
 }
 
+/** Workloads whose restore facts are read at once in a full-cloud run. */
+const discoveryWidth = 8;
+
 /** The restore step with the default 2 s status polling. */
 export const restoreStep = createRestoreStep();
 
@@ -141,19 +145,31 @@ async function discoverRestores(ctx: DrContext): Promise<Result<RestoreStepFacts
   const workloads: RestoreTargetFacts[] = [];
   const problems: RestoreProblemFacts[] = [];
   try {
-    for (const t of targets.value) {
-      const found = await discoverOne(ctx, sessions, offers, t, wanted);
+    // Each workload is three reads (workload, snapshots, snapshot detail) independent of the others:
+    // a full-cloud run of hundreds reads them a few at once, the results kept in the targets' order.
+    const found = new Array<Result<RestoreFacts>>(targets.value.length);
+    let next = 0;
+    const reader = async () => {
+      while (next < targets.value.length) {
+        const i = next++;
+        found[i] = await discoverOne(ctx, sessions, offers, targets.value[i]!, wanted);
+      }
+    };
+    const width = params.kind === 'full' ? Math.min(discoveryWidth, targets.value.length) : 1;
+    await Promise.all(Array.from({ length: width }, reader));
+    for (const [i, t] of targets.value.entries()) {
+      const one = found[i]!;
       const source = { sourceProject: sourceOf(ctx, t), sourceProjectName: t.sourceProjectName };
-      if (found.ok) workloads.push({ ...found.value, ...source });
-      else if (params.kind === 'single') return found;
+      if (one.ok) workloads.push({ ...one.value, ...source });
+      else if (params.kind === 'single') return one;
       else {
-        ctx.log(`${t.workloadName}: cannot be restored: ${found.error.message}`, { stream: 'error' });
+        ctx.log(`${t.workloadName}: cannot be restored: ${one.error.message}`, { stream: 'error' });
         problems.push({
           workloadId: t.workloadId,
           workloadName: t.workloadName,
           ...source,
           targetProject: t.project.name,
-          error: found.error.message,
+          error: one.error.message,
         });
       }
     }

@@ -122,6 +122,11 @@ export async function adminRoles(lab: LabJson, role = 'admin'): Promise<AdminRol
   };
 }
 
+/** A lab control of the emulator (`/_lab/<route>`), e.g. the loaded appliance (`load`). */
+export async function labControl(method: string, route: string, body?: unknown): Promise<unknown> {
+  return lab(method, route, body);
+}
+
 async function lab(method: string, route: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${trilioBaseUrl}/_lab/${route}`, {
     method,
@@ -145,8 +150,7 @@ export const injectFault = (fault: {
   status?: number;
   delayMs?: number;
   count: number;
-}) =>
-  lab('POST', 'faults', fault);
+}) => lab('POST', 'faults', fault);
 
 /** Faults still armed (not yet used up by matching requests). */
 export async function pendingFaults(): Promise<{ pathRegex: string; count: number }[]> {

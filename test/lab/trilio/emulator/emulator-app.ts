@@ -10,6 +10,7 @@ import { Faults } from './faults.js';
 import { HttpError, faultBody, policyRefusal, readJsonBody, sendJson } from './http-kit.js';
 import { KeystoneClient } from './keystone-client.js';
 import { LabHosts } from './lab-hosts.js';
+import { LoadModel } from './load-model.js';
 import { labRoutes } from './lab-routes.js';
 import { NeutronClient } from './neutron-client.js';
 import { NovaCinderDb } from './nova-cinder-db.js';
@@ -35,6 +36,8 @@ export class EmulatorApp {
   readonly hosts: LabHosts;
   readonly faults = new Faults();
   readonly restoreFailures = new RestoreFailures();
+  /** The benchmarks' loaded appliance (off unless `POST /_lab/load` turns it on). */
+  readonly load = new LoadModel();
   /** Cloud B's Nova servers and Cinder volumes that restores made (`nova-cinder.json` beside the database). */
   readonly novaCinder: NovaCinderDb;
   readonly runner: RestoreRunner;
@@ -51,7 +54,11 @@ export class EmulatorApp {
       config.restoreStepMs,
     );
     this.keystone = new KeystoneClient(config);
-    this.neutron = new NeutronClient(config.neutronUrl, () => this.keystone.serviceToken());
+    this.neutron = new NeutronClient(
+      config.neutronUrl,
+      () => this.keystone.serviceToken(),
+      () => this.load.neutronCacheMs(),
+    );
     this.hosts = new LabHosts(config, this.profile);
     this.runner = new RestoreRunner(this);
     this.baseUrl = `http://${config.host}:${config.port}`;
@@ -65,6 +72,14 @@ export class EmulatorApp {
       ...novaServerRoutes(this),
       ...cinderVolumeRoutes(this),
     ].map(compileRoute);
+  }
+
+  /** Restores running now (a busy appliance counts these against its limit). */
+  runningRestores(): number {
+    let n = 0;
+    for (const r of Object.values(this.db.state.restores))
+      if (r.status === 'restoring' || r.status === 'executing' || r.status === 'cancelling') n += 1;
+    return n;
   }
 
   /** Loads the database (or makes the generated world's); restores cut off by a restart end in error. */
@@ -104,6 +119,9 @@ export class EmulatorApp {
     this.runner.stopAll();
     this.faults.clear();
     this.restoreFailures.clear();
+    this.load.clear();
+    await this.db.lazyWrites(0);
+    await this.novaCinder.lazyWrites(0);
     await this.novaCinder.clear();
     const state = emptyState();
     const world = JSON.parse(await readFile(this.config.worldFile, 'utf8')) as GeneratedWorld;
@@ -165,6 +183,8 @@ export class EmulatorApp {
           body: fault.body ?? faultBody(fault.status, 'Fault injected by the DR lab.'),
         };
       }
+      const slow = this.load.slowDelayMs(method);
+      if (slow > 0) await new Promise((resolve) => setTimeout(resolve, slow));
     }
     const found = matchRoute(this.routes, method, url.pathname);
     if (!('route' in found))

@@ -3,7 +3,8 @@ import { badRequest, isRecord } from './http-kit.js';
 import type { Route } from './routing.js';
 
 /**
- * Loopback-only lab controls (no token): fault injection, restores made to fail, reset to the
+ * Loopback-only lab controls (no token): fault injection, restores made to fail, the benchmarks'
+ * load model (`/_lab/load`, load-model.ts), reset to the
  * generated world, the database purge the TVM's purge script calls, and a read of the appliance's
  * whole database (soft-deleted rows too) for the tests' inventories. Not part of Trilio's API.
  */
@@ -77,6 +78,41 @@ export function labRoutes(app: EmulatorApp): Route[] {
       pattern: '/_lab/restore-failures',
       auth: 'loopback',
       handler: async () => ({ status: 200, body: { cleared: app.restoreFailures.clear() } }),
+    },
+    {
+      method: 'GET',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async () => ({ status: 200, body: app.load.report() }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async (ctx) => {
+        const settings = app.load.configure(ctx.body);
+        await app.db.lazyWrites(2000);
+        await app.novaCinder.lazyWrites(2000);
+        // Networks and subnets the bench names are looked up now, so no measured restore waits for
+        // the lab's Neutron the first time (the same for every run the bench compares).
+        const warm = isRecord(ctx.body) && isRecord(ctx.body.neutronWarm) ? ctx.body.neutronWarm : {};
+        const ids = (v: unknown) =>
+          Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+        for (const id of ids(warm.networks)) await app.neutron.network(id);
+        for (const id of ids(warm.subnets)) await app.neutron.subnet(id);
+        return { status: 200, body: { settings } };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_lab/load',
+      auth: 'loopback',
+      handler: async () => {
+        app.load.clear();
+        await app.db.lazyWrites(0);
+        await app.novaCinder.lazyWrites(0);
+        return { status: 200, body: { cleared: true } };
+      },
     },
     {
       method: 'GET',

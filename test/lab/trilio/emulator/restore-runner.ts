@@ -36,11 +36,20 @@ const subnetNotFound = 'Could not find the subnet that matches the restore optio
 
 export class RestoreRunner {
   private readonly running = new Set<string>();
+  /** Per restore, its step pace under the load model (its drawn time spread over its steps). */
+  private readonly paceMs = new Map<string, number>();
 
   constructor(private readonly app: EmulatorApp) {}
 
   start(row: RestoreRow, snapshot: SnapshotRow, options: Record<string, unknown>): void {
     this.running.add(row.id);
+    const drawn = this.app.load.restoreStarted(row.id, row.workload_id, this.app.runningRestores());
+    if (drawn !== undefined) {
+      // start, network and finalize, one step per instance and per disk (see run()).
+      const steps =
+        3 + snapshot.instances.length + snapshot.instances.reduce((n, i) => n + i.vdisks.length, 0);
+      this.paceMs.set(row.id, drawn / steps);
+    }
     const injected = this.app.restoreFailures.take(row.workload_id);
     void this.run(row, snapshot, options, injected)
       .catch(async (error: unknown) => {
@@ -48,17 +57,23 @@ export class RestoreRunner {
         if (!(error instanceof RestoreFailure)) console.error(`restore ${row.id}: ${String(error)}`);
         await this.finish(row, 'error', `Failed restoring snapshot: ${reason}`);
       })
-      .finally(() => this.running.delete(row.id));
+      .finally(() => {
+        this.running.delete(row.id);
+        this.paceMs.delete(row.id);
+      });
   }
 
   /** Forgets running restores (reset): their loops stop at the next step. */
   stopAll(): void {
     this.running.clear();
+    this.paceMs.clear();
   }
 
   /** Waits one step; false when the restore was cancelled or forgotten meanwhile. */
   private async step(row: RestoreRow, percent: number, message: string): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, this.app.config.restoreStepMs));
+    await new Promise((resolve) =>
+      setTimeout(resolve, this.paceMs.get(row.id) ?? this.app.config.restoreStepMs),
+    );
     if (!this.running.has(row.id)) return false;
     if (row.status === 'cancelling') {
       await this.finish(row, 'cancelled', null, 'Restore cancelled');
@@ -272,6 +287,7 @@ export class RestoreRunner {
     if (status !== 'cancelled') row.progress_percent = 100;
     row.updated_at = nowText();
     row.finished_at = row.updated_at;
+    this.app.load.restoreFinished(row.id, status);
     // Workload and snapshot are released in the same change as the restore's final state.
     const workload = this.app.db.state.workloads[row.workload_id];
     if (workload?.status === 'locked') workload.status = 'available';

@@ -20,6 +20,9 @@ export async function startRestore(
   ctx: RequestContext,
   snapshot: SnapshotRow,
 ): Promise<Reply> {
+  // A loaded appliance's proxy refuses before workloadmgr sees the request: nothing is created.
+  const busy = app.load.refuseRestore(app.runningRestores());
+  if (busy) return busy;
   const body = isRecord(ctx.body) ? ctx.body : {};
   const restore = isRecord(body.restore) ? body.restore : {};
   const given = restore.options;

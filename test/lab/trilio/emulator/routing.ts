@@ -16,6 +16,7 @@ export interface RequestContext {
 export interface Reply {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Route {

@@ -87,27 +87,15 @@ export const UNMEASURED: readonly BenchRow[] = [];
  */
 export const FINDINGS: Readonly<Record<string, string>> = {
   'Soak (1 h,':
-    "browser mode's event stream writes every frame to every open page whatever the page has read " +
-    '(electron/serve/browser-server.ts: `stream.write(frame)` for each stream, its return value and `writableLength` ' +
-    "ignored), so frames a page has not read wait in the server's heap, without bound. In this run the page fell " +
-    "behind twice, at minutes 49 and 55, when others' suites pushed the load average to 15–26 on the 2 cores: the " +
-    "panel received 14,143 and 17,441 lines/s, then caught up at 26,464 and 22,571; the server's heap after gc() was " +
-    '77 and 41 MiB against 19–20 MiB in every other minute, its RSS 386 MiB (minute 50) and 404 MiB (minute 56). ' +
-    "Reproduced by bench/stream-stall-probe.ts (same world, the page's main thread paused 42 s with CDP " +
-    "Debugger.pause): the server's heap after gc() went from 19 MiB to 177 MiB while paused and to 283 MiB while " +
-    'the page caught up (RSS up to 783 MiB); a heap snapshot diff (bench/heap-snapshot-summary.ts) puts +122 MiB of ' +
-    "the growth in 346 strings that are the stream's `log` frames, and nothing else grew by more than 2 KiB. A page " +
-    'that stops reading (a frozen tab, a starved machine) thus grows the server until it runs out of memory. After ' +
-    'each spike the heap went back to 19 MiB, but RSS settled at 170–191 MiB (freed memory not returned to the ' +
-    'system), itself 1.24× minute 10. The server heap as it stands also swings with uncollected garbage (23–39 MiB ' +
-    'before minute 49, 1.18× at minute 22). The page misses by its own swing: its heap as it stands 10–35 MiB, after a ' +
-    'collection 10–12 MiB from minute 1 to 60 with a constant 2,549 DOM nodes (1.20× at minute 54 is 12 MiB against ' +
-    '10 MiB), no trend. Fixed after this run (commit a12ba31, electron/serve/page-stream.ts): past 8 MiB unread on a ' +
-    "page's stream its log lines are counted instead of sent, and once it has caught up it gets one line saying how " +
-    'many it missed (the store has them); step, run and drill events always go through (test/unit/serve/page-stream.test.ts). ' +
-    'The stall probe on the fix (STALL_AFTER=30 STALL_FOR=30): while the page was paused the held frames were 8.3 MiB ' +
-    "(the cap), the server's heap after gc() 29 MiB (177 MiB before the fix), its RSS at most 257 MiB (783 MiB before). " +
-    'The one-hour soak was not run again on the fix, so this row still shows the run before it.',
+    'The run before this one (d6d1e48, 60 min, load 15–26 at minutes 49 and 55) missed on RSS too: 154→404 MiB, ' +
+    "server heap 33→255 MiB. Cause: browser mode's event stream wrote every frame to every page whatever the page had " +
+    "read, so a page that fell behind made the server keep its frames (heap-snapshot diff: +122 MiB in 346 `log` frame " +
+    'strings; bench/stream-stall-probe.ts reproduced it: 177 MiB of heap after gc() during a 42 s stall, RSS 783 MiB). ' +
+    "Fixed in a12ba31 (electron/serve/page-stream.ts): past 8 MiB unread on a page's stream its log lines " +
+    'are counted instead of sent and the page is told how many it missed (the store has them); step, run and drill ' +
+    'events always go through (test/unit/serve/page-stream.test.ts). This run is on the fix (1b80ca8): RSS 162→164 MiB; ' +
+    'the heaps after a collection stay flat (server 19 MiB, page 10–11 MiB) and the heaps as they stand miss only by ' +
+    'the garbage waiting for the collector at the sampling instant.',
 };
 
 const findingFor = (row: BenchRow): string | undefined =>
@@ -210,7 +198,7 @@ export function renderResults(file: ResultsFile): string {
       .filter((r) => r.row.note)
       .map((r) => {
         const finding = findingFor(r.row);
-        const cause = finding ? ` **Cause found after this run** (not part of its record): ${finding}` : '';
+        const cause = finding ? ` **Found after the run** (not part of its record): ${finding}` : '';
         return `- **${r.row.benchmark}**${r.key ? ` (run: ${r.key})` : ''}: ${r.row.note}${cause}`;
       }),
     ...scaleLines(file),

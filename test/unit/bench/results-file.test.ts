@@ -144,8 +144,8 @@ describe('results file', () => {
       mergeRuns(emptyResults(), [run('soak', [soak]), run('logs', [row({ note: 'x.' })])]),
     );
     expect(md).toMatch(
-      /\*\*Soak \(1 h, .*\(run: soak\): measured\. \*\*Cause found after this run\*\* .*stream\.write/,
+      /\*\*Soak \(1 h, .*\(run: soak\): measured\. \*\*Found after the run\*\* .*page-stream\.ts/,
     );
-    expect(md.match(/Cause found after this run/g)).toHaveLength(1);
+    expect(md.match(/Found after the run/g)).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { httpStatusError, redactUrl, transportError } from './http-errors.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 /**
  * JSON over node:http / node:https for the OpenStack and Trilio clients: per-cloud TLS trust,
@@ -129,7 +130,7 @@ export class HttpClient {
       if (outcome.kind === 'cancelled') return cancelled(service, req.method, url);
       const again = attempt <= retries && shouldRetry(outcome, idempotent);
       if (again) {
-        const waited = await sleep(backoffMs(attempt, this.options.retryDelayMs ?? 250, outcome), req.signal);
+        const waited = await abortableSleep(backoffMs(attempt, this.options.retryDelayMs ?? 250, outcome), req.signal);
         if (!waited) return cancelled(service, req.method, url);
         continue;
       }
@@ -311,22 +312,6 @@ function backoffMs(attempt: number, baseMs: number, outcome: Attempt): number {
   // Honour a short Retry-After (seconds); a long one means "not now", which the user decides.
   if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(maxBackoffMs, retryAfter * 1000);
   return jittered;
-}
-
-/** Resolves false when cancelled during the wait. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function cancelled<T>(service: string, method: HttpMethod, url: URL): Result<T> {

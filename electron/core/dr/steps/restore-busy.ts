@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/plans/restore-busy.js';
 import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { TrilioRestore } from '../../clients/trilio-types.js';
+import { abortableSleep } from '../../abortable-sleep.js';
 
 /**
  * Sends one restore request, and when a loaded Trilio refuses it as busy (429, or 503 with or without
@@ -46,7 +47,7 @@ export async function postUnlessBusy(
   const policy = deps.policy ?? defaultBusyPolicy;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const sleep = deps.sleep ?? sleepFor;
+  const sleep = deps.sleep ?? abortableSleep;
   let refusals = 0;
   let firstRefusal = 0;
   for (;;) {
@@ -122,20 +123,4 @@ function stopped(snapshotId: string, refusals: number): AppError {
     message: `Stopped before the restore of snapshot ${snapshotId} was started${refusals ? ` (Trilio had refused it as busy ${refusals} time(s))` : ''}.`,
     hint: 'Running the step again starts it.',
   };
-}
-
-/** Waits `ms` unless the signal aborts first; false when aborted. */
-function sleepFor(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -12,6 +12,7 @@ import type { CloudClients } from '../../clients/index.js';
 import type { TrilioRestore } from '../../clients/trilio-types.js';
 import type { DrContext } from '../remote-action.js';
 import { postUnlessBusy } from './restore-busy.js';
+import { abortableSleep } from '../../abortable-sleep.js';
 
 /**
  * One workload's restore: started once and recorded as `restore:<snapshot>:<restore id>`, then followed
@@ -192,7 +193,7 @@ export async function follow(
       return ok({ restore: r, availableAt });
     }
     first = false;
-    if (!(await sleep(pollMs, ctx.signal))) return fail(stoppedFollowing(restoreId));
+    if (!(await abortableSleep(pollMs, ctx.signal))) return fail(stoppedFollowing(restoreId));
   }
 }
 
@@ -239,20 +240,4 @@ function trilioTime(text: string | null | undefined): string | undefined {
   const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
   const ms = Date.parse(zoned);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-}
-
-/** Waits `ms` unless the signal aborts first; false when aborted. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

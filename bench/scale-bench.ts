@@ -364,6 +364,23 @@ export interface Measured {
   cleanupMs: number;
 }
 
+/**
+ * Where the restore step's time goes beside the restores themselves: how many of the K slots were busy
+ * on average, how many requests were refused, and each worker's time per workload against the mean
+ * restore — the rest is the worker's own round trips and the CLI's work between two restores.
+ */
+function cycleNote(m: Measured, actual: number[], restoreMs: number, k: number): string {
+  const busyMs = actual.reduce((a, b) => a + b, 0);
+  const slots = busyMs / restoreMs;
+  const perWorkload = (restoreMs * Math.min(m.concurrency, m.workloads)) / m.workloads;
+  const meanRestore = busyMs / Math.max(1, actual.length);
+  return (
+    `Cycle: the appliance's ${k} slots were busy ${slots.toFixed(1)} on average over the restore step (${secs(busyMs)} of recorded restore time in ${secs(restoreMs)}), ` +
+    `it refused ${m.loadReport.refusals} requests; each of the ${m.concurrency} workers spent ${secs(perWorkload)} per workload against ${secs(meanRestore)} of restore, ` +
+    `so ${secs(Math.max(0, perWorkload - meanRestore))} per workload went to waiting for a slot, the round trips around each restore and the CLI's own work on the shared 2 cores.`
+  );
+}
+
 export function rowsOf(m: Measured): BenchRow[] {
   const { shape, load } = m;
   const k = load.maxConcurrentRestores;
@@ -397,7 +414,7 @@ export function rowsOf(m: Measured): BenchRow[] {
     `(set up in ${m.setupS.toFixed(0)} s: identity ${m.world.identity.toFixed(0)} s, files ${m.world.files.toFixed(0)} s, sync ${m.world.sync.toFixed(0)} s). ` +
     `Loaded emulator (test/lab/trilio/emulator/load-model.ts, seed ${load.seed}): at most K = ${k} restores running, HTTP ${load.busyStatus} with Retry-After ${load.retryAfterSeconds} s beyond; ` +
     `restore times log-normal, median ${load.restoreMs.median} ms, sigma ${load.restoreMs.sigma} (drawn sum ${secs(sumDrawn)}); ${load.slowCallRate * 100} % of GETs slowed by ${load.slowCallMs} ms. ` +
-    `Scale factor: a real restore of a 4-VM workload takes tens of minutes; ${load.restoreMs.median} ms stands for about 30 min (×1/${Math.round(1_800_000 / load.restoreMs.median).toLocaleString('en-US')}), so the 2 s status poll of the restore step weighs far more here than on a real appliance. ` +
+    `Scale factor: a real restore of a 4-VM workload takes tens of minutes; ${load.restoreMs.median} ms stands for about 30 min (×1/${Math.round(1_800_000 / load.restoreMs.median).toLocaleString('en-US')}), so every second a worker spends between two restores (reading the snapshot's restores, the POST, noticing the end: the step reads a restore's status after 250 ms, then a tenth of its age, at most every 2 s) weighs far more here than on a real appliance. ` +
     `Ours: \`trilio-dr run full --concurrency ${m.concurrency} --mapping …\` (the built CLI; ${m.concurrency} restores asked for at once against an appliance that takes ${k}: the step waits when refused), whole run ${secs(m.run.ms)}; steps (report, execution only): ${steps}; as printed: ${stepTimes(m.run.marks)}; then revert ${secs(m.revertMs)}, cleanup ${secs(m.cleanupMs)}. ` +
     `The appliance refused ${m.loadReport.refusals} restore requests as busy (peak ${m.loadReport.peakRunning} running), slowed ${m.loadReport.slowCalls} GETs. ` +
     `RTO per workload from the restore step's start: ${pct(rto)}; from the run's start: ${pct(rtoRun)}. ` +
@@ -405,7 +422,8 @@ export function rowsOf(m: Measured): BenchRow[] {
     `Lower bound: the ${actual.length} restore times the emulator recorded for our run (POST accepted → available; sum ${secs(actual.reduce((a, b) => a + b, 0))}) packed longest-first into waves of K: ${secs(waves)} ` +
     `(the even spread over K slots, the bound of any schedule: ${secs(packing)}). ` +
     `Serial runbook (bench/scale-serial.ts): the ${m.serial.restoreMs.length} restore requests our run sent (bodies as the appliance recorded them), one after another, polled every 250 ms, same load model and seed: ` +
-    `${secs(serialMs)} (restore times recorded ${secs(serialActual.reduce((a, b) => a + b, 0))}).`;
+    `${secs(serialMs)} (restore times recorded ${secs(serialActual.reduce((a, b) => a + b, 0))}). ` +
+    cycleNote(m, actual, restoreMs, k);
   const vsBound = restoreMs / waves;
   const speedup = serialMs / restoreMs;
   return [

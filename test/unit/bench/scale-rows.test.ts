@@ -60,6 +60,9 @@ describe('scale rows', () => {
     expect(bound!.note).toContain('peak RSS 200 MiB');
     expect(bound!.note).toContain('p50 2.00 s, p95 4.00 s, max 4.00 s');
     expect(bound!.note).toContain('Restore succeeded: planned in 1.00 s, ran 4.00 s');
+    // 10 s of restores in 7 s; 3 workers over 4 workloads: 5.25 s each against a 2.5 s mean restore.
+    expect(bound!.note).toContain('2 slots were busy 1.4 on average');
+    expect(bound!.note).toContain('each of the 3 workers spent 5.25 s per workload against 2.50 s of restore, so 2.75 s');
     const [slow, notFaster] = rowsOf(measured(9000, 40_000));
     expect(slow!.met).toBe(false);
     expect(notFaster!.met).toBe(false);

@@ -5,6 +5,7 @@ import {
   type RestoreFacts,
   type RestoreRequestBody,
 } from '../../../../shared/plans/restore-plan.js';
+import { restorePollDelay, type RestorePollPolicy } from '../../../../shared/plans/restore-poll.js';
 import type { RestoredInstance } from '../../../../shared/report/restore-outcome.js';
 import { fail, ok, type AppError, type Result } from '../../../../shared/result.js';
 import type { ApiAction, StepPlan } from '../../../../shared/run/plan-types.js';
@@ -166,16 +167,20 @@ function newestUsable(restores: TrilioRestore[]): TrilioRestore | undefined {
     .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
 }
 
-/** Reads the restore every `pollMs` until it is available, in error or cancelled; reports progress. */
+/**
+ * Reads the restore until it is available, in error or cancelled, waiting longer between reads as it
+ * ages (`restorePollDelay`); reports progress.
+ */
 export async function follow(
   ctx: DrContext,
   clients: CloudClients,
   restoreId: string,
-  pollMs: number,
+  poll: RestorePollPolicy,
   report: RestoreReporter,
 ): Promise<Result<FollowedRestore>> {
   let lastMessage = '';
   let first = true;
+  const since = Date.now();
   for (;;) {
     const got = await clients.trilio.getRestore(restoreId, { signal: ctx.signal });
     if (!got.ok) return got.error.code === 'cancelled' ? fail(stoppedFollowing(restoreId)) : got;
@@ -193,7 +198,8 @@ export async function follow(
       return ok({ restore: r, availableAt });
     }
     first = false;
-    if (!(await abortableSleep(pollMs, ctx.signal))) return fail(stoppedFollowing(restoreId));
+    if (!(await abortableSleep(restorePollDelay(Date.now() - since, poll), ctx.signal)))
+      return fail(stoppedFollowing(restoreId));
   }
 }
 

@@ -10,6 +10,11 @@ import {
   type RestoreFacts,
   type RestoreRequestBody,
 } from '../../../../shared/plans/restore-plan.js';
+import {
+  defaultRestorePoll,
+  fixedRestorePoll,
+  type RestorePollPolicy,
+} from '../../../../shared/plans/restore-poll.js';
 import type {
   RestoredInstance,
   RestoredWorkload,
@@ -50,7 +55,7 @@ import {
  */
 
 export interface RestoreStepOptions {
-  /** How often a restore's status is read; default 2 s. */
+  /** A fixed interval between status reads (lab tests); by default the wait grows with the restore's age. */
   pollMs?: number;
 }
 
@@ -80,7 +85,7 @@ type JobResult = FollowedRestore & { facts: RestoreTargetFacts; body: RestoreReq
 export function createRestoreStep(
   options: RestoreStepOptions = {},
 ): StepDefinition<RestoreStepFacts, RunServices> {
-  const pollMs = options.pollMs ?? 2000;
+  const poll = options.pollMs === undefined ? defaultRestorePoll : fixedRestorePoll(options.pollMs);
   return {
     key: 'restore',
     discover: (ctx) => discoverRestores(ctx),
@@ -104,7 +109,7 @@ export function createRestoreStep(
           unplanned.push(problemOf(w, why.ok ? 'No restore request was planned.' : why.error.message));
         }
       }
-      const results = await runJobs(ctx, jobs, facts.concurrency, pollMs);
+      const results = await runJobs(ctx, jobs, facts.concurrency, poll);
       if (!results.ok) return results;
       if (single) {
         const only = results.value[0];
@@ -122,7 +127,7 @@ export function createRestoreStep(
 /** Workloads whose restore facts are read at once in a full-cloud run. */
 const discoveryWidth = 8;
 
-/** The restore step with the default 2 s status polling. */
+/** The restore step with the default status polling (a wait that grows with the restore's age). */
 export const restoreStep = createRestoreStep();
 
 /** Every workload of the run with its snapshot, VMs and what its target project offers. */
@@ -212,7 +217,7 @@ async function runJobs(
   ctx: DrContext,
   jobs: RestoreJob[],
   concurrency: number,
-  pollMs: number,
+  poll: RestorePollPolicy,
 ): Promise<Result<Result<JobResult>[]>> {
   const multi = jobs.length > 1;
   const fractions = new Map<string, number>();
@@ -239,7 +244,7 @@ async function runJobs(
           },
         };
         ctx.progress(total(), summary('starting'), { id, state: 'running', message: 'starting' });
-        const done = await restoreOne(ctx, sessions, job, pollMs, report);
+        const done = await restoreOne(ctx, sessions, job, poll, report);
         finished += 1;
         fractions.set(id, 1);
         const failure = !done.ok
@@ -275,14 +280,14 @@ async function restoreOne(
   ctx: DrContext,
   sessions: ProjectSessions,
   job: RestoreJob,
-  pollMs: number,
+  poll: RestorePollPolicy,
   report: RestoreReporter,
 ): Promise<Result<JobResult>> {
   const clients = await sessions.get(job.facts.targetProject);
   if (!clients.ok) return clients;
   const started = await followOrStart(ctx, clients.value, job.facts, job.action, report);
   if (!started.ok) return started;
-  const end = await follow(ctx, clients.value, started.value, pollMs, report);
+  const end = await follow(ctx, clients.value, started.value, poll, report);
   if (!end.ok) return end;
   return ok({ ...end.value, facts: job.facts, body: job.action.body as RestoreRequestBody });
 }

@@ -356,6 +356,25 @@ describe('life cycle', () => {
     expect(count(targets, mountPathFor(B1))).toBe(1);
   });
 
+  it('resetHosts reboots several hosts together, each back to its initial files, others untouched', async () => {
+    const changed = ['compute-1', 'compute-2'];
+    for (const name of changed)
+      await ssh.run(host(name), ['sh', '-c', 'echo "$1" >> /etc/fstab', 'sh', `${B2} /mnt/x nfs defaults 0 0`]);
+    const c3 = host('compute-3');
+    const reset = await lab.resetHosts(changed);
+    expect(reset.map((h) => h.name)).toEqual(changed);
+    for (const h of reset) {
+      expect(h.pid).not.toBe(host(h.name).pid);
+      const fstab = await ssh.run(h, ['cat', '/etc/fstab']);
+      expect(fstab.stdout).not.toContain('/mnt/x');
+      expect(count(await mountTargets(h.name), mountPathFor(B1))).toBe(1);
+    }
+    hosts = hosts.map((h) => reset.find((r) => r.name === h.name) ?? h);
+    expect((await lab.resetHosts([])).length).toBe(0);
+    expect(host('compute-3').pid).toBe(c3.pid);
+    expect((await ssh.run(c3, ['true'])).code).toBe(0);
+  });
+
   it('rotateHostKey gives the host a new key that known_hosts then rejects', async () => {
     const before = host('compute-1').hostKey;
     const after = await lab.rotateHostKey('compute-1');

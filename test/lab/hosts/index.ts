@@ -68,6 +68,7 @@ export interface LabHosts {
   upHosts(options?: UpHostsOptions): Promise<LabHost[]>;
   downHosts(options?: { purge?: boolean }): Promise<DownHostsResult>;
   resetHost(name: string): Promise<LabHost>;
+  resetHosts(names: string[]): Promise<LabHost[]>;
   rotateHostKey(name: string): Promise<string>;
   failServiceRestarts(name: string, service: ServiceName, fail: boolean): Promise<void>;
   hostRootDir(name: string): string;
@@ -247,18 +248,28 @@ export function createLabHosts(world: HostsWorld): LabHosts {
     return result;
   };
 
-  const resetHost = async (name: string): Promise<LabHost> =>
+  const resetHost = async (name: string): Promise<LabHost> => (await resetHosts([name]))[0]!;
+
+  /**
+   * Reboots the named hosts from their initial files under one lock: stopped together, rewritten, then
+   * booted in parallel (tests reset the DR world's five hosts dozens of times a run; one by one each
+   * waited for its own sshd to listen).
+   */
+  const resetHosts = async (names: string[]): Promise<LabHost[]> =>
     withLock(paths.lockFile, 300_000, async () => {
-      const spec = await specOf(name);
+      const specs = await Promise.all(names.map(specOf));
       const saved = await savedOptions();
       const ctx = await treeContext(saved.exportsRegistry);
-      await stopHosts(new Set([name]));
-      await wipeHostState(paths, name);
-      const files = planMachinery(spec, ctx);
-      await writeHostTree(spec, ctx, files);
+      await stopHosts(new Set(names));
       const helpers = await helperFiles(paths, saved.flavor?.containerEngine ?? null);
-      await bootAll([{ spec, digest: machineryDigest(spec, files, helpers) }]);
-      return labHost(spec);
+      const planned = await mapLimit(specs, 8, async (spec) => {
+        await wipeHostState(paths, spec.name);
+        const files = planMachinery(spec, ctx);
+        await writeHostTree(spec, ctx, files);
+        return { spec, digest: machineryDigest(spec, files, helpers) };
+      });
+      await bootAll(planned);
+      return mapLimit(specs, 16, labHost);
     });
 
   const rotateHostKey = async (name: string): Promise<string> =>
@@ -300,6 +311,7 @@ export function createLabHosts(world: HostsWorld): LabHosts {
     upHosts,
     downHosts,
     resetHost,
+    resetHosts,
     rotateHostKey,
     failServiceRestarts,
     hostRootDir: (name) => paths.rootDir(name),
@@ -367,6 +379,7 @@ export const upHosts = lab.upHosts;
 export const downHosts = lab.downHosts;
 /** Reboots one host from its initial files (B1 only, fresh fstab, no changes). */
 export const resetHost = lab.resetHost;
+export const resetHosts = lab.resetHosts;
 /** Gives a host a new host key (sshd reloads it in place); returns `ssh-ed25519 AAAA…`. */
 export const rotateHostKey = lab.rotateHostKey;
 /** The host's own files on this machine: `<dir>/etc/…`, `<dir>/var/…`. */

@@ -1,6 +1,6 @@
 import { authenticate } from '../clouds/openstack-session.js';
 import { pollUntil } from '../clouds/poll-until.js';
-import { resetHost, runOnHost } from '../hosts/index.js';
+import { resetHosts as resetLabHosts, runOnHost } from '../hosts/index.js';
 import type { LabJson } from '../lab-json.js';
 import { readLabJson } from '../lab.js';
 import { resetTrilio } from './index.js';
@@ -249,10 +249,8 @@ export async function waitForRestore(
 
 /** Puts hosts back to their initial files (B1 only, no binds) and reinstalls the TVM's purge script. */
 export async function resetHosts(names: string[]): Promise<void> {
-  for (const name of names) {
-    const host = await resetHost(name);
-    if (host.role === 'tvm') await installPurgeScript(host);
-  }
+  const hosts = await resetLabHosts(names);
+  await Promise.all(hosts.filter((h) => h.role === 'tvm').map((h) => installPurgeScript(h)));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { StateFile } from './state-file.js';
 import type { PickleValue } from './python-pickle.js';
 
 /**
@@ -219,13 +219,11 @@ export const emptyState = (): ApplianceState => ({
 
 export class ApplianceDb {
   state: ApplianceState = emptyState();
-  private writing: Promise<void> = Promise.resolve();
-  /** A write asked for but not started yet (later saves join it). */
-  private queued: Promise<void> | undefined;
-  private lazyMs = 0;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly stateFile: StateFile;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string) {
+    this.stateFile = new StateFile(file, () => this.state);
+  }
 
   /** Loads the state file; false when there is none (a first start) or it is of an older layout. */
   async load(): Promise<boolean> {
@@ -239,50 +237,13 @@ export class ApplianceDb {
     }
   }
 
-  /**
-   * The benchmarks' loaded appliance (`/_lab/load`): saves return at once and the state is written
-   * at most every `ms` in the background — rewriting a database of thousands of snapshots on every
-   * restore step would make restore times the emulator's JSON writes (a real appliance updates rows).
-   * 0 (the default, and when the load model is cleared): every save waits for its write; pending
-   * changes are written now.
-   */
+  /** Background writes for the benchmarks' loaded appliance (see `StateFile.lazyWrites`). */
   lazyWrites(ms: number): Promise<void> {
-    this.lazyMs = ms;
-    if (ms > 0) return Promise.resolve();
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    return this.write();
+    return this.stateFile.lazyWrites(ms);
   }
 
   save(): Promise<void> {
-    if (this.lazyMs > 0) {
-      this.flushTimer ??= setTimeout(() => {
-        this.flushTimer = undefined;
-        this.write().catch((error: unknown) => console.error(`state write failed: ${String(error)}`));
-      }, this.lazyMs);
-      return Promise.resolve();
-    }
-    return this.write();
-  }
-
-  /**
-   * Writes the current state atomically; writes are serialised so the last one wins. Saves asked for
-   * while a write is still waiting its turn share it (the state is serialised when it starts, so it
-   * holds every change made before any of those calls): a busy appliance with hundreds of restores
-   * stepping would otherwise serialise the whole database once per step.
-   */
-  private write(): Promise<void> {
-    if (this.queued) return this.queued;
-    const queued = this.writing.then(async () => {
-      this.queued = undefined;
-      const text = `${JSON.stringify(this.state, null, 2)}\n`;
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(`${this.file}.tmp`, text);
-      await rename(`${this.file}.tmp`, this.file);
-    });
-    this.queued = queued;
-    this.writing = queued;
-    return queued;
+    return this.stateFile.save();
   }
 
   liveWorkloads(): WorkloadRow[] {

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { StateFile } from './state-file.js';
 
 /**
  * Cloud B's Nova and Cinder as far as restores make them: the servers a restore booted and the
@@ -84,10 +84,7 @@ export const cinderTime = (): string => `${new Date().toISOString().slice(0, 19)
 
 export class NovaCinderDb {
   state: NovaCinderState = emptyState();
-  private writing: Promise<void> = Promise.resolve();
-  private queued: Promise<void> | undefined;
-  private lazyMs = 0;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly stateFile: StateFile;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /**
@@ -97,7 +94,9 @@ export class NovaCinderDb {
   constructor(
     private readonly file: string,
     private readonly stepMs: number,
-  ) {}
+  ) {
+    this.stateFile = new StateFile(file, () => this.state);
+  }
 
   /** Loads the file (an empty cloud when there is none); deletes cut off by a restart complete now. */
   async load(): Promise<void> {
@@ -122,45 +121,13 @@ export class NovaCinderDb {
     await this.save();
   }
 
-  /**
-   * The benchmarks' loaded appliance (`/_lab/load`): saves return at once and the state is written
-   * at most every `ms` in the background — rewriting a database of thousands of snapshots on every
-   * restore step would make restore times the emulator's JSON writes (a real appliance updates rows).
-   * 0 (the default, and when the load model is cleared): every save waits for its write; pending
-   * changes are written now.
-   */
+  /** Background writes for the benchmarks' loaded appliance (see `StateFile.lazyWrites`). */
   lazyWrites(ms: number): Promise<void> {
-    this.lazyMs = ms;
-    if (ms > 0) return Promise.resolve();
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    return this.write();
+    return this.stateFile.lazyWrites(ms);
   }
 
   save(): Promise<void> {
-    if (this.lazyMs > 0) {
-      this.flushTimer ??= setTimeout(() => {
-        this.flushTimer = undefined;
-        this.write().catch((error: unknown) => console.error(`state write failed: ${String(error)}`));
-      }, this.lazyMs);
-      return Promise.resolve();
-    }
-    return this.write();
-  }
-
-  /** Saves asked for while a write waits its turn share it (as ApplianceDb.save does, and why). */
-  private write(): Promise<void> {
-    if (this.queued) return this.queued;
-    const queued = this.writing.then(async () => {
-      this.queued = undefined;
-      const text = `${JSON.stringify(this.state, null, 2)}\n`;
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(`${this.file}.tmp`, text);
-      await rename(`${this.file}.tmp`, this.file);
-    });
-    this.queued = queued;
-    this.writing = queued;
-    return queued;
+    return this.stateFile.save();
   }
 
   /** Records what a restore booted: its servers and their (attached) volumes. */

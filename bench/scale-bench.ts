@@ -9,6 +9,7 @@ import { readLabJson } from '../test/lab/lab.js';
 import type { LabJson } from '../test/lab/lab-json.js';
 import { trilioBaseUrl } from '../test/lab/trilio/trilio-paths.js';
 import { restoreProjectOf } from '../test/lab/trilio/workload-specs.js';
+import { labAdminToken } from './lab-token.js';
 import { BenchFailure } from './results-file.js';
 import { atLeast, atMost, percentile, secs, times, type BenchRow } from './rows.js';
 import { packingBoundMs, wavesBoundMs } from './scale-bounds.js';
@@ -187,7 +188,7 @@ async function recordedRestores(lab: LabJson, runId: string): Promise<RecordedRe
   const ours = db.restores
     .filter((r) => r.display_description.includes(runId))
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
-  const admin = await labToken(lab);
+  const admin = await labAdminToken(lab);
   const out: RecordedRestore[] = [];
   for (const r of ours) {
     const got = await fetch(`${trilioBaseUrl}/v1/${admin.projectId}/restores/${r.id}`, {
@@ -207,29 +208,9 @@ async function recordedRestores(lab: LabJson, runId: string): Promise<RecordedRe
   return out;
 }
 
-/** Cloud B's admin on its own project (an admin sees every project's restores). */
-async function labToken(lab: LabJson): Promise<{ token: string; projectId: string }> {
-  const a = lab.clouds.B.admin;
-  const response = await fetch(`${lab.clouds.B.authUrl.replace(/\/+$/, '')}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: a.username, password: a.password, domain: { name: a.userDomain } } },
-        },
-        scope: { project: { name: a.project, domain: { name: a.projectDomain } } },
-      },
-    }),
-  });
-  const body = (await response.json()) as { token: { project: { id: string } } };
-  return { token: response.headers.get('x-subject-token')!, projectId: body.token.project.id };
-}
-
 /** Cloud B's networks and subnets (the restores' targets), for the emulator to look up before timing. */
 async function targetNetworks(lab: LabJson): Promise<{ networks: string[]; subnets: string[] }> {
-  const admin = await labToken(lab);
+  const admin = await labAdminToken(lab);
   const base = JSON.parse(
     readFileSync(`${process.env.TRILIO_LAB_DIR ?? ''}/trilio/emulator-config.json`, 'utf8'),
   ) as {

@@ -1,5 +1,6 @@
 import type { LabJson } from '../test/lab/lab-json.js';
 import { trilioBaseUrl } from '../test/lab/trilio/trilio-paths.js';
+import { labAdminToken } from './lab-token.js';
 
 /**
  * The serial runbook, the scale bench's peer: the restore calls the product made (the same bodies, as
@@ -35,7 +36,7 @@ export async function serialRunbook(
   const token = async (projectId: string, fresh = false): Promise<string> => {
     let t = fresh ? undefined : tokens.get(projectId);
     if (!t) {
-      t = await projectToken(lab, projectId);
+      t = (await labAdminToken(lab, projectId)).token;
       tokens.set(projectId, t);
     }
     return t;
@@ -88,29 +89,4 @@ export async function serialRunbook(
       );
   }
   return { totalMs: Date.now() - started, restoreMs, failed };
-}
-
-async function projectToken(lab: LabJson, projectId: string): Promise<string> {
-  const admin = lab.clouds.B.admin;
-  const response = await fetch(`${lab.clouds.B.authUrl.replace(/\/+$/, '')}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: admin.username, password: admin.password, domain: { name: admin.userDomain } },
-          },
-        },
-        scope: { project: { id: projectId } },
-      },
-    }),
-  });
-  const token = response.headers.get('x-subject-token');
-  if (response.status !== 201 || !token)
-    throw new Error(
-      `serial runbook: no token for project ${projectId}: HTTP ${response.status} ${await response.text()}`,
-    );
-  return token;
 }

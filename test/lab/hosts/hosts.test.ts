@@ -359,7 +359,13 @@ describe('life cycle', () => {
   it('resetHosts reboots several hosts together, each back to its initial files, others untouched', async () => {
     const changed = ['compute-1', 'compute-2'];
     for (const name of changed)
-      await ssh.run(host(name), ['sh', '-c', 'echo "$1" >> /etc/fstab', 'sh', `${B2} /mnt/x nfs defaults 0 0`]);
+      await ssh.run(host(name), [
+        'sh',
+        '-c',
+        'echo "$1" >> /etc/fstab',
+        'sh',
+        `${B2} /mnt/x nfs defaults 0 0`,
+      ]);
     const c3 = host('compute-3');
     const reset = await lab.resetHosts(changed);
     expect(reset.map((h) => h.name)).toEqual(changed);

@@ -22,7 +22,11 @@ async function followRestoreOf(durationMs: number, poll = defaultRestorePoll) {
     getRestore: async (id: string) => {
       reads += 1;
       const done = Date.now() - start >= durationMs;
-      return ok({ id, status: done ? 'available' : 'restoring', progress_percent: done ? 100 : 50 } as TrilioRestore);
+      return ok({
+        id,
+        status: done ? 'available' : 'restoring',
+        progress_percent: done ? 100 : 50,
+      } as TrilioRestore);
     },
   };
   const ctx = { signal: new AbortController().signal } as unknown as DrContext;

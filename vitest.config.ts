@@ -19,6 +19,11 @@ const longLabTests = [
   // envelopes, Ctrl-C): each about a minute; npm test keeps the single-workload CLI and the wizard.
   'test/integration/onboarding/discover-check.test.ts',
   'test/integration/cli/cli-conventions.test.ts',
+  // The lab's own host machinery (every lab test in npm test boots, resets and reaches these hosts) and
+  // the restore step's network cases (npm test keeps the restore form's re-mapped NIC restored in the
+  // emulator, end to end): about a minute together.
+  'test/lab/hosts/hosts.test.ts',
+  'test/integration/dr/restore-networks.test.ts',
 ];
 
 // Two projects: `unit` is pure logic and runs in parallel; `lab` drives the real lab (sshd hosts,

@@ -8,8 +8,8 @@ import { resetDrWorld } from '../test/integration/dr/support/dr-cli.js';
 import { readLabJson } from '../test/lab/lab.js';
 import type { LabJson } from '../test/lab/lab-json.js';
 import { trilioBaseUrl } from '../test/lab/trilio/trilio-paths.js';
+import { adminToken } from '../test/lab/trilio/trilio-test-kit.js';
 import { restoreProjectOf } from '../test/lab/trilio/workload-specs.js';
-import { labAdminToken } from './lab-token.js';
 import { BenchFailure } from './results-file.js';
 import { atLeast, atMost, percentile, secs, times, type BenchRow } from './rows.js';
 import { packingBoundMs, wavesBoundMs } from './scale-bounds.js';
@@ -188,7 +188,7 @@ async function recordedRestores(lab: LabJson, runId: string): Promise<RecordedRe
   const ours = db.restores
     .filter((r) => r.display_description.includes(runId))
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
-  const admin = await labAdminToken(lab);
+  const admin = await adminToken(lab);
   const out: RecordedRestore[] = [];
   for (const r of ours) {
     const got = await fetch(`${trilioBaseUrl}/v1/${admin.projectId}/restores/${r.id}`, {
@@ -210,7 +210,7 @@ async function recordedRestores(lab: LabJson, runId: string): Promise<RecordedRe
 
 /** Cloud B's networks and subnets (the restores' targets), for the emulator to look up before timing. */
 async function targetNetworks(lab: LabJson): Promise<{ networks: string[]; subnets: string[] }> {
-  const admin = await labAdminToken(lab);
+  const admin = await adminToken(lab);
   const base = JSON.parse(
     readFileSync(`${process.env.TRILIO_LAB_DIR ?? ''}/trilio/emulator-config.json`, 'utf8'),
   ) as {

@@ -1,6 +1,6 @@
 import type { LabJson } from '../test/lab/lab-json.js';
 import { trilioBaseUrl } from '../test/lab/trilio/trilio-paths.js';
-import { labAdminToken } from './lab-token.js';
+import { adminTokenIn } from '../test/lab/trilio/trilio-test-kit.js';
 
 /**
  * The serial runbook, the scale bench's peer: the restore calls the product made (the same bodies, as
@@ -36,7 +36,7 @@ export async function serialRunbook(
   const token = async (projectId: string, fresh = false): Promise<string> => {
     let t = fresh ? undefined : tokens.get(projectId);
     if (!t) {
-      t = (await labAdminToken(lab, projectId)).token;
+      t = await adminTokenIn(lab, projectId);
       tokens.set(projectId, t);
     }
     return t;

@@ -21,6 +21,7 @@ import {
   type RunSummary,
 } from '../integration/dr/support/full-crash.js';
 import { figureLine, recordFigure } from './figures.js';
+import { mulberry32 as generator } from '../lab/seeded-random.js';
 
 /**
  * Crash points over a FULL-CLOUD DR (issue 8): the lab's six workloads recovered by `trilio-dr run full`,
@@ -75,18 +76,6 @@ interface PointResult {
   kills: { phase: Phase; step?: StepKey; atLine: number; killed: boolean }[];
 }
 const results: PointResult[] = [];
-
-/** mulberry32: a small seeded generator, so a failing set of points can be run again. */
-function generator(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const between = (rand: () => number, low: number, high: number): number =>
   Math.max(low, Math.min(high, Math.floor(low + rand() * (high - low + 1))));

@@ -14,6 +14,7 @@ import { adminRoles } from '../integration/dr/support/api-lab.js';
 import { cli } from '../integration/dr/support/dr-cli.js';
 import { driveCli, failureOf, FullWorld, runIdOf, type Phase } from '../integration/dr/support/full-crash.js';
 import { figureLine, recordFigure } from './figures.js';
+import { mulberry32 as generator } from '../lab/seeded-random.js';
 
 /**
  * Run sequences (issue 23 item 3): any sequence of runs on one cloud works. Random sequences of 4–6
@@ -54,18 +55,6 @@ type Op =
       lines: number;
       removeMounts: boolean;
     };
-
-/** mulberry32, as the crash suites use: a seed gives the same sequences. */
-function generator(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chooseSequences(rand: () => number, sources: LabWorkload[]): Op[][] {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;

@@ -12,6 +12,8 @@ export interface PasswordCredentials {
   userDomain: string;
   project: string;
   projectDomain: string;
+  /** Scope to the project with this id instead of `project` in `projectDomain`. */
+  projectId?: string;
 }
 
 interface CachedToken {
@@ -62,7 +64,11 @@ export async function authenticate(
   authUrl: string,
   c: PasswordCredentials,
 ): Promise<{ token: string; body: unknown }> {
-  const scope = c.project ? { project: { name: c.project, domain: { name: c.projectDomain } } } : undefined;
+  const scope = c.projectId
+    ? { project: { id: c.projectId } }
+    : c.project
+      ? { project: { name: c.project, domain: { name: c.projectDomain } } }
+      : undefined;
   const identity = {
     methods: ['password'],
     password: { user: { name: c.username, domain: { name: c.userDomain }, password: c.password } },

@@ -52,6 +52,20 @@ export const adminToken = (lab: LabJson): Promise<Scoped> =>
     { name: lab.clouds.B.admin.project, domain: lab.clouds.B.admin.projectDomain },
   );
 
+/** Cloud B's admin scoped to the project with this id (a restore runs in its target project). */
+export async function adminTokenIn(lab: LabJson, projectId: string): Promise<string> {
+  const a = lab.clouds.B.admin;
+  const { token } = await authenticate(lab.clouds.B.authUrl, {
+    username: a.username,
+    password: a.password,
+    userDomain: a.userDomain,
+    project: a.project,
+    projectDomain: a.projectDomain,
+    projectId,
+  });
+  return token;
+}
+
 /**
  * Gives cloud B's admin the admin role on projects, as the DR wizard's access step does before a
  * reassign (workloadmgr passes over a target project the caller has no role on). Returns the revoke

@@ -1,4 +1,5 @@
 import { badRequest, faultBody, isRecord } from './http-kit.js';
+import { mulberry32 } from '../../seeded-random.js';
 
 /**
  * An appliance under load, for the benchmarks (`POST /_lab/load`); off unless asked for, and cleared
@@ -168,18 +169,6 @@ function parseSettings(value: unknown): LoadSettings {
     restoreMs: { median, sigma },
     slowCallRate: num('slowCallRate', 0, 0, 1),
     slowCallMs: Math.trunc(num('slowCallMs', 0, 0, 600_000)),
-  };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same draws. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

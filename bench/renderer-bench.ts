@@ -157,8 +157,8 @@ async function firstScreen(browser: Browser, url: string): Promise<Screen> {
         origin: performance.timeOrigin,
         marks: m,
         assetsEnd: Math.max(nav.responseEnd, ...assets.map((r) => r.responseEnd)),
-        firstCall: Math.min(...calls.map((r) => r.startTime)),
-        callsEnd: Math.max(...calls.map((r) => r.responseEnd)),
+        firstCall: calls.length ? Math.min(...calls.map((r) => r.startTime)) : undefined,
+        callsEnd: calls.length ? Math.max(...calls.map((r) => r.responseEnd)) : undefined,
         calls: calls.length,
       };
     });
@@ -346,10 +346,14 @@ export async function browserRows(log: (line: string) => void): Promise<BenchRow
           `profile list with the first profile open, its tabs shown) has been painted, timed in the page by the Element ` +
           `Timing entry of the wizard tab's text (its renderTime; page times converted with performance.timeOrigin). What it waits for ` +
           `(medians, ms since goto): the navigation starts at ${phase((s) => s.navStartMs)} (the token → cookie redirect ` +
-          `follows); document, first script, app chunk and stylesheet received at ${phase((s) => s.assetsMs)}; the first ` +
-          `screen's ${screens[0]!.calls} calls (app.info and profiles.list sent together by the first script, ` +
-          `profiles.get of the first profile when the list is in) sent from ${phase((s) => s.firstCallMs)} and answered ` +
-          `at ${phase((s) => s.callsDoneMs)}; the app's chunk evaluated and mounted, the tabs and the editor's top ` +
+          `follows); document, first script, app chunk and stylesheet received at ${phase((s) => s.assetsMs)}; ` +
+          (screens.every((s) => s.calls === 0)
+            ? `the first screen's answers (app.info, the profile list, the first profile) came in the document, ` +
+              `answered by the server while it served the page (no call sent); `
+            : `the first screen's ${screens[0]!.calls} calls (app.info and profiles.list sent together by the first ` +
+              `script, profiles.get of the first profile when the list is in) sent from ${phase((s) => s.firstCallMs)} ` +
+              `and answered at ${phase((s) => s.callsDoneMs)}; `) +
+          `the app's chunk evaluated and mounted, the tabs and the editor's top ` +
           `sections (general, both clouds) in the DOM at ${phase((s) => s.tabsMs)}; painted at ${phase((s) => s.screenMs)}. ` +
           `The editor's lower sections (hosts onwards, below the fold) are built one per frame after that: complete at ` +
           `${phase((s) => s.editorMs)}. Playwright's own wait for the tabs returned at ${phase((s) => s.playwrightMs)} ` +

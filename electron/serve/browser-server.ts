@@ -6,6 +6,7 @@ import type { EventName, Events } from '../../shared/contract.js';
 import type { Core } from '../core/core-types.js';
 import { CONTENT_SECURITY_POLICY } from '../window-options.js';
 import { checkRequest, sessionCookieName } from './request-guard.js';
+import { pageWithFirstScreen } from './first-screen-page.js';
 import { PageStream } from './page-stream.js';
 import { readStaticFile } from './static-files.js';
 
@@ -80,6 +81,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
       return;
     }
+    if (isAppPage(url.pathname)) {
+      // The page carries the first screen's answers (first-screen-page.ts): never kept by the browser.
+      response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-store' });
+      if (request.method === 'HEAD') response.end();
+      else response.end(await pageWithFirstScreen(file.body.toString('utf8'), options.core));
+      return;
+    }
     response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-cache' });
     response.end(request.method === 'HEAD' ? undefined : file.body);
   }
@@ -146,6 +154,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     },
   };
 }
+
+/** The app's page, as the printed URL (`/`) and its own name reach it. */
+const isAppPage = (pathname: string) => pathname === '/' || pathname === '/index.html';
 
 function setCommonHeaders(response: ServerResponse): void {
   response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);

@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_SCREEN_ELEMENT_ID } from '../../shared/first-screen.js';
 import { mountPathFor } from '../../shared/nfs/mount-path.js';
 import { RENDERER_INDEX, ROOT, startBrowserMode, type BrowserModeServer } from './support/browser-mode.js';
 import { launchChromium } from './support/chromium.js';
@@ -164,7 +165,13 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
   });
 
   it('still has the profile after a reload, with secrets shown as "set" only', async () => {
-    await page.reload();
+    const firstScreenCalls: string[] = [];
+    const onRequest = (r: Request) => {
+      if (/\/api\/call\/(app\.info|profiles\.list|profiles\.get)$/.test(r.url()))
+        firstScreenCalls.push(r.url());
+    };
+    page.on('request', onRequest);
+    const reloaded = await page.reload();
     await expect.poll(() => page.getByTestId('profile-item').count()).toBe(1);
     expect(await page.getByTestId('profile-item').first().textContent()).toContain(PROFILE_NAME);
     await expect.poll(() => field('name').inputValue()).toBe(PROFILE_NAME);
@@ -179,6 +186,10 @@ describe('profiles in the UI (browser mode, Chromium)', () => {
     expect(await secretState('clouds.target.password').textContent()).toBe('set');
     expect(await secretState('hosts.1.keyPassphrase').textContent()).toBe('not set');
     expect(await field('hosts.0.password').inputValue()).toBe('');
+    // Browser mode answered the first screen's calls in the page (first-screen-page.ts): none was sent.
+    page.off('request', onRequest);
+    expect(firstScreenCalls).toEqual([]);
+    expect(await reloaded?.text()).toContain(`id="${FIRST_SCREEN_ELEMENT_ID}"`);
     await shot('04-reloaded');
   });
 

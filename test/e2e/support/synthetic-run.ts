@@ -3,6 +3,7 @@ import type { ScannedWorkload } from '../../../shared/discovery/workload-scan.js
 import { profileSchema, type Profile } from '../../../shared/profile/profile.js';
 import type { RunSummary, RunView, StepState } from '../../../shared/run/run-types.js';
 import { stepsFor } from '../../../shared/run/step-catalog.js';
+import { FIRST_SCREEN_ELEMENT_ID } from '../../../shared/first-screen.js';
 
 /**
  * A full-cloud run of synthetic size (issue 22: the live matrix stays smooth with 200 hosts × 500
@@ -146,6 +147,17 @@ export async function serveSynthetic(page: Page, profile: Profile, run: RunView)
     'runs.logs': [],
     'names.lookup': { names: {}, problems: [] },
   };
+  // Browser mode answers the first screen's calls in the page itself (electron/serve/first-screen-page.ts):
+  // the element is taken out as the parser adds it, before the app's (deferred) module script reads it,
+  // so the synthetic page's calls come here like every other.
+  await page.addInitScript((id: string) => {
+    new MutationObserver((_records, observer) => {
+      const answers = document.getElementById(id);
+      if (!answers) return;
+      answers.remove();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  }, FIRST_SCREEN_ELEMENT_ID);
   await page.route('**/api/call/**', async (route) => {
     const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
     if (name === 'app.info') return route.continue();

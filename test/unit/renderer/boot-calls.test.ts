@@ -3,6 +3,7 @@ import type { CallName } from '../../../shared/contract.js';
 import type { Result } from '../../../shared/result.js';
 import { AppState } from '../../../renderer/src/lib/app/app-state.svelte.js';
 import { withBootCalls } from '../../../renderer/src/lib/app/boot-calls.js';
+import { type FirstScreenAnswer, sendFirstScreenCalls } from '../../../shared/first-screen.js';
 import { Workspace } from '../../../renderer/src/lib/app/workspace.svelte.js';
 import { blankProfile } from '../../../renderer/src/lib/profiles/blank-profile.js';
 import { MemoryApi } from './support/memory-api.js';
@@ -102,5 +103,65 @@ describe('withBootCalls', () => {
     // Sent early, then every one asked again: the early answers were too old to use.
     const firstScreen = ['app.info', 'profiles.list', 'profiles.get'];
     expect(names(core)).toEqual([...firstScreen, ...firstScreen]);
+  });
+
+  describe('with the answers browser mode put in the page', () => {
+    /** What browser mode's server puts in the page: the same calls, answered by the same core. */
+    async function servedBy(core: MemoryApi): Promise<FirstScreenAnswer[]> {
+      const answers: FirstScreenAnswer[] = [];
+      const pending: Promise<unknown>[] = [];
+      await sendFirstScreenCalls((name, args) => {
+        const answer = core.call(name, args).then((result) => {
+          answers.push({ name, args, result });
+          return result;
+        });
+        pending.push(answer);
+        return answer;
+      });
+      await Promise.all(pending);
+      core.calls.length = 0;
+      return answers;
+    }
+
+    it('sends none of the first screen’s calls and gives the app the same state as without them', async () => {
+      const core = apiWith('zeta', 'alpha');
+      const api = withBootCalls(core, undefined, await servedBy(core));
+      await api.sent;
+      const { app, workspace } = await startApp(api);
+      expect(names(core)).toEqual([]);
+      const direct = await startApp(apiWith('zeta', 'alpha'));
+      expect(workspace.draft?.profile).toEqual(direct.workspace.draft?.profile);
+      expect(workspace.list.items).toEqual(direct.workspace.list.items);
+      expect(app.info).toEqual(direct.app.info);
+      // Used once: a later read goes to the core.
+      await api.call('profiles.list', {});
+      expect(names(core)).toEqual(['profiles.list']);
+    });
+
+    it('sends what the page lacks: a failed or missing answer is asked for, as without served answers', async () => {
+      const core = apiWith('zeta', 'alpha');
+      const served = await servedBy(core);
+      const withoutGet = served.filter((a) => a.name !== 'profiles.get');
+      const api = withBootCalls(core, undefined, withoutGet);
+      await api.sent;
+      expect(names(core)).toEqual(['profiles.get']);
+      expect(core.calls[0]!.args).toEqual({ id: 'p2' });
+
+      const failedList = served.map((a) =>
+        a.name === 'profiles.list'
+          ? {
+              ...a,
+              result: {
+                ok: false,
+                error: { code: 'secret-unavailable', message: 'locked' },
+              } as Result<never>,
+            }
+          : a,
+      );
+      const again = apiWith('zeta', 'alpha');
+      const { workspace } = await startApp(withBootCalls(again, undefined, failedList));
+      expect(names(again)).toEqual(['profiles.list']);
+      expect(workspace.draft?.profile.name).toBe('alpha');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { Api } from '../../../../shared/contract.js';
 import type { Profile, ProfileSummary } from '../../../../shared/profile/profile.js';
 import type { AppError } from '../../../../shared/result.js';
-import { byName } from './profile-order.js';
+import { byName } from '../../../../shared/profile/profile-order.js';
 
 /** The saved profiles, as summaries; every change goes to the server and the list is re-read. */
 export class ProfileList {

@@ -1,4 +1,4 @@
-import type { ProfileSummary } from '../../../../shared/profile/profile.js';
+import type { ProfileSummary } from './profile.js';
 
 /** The profile list's order (by name); the first of it is the profile the app opens at start. */
 export function byName(summaries: readonly ProfileSummary[]): ProfileSummary[] {

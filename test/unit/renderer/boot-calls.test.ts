@@ -3,7 +3,8 @@ import type { CallName } from '../../../shared/contract.js';
 import type { Result } from '../../../shared/result.js';
 import { AppState } from '../../../renderer/src/lib/app/app-state.svelte.js';
 import { withBootCalls } from '../../../renderer/src/lib/app/boot-calls.js';
-import { type FirstScreenAnswer, sendFirstScreenCalls } from '../../../shared/first-screen.js';
+import { firstScreenAnswers } from '../../../electron/serve/first-screen-page.js';
+import type { FirstScreenAnswer } from '../../../shared/first-screen.js';
 import { Workspace } from '../../../renderer/src/lib/app/workspace.svelte.js';
 import { blankProfile } from '../../../renderer/src/lib/profiles/blank-profile.js';
 import { MemoryApi } from './support/memory-api.js';
@@ -108,17 +109,9 @@ describe('withBootCalls', () => {
   describe('with the answers browser mode put in the page', () => {
     /** What browser mode's server puts in the page: the same calls, answered by the same core. */
     async function servedBy(core: MemoryApi): Promise<FirstScreenAnswer[]> {
-      const answers: FirstScreenAnswer[] = [];
-      const pending: Promise<unknown>[] = [];
-      await sendFirstScreenCalls((name, args) => {
-        const answer = core.call(name, args).then((result) => {
-          answers.push({ name, args, result });
-          return result;
-        });
-        pending.push(answer);
-        return answer;
+      const answers = await firstScreenAnswers({
+        handle: (name, args) => core.call(name as CallName, args as never),
       });
-      await Promise.all(pending);
       core.calls.length = 0;
       return answers;
     }
